@@ -1,0 +1,409 @@
+/** Pure SMPP 3.4 codec: bytes ⇄ PDU objects, driven by the command and TLV tables. */
+import { SmppError } from "../errors.ts";
+import { commandById, type CommandDef, CommandId, type Field, isResponse } from "./commands.ts";
+import { Status } from "./status.ts";
+import { type Tlv, tlvFixedSize } from "./tlvs.ts";
+
+/** One destination of submit_multi: an SME address (flag 1) or a distribution list (flag 2). */
+export interface DestAddress {
+  dest_flag: number;
+  dest_addr_ton?: number;
+  dest_addr_npi?: number;
+  destination_addr?: string;
+  dl_name?: string;
+}
+
+/** One failed destination in submit_multi_resp. */
+export interface UnsuccessSme {
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  error_status_code: number;
+}
+
+/** A decoded mandatory-field value. */
+export type FieldValue = string | number | Uint8Array | DestAddress[] | UnsuccessSme[];
+
+/** Mandatory fields by their spec names (e.g. `source_addr`, `short_message`). */
+export type Body = Record<string, FieldValue>;
+
+/** A decoded PDU: header, mandatory fields and TLVs (unknown tags kept as they came). */
+export interface Pdu {
+  command: string;
+  commandId: number;
+  status: number;
+  seq: number;
+  body: Body;
+  tlvs: Tlv[];
+}
+
+/** What `encode` needs: missing fields take their null value (0, "" or empty). */
+export interface PduInit {
+  command: string;
+  seq: number;
+  status?: number;
+  body?: Record<string, FieldValue | undefined>;
+  tlvs?: readonly Tlv[];
+}
+
+/** The 16-octet header. */
+export interface Header {
+  length: number;
+  commandId: number;
+  status: number;
+  seq: number;
+}
+
+/** Size of the PDU header. */
+export const HEADER_SIZE = 16;
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+/** Reads the header of a frame of at least 16 octets. */
+export function peekHeader(frame: Uint8Array): Header {
+  return {
+    length: u32(frame, 0),
+    commandId: u32(frame, 4),
+    status: u32(frame, 8),
+    seq: u32(frame, 12),
+  };
+}
+
+function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function nullValue(f: Field): FieldValue {
+  switch (f.type) {
+    case "cstr":
+    case "time":
+      return "";
+    case "sm":
+      return EMPTY;
+    case "dests":
+    case "unsuccess":
+      return [];
+    default:
+      return 0;
+  }
+}
+
+class Reader {
+  off = HEADER_SIZE;
+  constructor(readonly b: Uint8Array, readonly end: number) {}
+
+  u8(): number {
+    if (this.off >= this.end) {
+      throw new SmppError(Status.ESME_RINVCMDLEN, "body ends inside a field");
+    }
+    return this.b[this.off++];
+  }
+  u32(): number {
+    if (this.off + 4 > this.end) {
+      throw new SmppError(Status.ESME_RINVCMDLEN, "body ends inside a field");
+    }
+    const v = u32(this.b, this.off);
+    this.off += 4;
+    return v;
+  }
+  cstr(name: string, max: number, err: number, tol = 0): string {
+    const limit = Math.min(this.end, this.off + max + tol);
+    for (let i = this.off; i < limit; i++) {
+      if (this.b[i] === 0) {
+        const s = latin1(this.b, this.off, i);
+        this.off = i + 1;
+        return s;
+      }
+    }
+    if (limit === this.end && limit < this.off + max + tol) {
+      throw new SmppError(Status.ESME_RINVCMDLEN, `${name} has no terminating NUL`);
+    }
+    throw new SmppError(err, `${name} longer than ${max - 1} characters`);
+  }
+}
+
+function readField(r: Reader, f: Field): FieldValue {
+  switch (f.type) {
+    case "u8":
+      return r.u8();
+    case "u16":
+      return r.u8() * 256 + r.u8();
+    case "u32":
+      return r.u32();
+    case "cstr":
+      return r.cstr(f.name, f.max, f.err, f.tol);
+    case "time": {
+      const s = r.cstr(f.name, 17, f.err);
+      if (s.length !== 0 && s.length !== 16) {
+        throw new SmppError(f.err, `${f.name} must be empty or 16 characters`);
+      }
+      return s;
+    }
+    case "sm": {
+      const n = r.u8();
+      if (r.off + n > r.end) {
+        throw new SmppError(Status.ESME_RINVMSGLEN, `sm_length ${n} runs past the end of the PDU`);
+      }
+      const v = r.b.slice(r.off, r.off + n);
+      r.off += n;
+      return v;
+    }
+    case "dests": {
+      const n = r.u8();
+      if (n < 1 || n > 254) throw new SmppError(Status.ESME_RINVNUMDESTS, `number_of_dests ${n}`);
+      const out: DestAddress[] = [];
+      for (let i = 0; i < n; i++) {
+        const flag = r.u8();
+        if (flag === 1) {
+          out.push({
+            dest_flag: 1,
+            dest_addr_ton: r.u8(),
+            dest_addr_npi: r.u8(),
+            destination_addr: r.cstr("destination_addr", 21, Status.ESME_RINVDSTADR),
+          });
+        } else if (flag === 2) {
+          out.push({ dest_flag: 2, dl_name: r.cstr("dl_name", 21, Status.ESME_RINVDLNAME) });
+        } else throw new SmppError(Status.ESME_RINVDESTFLAG, `dest_flag ${flag}`);
+      }
+      return out;
+    }
+    case "unsuccess": {
+      const n = r.u8();
+      const out: UnsuccessSme[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push({
+          dest_addr_ton: r.u8(),
+          dest_addr_npi: r.u8(),
+          destination_addr: r.cstr("destination_addr", 21, Status.ESME_RINVDSTADR),
+          error_status_code: r.u32(),
+        });
+      }
+      return out;
+    }
+  }
+}
+
+function readTlvs(r: Reader): Tlv[] {
+  const tlvs: Tlv[] = [];
+  while (r.off + 4 <= r.end) {
+    const tag = (r.b[r.off] << 8) | r.b[r.off + 1];
+    const len = (r.b[r.off + 2] << 8) | r.b[r.off + 3];
+    r.off += 4;
+    if (r.off + len > r.end) {
+      throw new SmppError(
+        Status.ESME_RINVOPTPARSTREAM,
+        `TLV 0x${tag.toString(16)} runs past the end`,
+      );
+    }
+    const size = tlvFixedSize(tag);
+    if (size !== undefined && size !== len) {
+      throw new SmppError(
+        Status.ESME_RINVPARLEN,
+        `TLV 0x${tag.toString(16)} must be ${size} octets`,
+      );
+    }
+    tlvs.push({ tag, value: r.b.slice(r.off, r.off + len) });
+    r.off += len;
+  }
+  if (r.off !== r.end) {
+    throw new SmppError(Status.ESME_RINVOPTPARSTREAM, `${r.end - r.off} stray octets after TLVs`);
+  }
+  return tlvs;
+}
+
+/**
+ * Decodes one whole frame (as cut by the frame reader). Throws SmppError with the status to
+ * answer: ESME_RINVCMDLEN when command_length is under 16 or exceeds the frame (a truncated PDU),
+ * ESME_RINVCMDID for an unknown command, a field-specific status for a bad body. Octets after
+ * command_length are not part of the PDU and are ignored.
+ */
+export function decode(frame: Uint8Array): Pdu {
+  if (frame.length < HEADER_SIZE) {
+    throw new SmppError(Status.ESME_RINVCMDLEN, `frame of ${frame.length} octets has no header`);
+  }
+  const h = peekHeader(frame);
+  if (h.length < HEADER_SIZE || h.length > frame.length) {
+    throw new SmppError(
+      Status.ESME_RINVCMDLEN,
+      `command_length ${h.length} does not match a frame of ${frame.length} octets`,
+    );
+  }
+  const cmd = commandById(h.commandId);
+  if (!cmd) {
+    throw new SmppError(Status.ESME_RINVCMDID, `unknown command_id 0x${h.commandId.toString(16)}`);
+  }
+  const end = h.length;
+  const r = new Reader(frame, end);
+  const lenient = isResponse(h.commandId);
+  const body: Body = {};
+  for (const f of cmd.body) {
+    // Error responses may come without a body (spec) or with a partial one (many SMSCs).
+    body[f.name] = lenient && r.off >= end ? nullValue(f) : readField(r, f);
+  }
+  const tlvs = cmd.tlvs ? readTlvs(r) : [];
+  return { command: cmd.name, commandId: h.commandId, status: h.status, seq: h.seq, body, tlvs };
+}
+
+function fieldSize(f: Field, v: FieldValue | undefined): number {
+  switch (f.type) {
+    case "u8":
+      return 1;
+    case "u16":
+      return 2;
+    case "u32":
+      return 4;
+    case "cstr":
+    case "time":
+      return ((v as string | undefined) ?? "").length + 1;
+    case "sm":
+      return 1 + ((v as Uint8Array | undefined)?.length ?? 0);
+    case "dests": {
+      let n = 1;
+      for (const d of (v as DestAddress[] | undefined) ?? []) {
+        n += d.dest_flag === 2
+          ? 2 + (d.dl_name ?? "").length
+          : 4 + (d.destination_addr ?? "").length;
+      }
+      return n;
+    }
+    case "unsuccess": {
+      let n = 1;
+      for (const u of (v as UnsuccessSme[] | undefined) ?? []) n += 7 + u.destination_addr.length;
+      return n;
+    }
+  }
+}
+
+function tooLong(what: string, n: number, max: number): never {
+  throw new RangeError(`${what} of ${n} does not fit (max ${max})`);
+}
+
+class Writer {
+  off = 0;
+  constructor(readonly b: Uint8Array) {}
+  u8(v: number) {
+    this.b[this.off++] = v;
+  }
+  u16(v: number) {
+    this.b[this.off++] = v >>> 8;
+    this.b[this.off++] = v;
+  }
+  u32(v: number) {
+    this.b[this.off++] = v >>> 24;
+    this.b[this.off++] = v >>> 16;
+    this.b[this.off++] = v >>> 8;
+    this.b[this.off++] = v;
+  }
+  cstr(s: string) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      // A NUL would end the field early and shift every later field.
+      if (c === 0) throw new RangeError(`C-Octet String ${JSON.stringify(s)} contains NUL`);
+      this.b[this.off++] = c;
+    }
+    this.b[this.off++] = 0;
+  }
+  bytes(v: Uint8Array) {
+    this.b.set(v, this.off);
+    this.off += v.length;
+  }
+}
+
+function writeField(w: Writer, f: Field, v: FieldValue | undefined) {
+  switch (f.type) {
+    case "u8":
+      return w.u8((v as number | undefined) ?? 0);
+    case "u16":
+      return w.u16((v as number | undefined) ?? 0);
+    case "u32":
+      return w.u32((v as number | undefined) ?? 0);
+    case "cstr":
+    case "time":
+      return w.cstr((v as string | undefined) ?? "");
+    case "sm": {
+      const sm = (v as Uint8Array | undefined) ?? EMPTY;
+      if (sm.length > 255) tooLong("short_message", sm.length, 255);
+      w.u8(sm.length);
+      return w.bytes(sm);
+    }
+    case "dests": {
+      const ds = (v as DestAddress[] | undefined) ?? [];
+      if (ds.length > 255) tooLong("number_of_dests", ds.length, 255);
+      w.u8(ds.length);
+      for (const d of ds) {
+        w.u8(d.dest_flag);
+        if (d.dest_flag === 2) w.cstr(d.dl_name ?? "");
+        else {
+          w.u8(d.dest_addr_ton ?? 0);
+          w.u8(d.dest_addr_npi ?? 0);
+          w.cstr(d.destination_addr ?? "");
+        }
+      }
+      return;
+    }
+    case "unsuccess": {
+      const us = (v as UnsuccessSme[] | undefined) ?? [];
+      if (us.length > 255) tooLong("no_unsuccess", us.length, 255);
+      w.u8(us.length);
+      for (const u of us) {
+        w.u8(u.dest_addr_ton);
+        w.u8(u.dest_addr_npi);
+        w.cstr(u.destination_addr);
+        w.u32(u.error_status_code);
+      }
+    }
+  }
+}
+
+function commandByName(name: string): CommandDef {
+  const id = CommandId[name];
+  const cmd = id === undefined ? undefined : commandById(id);
+  if (!cmd) throw new TypeError(`unknown command ${name}`);
+  return cmd;
+}
+
+/**
+ * Encodes a PDU. A response with a non-zero status is sent header-only, as spec §3.4 says for
+ * bind and submit responses (every client decodes that form). Throws RangeError instead of
+ * writing a corrupt frame when a length does not fit its field (short_message over 255 octets,
+ * a TLV value over 65 535, more than 255 dests) or a C-Octet String contains a NUL.
+ */
+export function encode(p: PduInit): Uint8Array {
+  const cmd = commandByName(p.command);
+  const status = p.status ?? 0;
+  const withBody = !(status !== 0 && isResponse(cmd.id));
+  const body = p.body ?? {};
+  let size = HEADER_SIZE;
+  if (withBody) {
+    for (const f of cmd.body) size += fieldSize(f, body[f.name]);
+    for (const t of p.tlvs ?? []) size += 4 + t.value.length;
+  }
+  const w = new Writer(new Uint8Array(size));
+  w.u32(size);
+  w.u32(cmd.id);
+  w.u32(status);
+  w.u32(p.seq);
+  if (withBody) {
+    for (const f of cmd.body) writeField(w, f, body[f.name]);
+    for (const t of p.tlvs ?? []) {
+      if (t.value.length > 0xffff) {
+        tooLong(`TLV 0x${t.tag.toString(16)} value`, t.value.length, 0xffff);
+      }
+      w.u16(t.tag);
+      w.u16(t.value.length);
+      w.bytes(t.value);
+    }
+  }
+  return w.b;
+}
+
+/** Encodes a generic_nack: the answer to an unknown command_id or a broken header. */
+export function genericNack(seq: number, status: number): Uint8Array {
+  return encode({ command: "generic_nack", seq, status });
+}

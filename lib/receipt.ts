@@ -1,0 +1,61 @@
+/** Delivery receipts: the Appendix B text and the deliver_sm that carries it. */
+import type { PduInit } from "./pdu/codec.ts";
+import { intTlv, stringTlv, Tag, type Tlv } from "./pdu/tlvs.ts";
+import { type ReceiptRecord, STAT_STATES } from "./records.ts";
+
+/** YYMMDDhhmm in UTC. */
+export function receiptDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${
+    p(d.getUTCMinutes())
+  }`;
+}
+
+/**
+ * The receipt text, e.g. `id:7563423917286768871 sub:001 dlvrd:001 submit date:1812272114
+ * done date:1812272114 stat:DELIVRD err:000 text:Hello World, this is`.
+ */
+export function formatReceipt(r: ReceiptRecord, textLength = 20): string {
+  const dlvrd = r.stat === "DELIVRD" ? "001" : "000";
+  return `id:${r.messageId} sub:001 dlvrd:${dlvrd} submit date:${receiptDate(r.submitAt)} done date:${
+    receiptDate(r.doneAt)
+  } stat:${r.stat} err:${r.err} text:${r.preview.slice(0, textLength)}`;
+}
+
+/** TLVs of a receipt; only for ESMEs bound with interface_version 0x34 or later. */
+export function receiptTlvs(r: ReceiptRecord): Tlv[] {
+  const err = Number.parseInt(r.err, 10);
+  const tlvs = [
+    stringTlv(Tag.receipted_message_id, r.messageId),
+    intTlv(Tag.message_state, STAT_STATES[r.stat]),
+    // network_error_code: type 3 (GSM) + 2-octet code.
+    { tag: Tag.network_error_code, value: new Uint8Array([3, (err >> 8) & 0xff, err & 0xff]) },
+  ];
+  if (r.userMessageReference !== undefined) {
+    tlvs.push(intTlv(Tag.user_message_reference, r.userMessageReference, 2));
+  }
+  return tlvs;
+}
+
+/** The deliver_sm (without sequence number) carrying a receipt. */
+export function receiptPdu(
+  r: ReceiptRecord,
+  opts: { textLength?: number; tlvs?: boolean; encode: (text: string) => Uint8Array },
+): Omit<PduInit, "seq"> {
+  return {
+    command: "deliver_sm",
+    body: {
+      source_addr_ton: r.source.ton,
+      source_addr_npi: r.source.npi,
+      source_addr: r.source.addr,
+      dest_addr_ton: r.dest.ton,
+      dest_addr_npi: r.dest.npi,
+      destination_addr: r.dest.addr,
+      esm_class: 0x04,
+      data_coding: 0,
+      short_message: opts.encode(formatReceipt(r, opts.textLength)),
+    },
+    tlvs: opts.tlvs === false ? [] : receiptTlvs(r),
+  };
+}

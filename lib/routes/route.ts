@@ -1,0 +1,32 @@
+/**
+ * Routes take accepted messages onward. The hand-over is a durable job in KV (written with the
+ * message), so a route resumes its jobs after a restart; it reports each outcome to the host.
+ */
+import type { JobRecord, Stat } from "../records.ts";
+import type { Store } from "../store.ts";
+
+/** The final outcome of one message on a route. */
+export interface Outcome {
+  job: JobRecord;
+  stat: Stat;
+  /** Network or SMSC error code, three digits (e.g. "000"). */
+  err: string;
+}
+
+/** What the gateway gives a route. */
+export interface RouteHost {
+  readonly store: Store;
+  /** Records final states (and receipts when asked); resolves once stored. */
+  settle(outcomes: Outcome[]): Promise<void>;
+}
+
+/** A destination for messages. */
+export interface Route {
+  readonly name: string;
+  /** Starts the route and resumes jobs persisted by an earlier run (ids below `resumeBefore`). */
+  start(host: RouteHost, resumeBefore: string): Promise<void>;
+  /** A job was just committed for this route. */
+  enqueue(job: JobRecord): void;
+  /** Stops taking work; resolves when in-flight settlements are stored. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,105 @@
+/**
+ * The built-in simulator route: after `delayMs` each message reaches a final state chosen by
+ * destination-prefix rules (first match wins), DELIVRD/000 when none matches.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { JobRecord, Stat } from "../records.ts";
+import type { Outcome, Route, RouteHost } from "./route.ts";
+
+const log = getLogger(["smppgw", "simulator"]);
+
+/** A rule: destinations starting with `prefix` end in `stat` with error `err`. */
+export interface SimulatorRule {
+  prefix: string;
+  stat: Stat;
+  err?: string;
+}
+
+/** Simulator settings. */
+export interface SimulatorOptions {
+  delayMs?: number;
+  rules?: SimulatorRule[];
+  /** Most outcomes settled in one batch. */
+  batch?: number;
+}
+
+/** The final state for a destination under `rules`. */
+export function simulate(dest: string, rules: readonly SimulatorRule[]): { stat: Stat; err: string } {
+  for (const r of rules) {
+    if (dest.startsWith(r.prefix)) return { stat: r.stat, err: (r.err ?? "000").padStart(3, "0") };
+  }
+  return { stat: "DELIVRD", err: "000" };
+}
+
+/** Creates the simulator route. */
+export function simulatorRoute(opts: SimulatorOptions = {}): Route {
+  const delayMs = opts.delayMs ?? 1000;
+  const rules = opts.rules ?? [];
+  const batch = opts.batch ?? 2000;
+  // Jobs arrive in submit order, so a FIFO is ordered by due time (resumed jobs are due at once).
+  let queue: JobRecord[] = [];
+  let head = 0;
+  let host: RouteHost | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  const schedule = () => {
+    if (stopped || running || timer !== undefined || head >= queue.length) return;
+    const wait = Math.max(0, queue[head].submitAt + delayMs - Date.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = settleDue().finally(() => {
+        running = null;
+        schedule();
+      });
+    }, wait);
+  };
+
+  const settleDue = async () => {
+    const now = Date.now();
+    const due: Outcome[] = [];
+    while (head < queue.length && due.length < batch && queue[head].submitAt + delayMs <= now) {
+      const job = queue[head++];
+      due.push({ job, ...simulate(job.dest.addr, rules) });
+    }
+    if (head > 4096 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    if (due.length === 0) return;
+    try {
+      await host!.settle(due);
+    } catch (e) {
+      // Jobs stay in KV; put them back to try again.
+      log.error("settling {n} messages failed: {error}", { n: due.length, error: String(e) });
+      queue.splice(head, 0, ...due.map((o) => o.job));
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+
+  return {
+    name: "simulator",
+    async start(h, resumeBefore) {
+      host = h;
+      let n = 0;
+      for await (const job of h.store.jobs("simulator")) {
+        if (job.id >= resumeBefore) break;
+        queue.push(job);
+        n++;
+      }
+      if (n > 0) log.info("resumed {n} simulator jobs", { n });
+      schedule();
+    },
+    enqueue(job) {
+      queue.push(job);
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,391 @@
+/**
+ * One SMPP session per connection: frames in, the state table decides, the handler does the
+ * work, responses out. The session never lets one bad PDU end another session.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Conn } from "./conn.ts";
+import { SmppError } from "./errors.ts";
+import { FrameError, readFrames } from "./frames.ts";
+import { decode, encode, genericNack, type Header, peekHeader, type Pdu, type PduInit } from "./pdu/codec.ts";
+import { CommandId, commandById, type CommandDef, isResponse } from "./pdu/commands.ts";
+import { Status } from "./pdu/status.ts";
+import { intTlv, Tag, type Tlv } from "./pdu/tlvs.ts";
+import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "./states.ts";
+
+const log = getLogger(["smppgw", "session"]);
+
+/** A response produced by the handler; the session adds command and sequence number. */
+export interface Reply {
+  status: number;
+  body?: PduInit["body"];
+  tlvs?: readonly Tlv[];
+}
+
+/** The business side of a session, implemented by the gateway. */
+export interface SessionHandler {
+  /** Authenticates and registers a bind; resolves the status to answer. */
+  bind(s: Session, pdu: Pdu, state: SessionState): Promise<number>;
+  /** Called once the successful bind_*_resp has been queued. */
+  bound(s: Session): void;
+  /** Handles a request allowed in the current state (submit_sm, query_sm, …). */
+  request(s: Session, pdu: Pdu): Promise<Reply>;
+  /** Called once when the session ends. */
+  closed(s: Session): void;
+}
+
+/** Timers and limits of a session. Times in milliseconds; 0 turns a timer off. */
+export interface SessionOptions {
+  /** system_id the gateway presents in bind responses. */
+  systemId: string;
+  enquireLinkMs: number;
+  responseTimeoutMs: number;
+  bindTimeoutMs: number;
+  inactivityMs: number;
+  /** Unanswered ESME requests processed at once; more get ESME_RTHROTTLED. */
+  window: number;
+  /** Unanswered deliver_sm the gateway keeps outstanding on this session. */
+  deliverWindow: number;
+  maxPduLength?: number;
+}
+
+interface Outstanding {
+  resolve: (p: Pdu) => void;
+  reject: (e: unknown) => void;
+  deadline: number;
+  deliver: boolean;
+}
+
+let nextSessionId = 1;
+
+/** A session; `run()` serves it until the connection ends. */
+export class Session {
+  /** Process-unique id, for logs. */
+  readonly id = nextSessionId++;
+  state: SessionState = "OPEN";
+  /** system_id of the bound account. */
+  account = "";
+  /** interface_version from the bind; below 0x34 the gateway sends no TLVs. */
+  interfaceVersion = 0x34;
+  readonly remote: string;
+  readonly #conn: Conn;
+  readonly #handler: SessionHandler;
+  readonly #opts: SessionOptions;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #out: Uint8Array[] = [];
+  #writing: Promise<void> | null = null;
+  #inflight = 0;
+  #window: number;
+  #delivering = 0;
+  #seq = 0;
+  #pending = new Map<number, Outstanding>();
+  #bindPending = false;
+  #enquirePending = false;
+  #lastRx = Date.now();
+  readonly #openedAt = Date.now();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = Promise.withResolvers<void>();
+  #closing = false;
+
+  constructor(conn: Conn, handler: SessionHandler, opts: SessionOptions) {
+    this.#conn = conn;
+    this.remote = conn.remote;
+    this.#handler = handler;
+    this.#opts = opts;
+    this.#window = opts.window;
+    this.#writer = conn.writable.getWriter();
+    this.#writer.closed.catch(() => {});
+  }
+
+  /** Resolves when the session has ended. */
+  get done(): Promise<void> {
+    return this.#closed.promise;
+  }
+
+  /** Sets the request window (per account, known after bind). */
+  setWindow(window: number) {
+    this.#window = window;
+  }
+
+  /** Reads and serves PDUs until the connection ends, then cleans up. */
+  async run(): Promise<void> {
+    const o = this.#opts;
+    const tick = Math.max(
+      10,
+      Math.min(1000, ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs].filter((t) => t > 0)
+        .map((t) => t / 4)),
+    );
+    this.#timer = setInterval(() => this.#tick(), tick);
+    try {
+      for await (const frame of readFrames(this.#conn.readable, { maxLength: o.maxPduLength })) {
+        this.#lastRx = Date.now();
+        this.#onFrame(frame);
+        if (this.#closing) break;
+      }
+    } catch (e) {
+      if (e instanceof FrameError) {
+        log.warn("session {id} from {remote}: {error}; closing", { id: this.id, remote: this.remote, error: e.message });
+        this.#send(genericNack(e.seq, e.status));
+      } else if (!this.#closing) {
+        log.debug("session {id} read ended: {error}", { id: this.id, error: String(e) });
+      }
+    }
+    await this.#finish();
+  }
+
+  /** True when a receipt can be sent now: bound to receive and under the deliver window. */
+  canDeliver(): boolean {
+    return canReceive(this.state) && !this.#closing && this.#delivering < this.#opts.deliverWindow;
+  }
+
+  /** Sends a deliver_sm and resolves its response's command_status (rejects on timeout/close). */
+  async deliver(pdu: Omit<PduInit, "seq">): Promise<number> {
+    this.#delivering++;
+    try {
+      return (await this.#request(pdu, true)).status;
+    } finally {
+      this.#delivering--;
+    }
+  }
+
+  /** Server-initiated unbind: send unbind, wait up to `waitMs` for unbind_resp, close. */
+  async unbind(waitMs = this.#opts.responseTimeoutMs): Promise<void> {
+    if (this.#closing) return this.done;
+    if (this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX") {
+      this.state = "UNBOUND";
+      try {
+        await this.#request({ command: "unbind" }, false, waitMs);
+      } catch { /* closing anyway */ }
+    }
+    await this.close();
+  }
+
+  /** Closes after queued output is written. */
+  async close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closing = true;
+      await this.#drain();
+      try {
+        this.#conn.close();
+      } catch { /* already closed */ }
+    }
+    return this.done;
+  }
+
+  #onFrame(frame: Uint8Array) {
+    const h = peekHeader(frame);
+    const cmd = commandById(h.commandId);
+    if (!cmd) {
+      if (!isResponse(h.commandId)) this.#send(genericNack(h.seq, Status.ESME_RINVCMDID));
+      return;
+    }
+    if (isResponse(cmd.id)) return this.#onResponse(cmd, frame, h);
+    if (!isAllowed(cmd.name, this.state) || (this.#bindPending && cmd.name.startsWith("bind_"))) {
+      const status = this.#bindPending ? Status.ESME_RALYBND : refusal(cmd.name, this.state);
+      if (CommandId[`${cmd.name}_resp`] === undefined) this.#send(genericNack(h.seq, Status.ESME_RINVCMDID));
+      else this.#reply(cmd, h.seq, { status });
+      return;
+    }
+    let pdu: Pdu;
+    try {
+      pdu = decode(frame);
+    } catch (e) {
+      const status = e instanceof SmppError ? e.status : Status.ESME_RSYSERR;
+      log.info("session {id}: bad {command} seq {seq}: {error}", {
+        id: this.id,
+        command: cmd.name,
+        seq: h.seq,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      this.#reply(cmd, h.seq, { status });
+      if (cmd.name.startsWith("bind_")) this.close();
+      return;
+    }
+    switch (cmd.name) {
+      case "enquire_link":
+        return this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
+      case "unbind":
+        this.state = "UNBOUND";
+        this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
+        this.close();
+        return;
+      case "bind_transmitter":
+      case "bind_receiver":
+      case "bind_transceiver":
+        this.#bind(cmd, pdu);
+        return;
+      default:
+        this.#serve(cmd, pdu);
+    }
+  }
+
+  async #bind(cmd: CommandDef, pdu: Pdu) {
+    this.#bindPending = true;
+    const target = BIND_STATE[cmd.name];
+    let status: number;
+    try {
+      status = await this.#handler.bind(this, pdu, target);
+    } catch (e) {
+      log.error("session {id}: bind failed: {error}", { id: this.id, error: String(e) });
+      status = Status.ESME_RSYSERR;
+    }
+    this.#bindPending = false;
+    if (this.#closing) return;
+    if (status !== Status.ESME_ROK) {
+      this.#reply(cmd, pdu.seq, { status });
+      // Some clients treat any bind_resp on an open socket as bound: close after a refusal.
+      this.close();
+      return;
+    }
+    this.state = target;
+    this.interfaceVersion = pdu.body.interface_version as number;
+    this.#reply(cmd, pdu.seq, {
+      status,
+      body: { system_id: this.#opts.systemId },
+      tlvs: this.interfaceVersion >= 0x34 ? [intTlv(Tag.sc_interface_version, 0x34)] : [],
+    });
+    this.#handler.bound(this);
+  }
+
+  async #serve(cmd: CommandDef, pdu: Pdu) {
+    if (this.#inflight >= this.#window) {
+      return this.#reply(cmd, pdu.seq, { status: Status.ESME_RTHROTTLED });
+    }
+    this.#inflight++;
+    let reply: Reply;
+    try {
+      reply = await this.#handler.request(this, pdu);
+    } catch (e) {
+      reply = { status: e instanceof SmppError ? e.status : Status.ESME_RSYSERR };
+      if (!(e instanceof SmppError)) {
+        log.error("session {id}: {command} failed: {error}", { id: this.id, command: cmd.name, error: String(e) });
+      }
+    } finally {
+      this.#inflight--;
+    }
+    this.#reply(cmd, pdu.seq, reply);
+  }
+
+  #onResponse(cmd: CommandDef, frame: Uint8Array, h: Header) {
+    const p = this.#pending.get(h.seq);
+    if (!p) {
+      log.debug("session {id}: {command} for unknown seq {seq} dropped", { id: this.id, command: cmd.name, seq: h.seq });
+      return;
+    }
+    this.#pending.delete(h.seq);
+    let pdu: Pdu;
+    try {
+      pdu = decode(frame);
+    } catch {
+      pdu = { command: cmd.name, commandId: cmd.id, status: h.status, seq: h.seq, body: {}, tlvs: [] };
+    }
+    p.resolve(pdu);
+  }
+
+  #request(init: Omit<PduInit, "seq">, deliver: boolean, timeoutMs = this.#opts.responseTimeoutMs): Promise<Pdu> {
+    if (this.#closing) return Promise.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
+    this.#seq = this.#seq >= 0x7fffffff ? 1 : this.#seq + 1;
+    const seq = this.#seq;
+    const { promise, resolve, reject } = Promise.withResolvers<Pdu>();
+    this.#pending.set(seq, { resolve, reject, deadline: Date.now() + timeoutMs, deliver });
+    this.#send(encode({ ...init, seq }));
+    return promise;
+  }
+
+  #reply(cmd: CommandDef, seq: number, r: Reply) {
+    this.#send(encode({ command: `${cmd.name}_resp`, seq, status: r.status, body: r.body, tlvs: r.tlvs }));
+  }
+
+  #send(bytes: Uint8Array) {
+    if (this.state === "CLOSED") return;
+    this.#out.push(bytes);
+    this.#writing ??= this.#flushOut();
+  }
+
+  async #flushOut(): Promise<void> {
+    // Let responses resolved in the same turn join one write.
+    await Promise.resolve();
+    try {
+      while (this.#out.length > 0) {
+        const parts = this.#out;
+        this.#out = [];
+        await this.#writer.write(parts.length === 1 ? parts[0] : concat(parts));
+      }
+    } catch {
+      this.#out = [];
+      this.#closing = true;
+      try {
+        this.#conn.close();
+      } catch { /* already closed */ }
+    } finally {
+      this.#writing = null;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  #tick() {
+    const now = Date.now();
+    const o = this.#opts;
+    for (const [seq, p] of this.#pending) {
+      if (p.deadline <= now) {
+        this.#pending.delete(seq);
+        p.reject(new SmppError(Status.ESME_RSYSERR, `no response to seq ${seq}`));
+      }
+    }
+    if (this.#closing) return;
+    if (this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 && now - this.#openedAt >= o.bindTimeoutMs) {
+      log.info("session {id} from {remote}: no bind within {ms} ms; closing", {
+        id: this.id,
+        remote: this.remote,
+        ms: o.bindTimeoutMs,
+      });
+      this.close();
+      return;
+    }
+    const bound = this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX";
+    if (!bound) return;
+    if (o.inactivityMs > 0 && now - this.#lastRx >= o.inactivityMs) {
+      log.info("session {id}: inactive for {ms} ms; unbinding", { id: this.id, ms: o.inactivityMs });
+      this.unbind();
+      return;
+    }
+    if (o.enquireLinkMs > 0 && !this.#enquirePending && now - this.#lastRx >= o.enquireLinkMs) {
+      this.#enquirePending = true;
+      this.#request({ command: "enquire_link" }, false).then(
+        () => this.#enquirePending = false,
+        () => {
+          log.info("session {id}: enquire_link unanswered; closing", { id: this.id });
+          this.close();
+        },
+      );
+    }
+  }
+
+  async #finish() {
+    this.#closing = true;
+    clearInterval(this.#timer);
+    await this.#drain();
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    this.state = "CLOSED";
+    for (const p of this.#pending.values()) p.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
+    this.#pending.clear();
+    this.#handler.closed(this);
+    this.#closed.resolve();
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
