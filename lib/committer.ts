@@ -79,7 +79,10 @@ export class GroupCommitter {
     let bytes = 0;
     let n = 0;
     for (const g of this.#pending) {
-      if (n > 0 && (count + g.mutations.length > this.#maxMutations || bytes + g.bytes > this.#maxBytes)) break;
+      if (
+        n > 0 &&
+        (count + g.mutations.length > this.#maxMutations || bytes + g.bytes > this.#maxBytes)
+      ) break;
       count += g.mutations.length;
       bytes += g.bytes;
       n++;

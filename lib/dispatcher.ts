@@ -67,11 +67,11 @@ export class ReceiptDispatcher {
     this.#store = store;
     this.#committer = committer;
     this.#opts = {
-      retryBaseMs: 5_000,
-      retryMaxMs: 300_000,
-      maxAgeMs: 72 * 3600_000,
-      memoryLimit: 10_000,
       ...opts,
+      retryBaseMs: opts.retryBaseMs ?? 5_000,
+      retryMaxMs: opts.retryMaxMs ?? 300_000,
+      maxAgeMs: opts.maxAgeMs ?? 72 * 3600_000,
+      memoryLimit: opts.memoryLimit ?? 10_000,
     };
   }
 
@@ -169,7 +169,10 @@ export class ReceiptDispatcher {
       try {
         await this.#committer.write([Store.receiptDoneOp(r)]);
       } catch (e) {
-        log.error("removing acknowledged receipt {id} failed: {error}", { id: r.messageId, error: String(e) });
+        log.error("removing acknowledged receipt {id} failed: {error}", {
+          id: r.messageId,
+          error: String(e),
+        });
       }
       q.known.delete(r.messageId);
     } else {
@@ -181,7 +184,10 @@ export class ReceiptDispatcher {
   #retry(account: string, q: AccountQueue, r: ReceiptRecord, status: number) {
     this.counters.retried++;
     const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
-    const delay = Math.min(this.#opts.retryMaxMs, this.#opts.retryBaseMs * 2 ** Math.min(r.attempts, 20));
+    const delay = Math.min(
+      this.#opts.retryMaxMs,
+      this.#opts.retryBaseMs * 2 ** Math.min(r.attempts, 20),
+    );
     log.info("receipt {id} not acknowledged (status {status}); retry {n} in {delay} ms", {
       id: r.messageId,
       status,

@@ -15,7 +15,9 @@ function unb64(s: string): Uint8Array {
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey("raw", enc.encode(password), "PBKDF2", false, ["deriveBits"]);
+  const key = await crypto.subtle.importKey("raw", enc.encode(password), "PBKDF2", false, [
+    "deriveBits",
+  ]);
   const bits = await crypto.subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt: salt as BufferSource, iterations },
     key,
@@ -25,9 +27,17 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
 }
 
 /** Hashes a password with a fresh random salt. */
-export async function hashPassword(password: string, iterations = DEFAULT_ITERATIONS): Promise<PasswordHash> {
+export async function hashPassword(
+  password: string,
+  iterations = DEFAULT_ITERATIONS,
+): Promise<PasswordHash> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  return { alg: "pbkdf2-sha256", iterations, salt: b64(salt), hash: b64(await derive(password, salt, iterations)) };
+  return {
+    alg: "pbkdf2-sha256",
+    iterations,
+    salt: b64(salt),
+    hash: b64(await derive(password, salt, iterations)),
+  };
 }
 
 /** Compares every byte whatever the first difference, so timing reveals nothing. */

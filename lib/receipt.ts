@@ -7,9 +7,9 @@ import { type ReceiptRecord, STAT_STATES } from "./records.ts";
 export function receiptDate(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${
-    p(d.getUTCMinutes())
-  }`;
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${
+    p(d.getUTCHours())
+  }${p(d.getUTCMinutes())}`;
 }
 
 /**
@@ -18,9 +18,11 @@ export function receiptDate(ms: number): string {
  */
 export function formatReceipt(r: ReceiptRecord, textLength = 20): string {
   const dlvrd = r.stat === "DELIVRD" ? "001" : "000";
-  return `id:${r.messageId} sub:001 dlvrd:${dlvrd} submit date:${receiptDate(r.submitAt)} done date:${
-    receiptDate(r.doneAt)
-  } stat:${r.stat} err:${r.err} text:${r.preview.slice(0, textLength)}`;
+  return `id:${r.messageId} sub:001 dlvrd:${dlvrd} submit date:${
+    receiptDate(r.submitAt)
+  } done date:${receiptDate(r.doneAt)} stat:${r.stat} err:${r.err} text:${
+    r.preview.slice(0, textLength)
+  }`;
 }
 
 /** TLVs of a receipt; only for ESMEs bound with interface_version 0x34 or later. */

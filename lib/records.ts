@@ -16,6 +16,8 @@ export interface AccountRecord {
   maxSessions: number;
   /** Allowed source_addr patterns (regular expressions, anchored); empty = any. */
   sourceAddrs: string[];
+  /** Unanswered requests per session; more get ESME_RTHROTTLED (default from the gateway). */
+  window?: number;
 }
 
 /** SMPP message_state values (spec §5.2.28) and their receipt `stat:` words. */
@@ -42,7 +44,14 @@ export const STAT_STATES: Readonly<Record<Stat, number>> = {
 };
 
 /** A receipt `stat:` word. */
-export type Stat = "DELIVRD" | "EXPIRED" | "DELETED" | "UNDELIV" | "ACCEPTD" | "UNKNOWN" | "REJECTD";
+export type Stat =
+  | "DELIVRD"
+  | "EXPIRED"
+  | "DELETED"
+  | "UNDELIV"
+  | "ACCEPTD"
+  | "UNKNOWN"
+  | "REJECTD";
 
 /** An address with its TON and NPI. */
 export interface Address {

@@ -6,8 +6,16 @@ import { getLogger } from "@logtape/logtape";
 import type { Conn } from "./conn.ts";
 import { SmppError } from "./errors.ts";
 import { FrameError, readFrames } from "./frames.ts";
-import { decode, encode, genericNack, type Header, peekHeader, type Pdu, type PduInit } from "./pdu/codec.ts";
-import { CommandId, commandById, type CommandDef, isResponse } from "./pdu/commands.ts";
+import {
+  decode,
+  encode,
+  genericNack,
+  type Header,
+  type Pdu,
+  type PduInit,
+  peekHeader,
+} from "./pdu/codec.ts";
+import { commandById, type CommandDef, CommandId, isResponse } from "./pdu/commands.ts";
 import { Status } from "./pdu/status.ts";
 import { intTlv, Tag, type Tlv } from "./pdu/tlvs.ts";
 import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "./states.ts";
@@ -111,8 +119,13 @@ export class Session {
     const o = this.#opts;
     const tick = Math.max(
       10,
-      Math.min(1000, ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs].filter((t) => t > 0)
-        .map((t) => t / 4)),
+      Math.min(
+        1000,
+        ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs].filter((t) =>
+          t > 0
+        )
+          .map((t) => t / 4),
+      ),
     );
     this.#timer = setInterval(() => this.#tick(), tick);
     try {
@@ -123,7 +136,11 @@ export class Session {
       }
     } catch (e) {
       if (e instanceof FrameError) {
-        log.warn("session {id} from {remote}: {error}; closing", { id: this.id, remote: this.remote, error: e.message });
+        log.warn("session {id} from {remote}: {error}; closing", {
+          id: this.id,
+          remote: this.remote,
+          error: e.message,
+        });
         this.#send(genericNack(e.seq, e.status));
       } else if (!this.#closing) {
         log.debug("session {id} read ended: {error}", { id: this.id, error: String(e) });
@@ -181,8 +198,9 @@ export class Session {
     if (isResponse(cmd.id)) return this.#onResponse(cmd, frame, h);
     if (!isAllowed(cmd.name, this.state) || (this.#bindPending && cmd.name.startsWith("bind_"))) {
       const status = this.#bindPending ? Status.ESME_RALYBND : refusal(cmd.name, this.state);
-      if (CommandId[`${cmd.name}_resp`] === undefined) this.#send(genericNack(h.seq, Status.ESME_RINVCMDID));
-      else this.#reply(cmd, h.seq, { status });
+      if (CommandId[`${cmd.name}_resp`] === undefined) {
+        this.#send(genericNack(h.seq, Status.ESME_RINVCMDID));
+      } else this.#reply(cmd, h.seq, { status });
       return;
     }
     let pdu: Pdu;
@@ -257,7 +275,11 @@ export class Session {
     } catch (e) {
       reply = { status: e instanceof SmppError ? e.status : Status.ESME_RSYSERR };
       if (!(e instanceof SmppError)) {
-        log.error("session {id}: {command} failed: {error}", { id: this.id, command: cmd.name, error: String(e) });
+        log.error("session {id}: {command} failed: {error}", {
+          id: this.id,
+          command: cmd.name,
+          error: String(e),
+        });
       }
     } finally {
       this.#inflight--;
@@ -268,7 +290,11 @@ export class Session {
   #onResponse(cmd: CommandDef, frame: Uint8Array, h: Header) {
     const p = this.#pending.get(h.seq);
     if (!p) {
-      log.debug("session {id}: {command} for unknown seq {seq} dropped", { id: this.id, command: cmd.name, seq: h.seq });
+      log.debug("session {id}: {command} for unknown seq {seq} dropped", {
+        id: this.id,
+        command: cmd.name,
+        seq: h.seq,
+      });
       return;
     }
     this.#pending.delete(h.seq);
@@ -276,12 +302,23 @@ export class Session {
     try {
       pdu = decode(frame);
     } catch {
-      pdu = { command: cmd.name, commandId: cmd.id, status: h.status, seq: h.seq, body: {}, tlvs: [] };
+      pdu = {
+        command: cmd.name,
+        commandId: cmd.id,
+        status: h.status,
+        seq: h.seq,
+        body: {},
+        tlvs: [],
+      };
     }
     p.resolve(pdu);
   }
 
-  #request(init: Omit<PduInit, "seq">, deliver: boolean, timeoutMs = this.#opts.responseTimeoutMs): Promise<Pdu> {
+  #request(
+    init: Omit<PduInit, "seq">,
+    deliver: boolean,
+    timeoutMs = this.#opts.responseTimeoutMs,
+  ): Promise<Pdu> {
     if (this.#closing) return Promise.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
     this.#seq = this.#seq >= 0x7fffffff ? 1 : this.#seq + 1;
     const seq = this.#seq;
@@ -292,7 +329,9 @@ export class Session {
   }
 
   #reply(cmd: CommandDef, seq: number, r: Reply) {
-    this.#send(encode({ command: `${cmd.name}_resp`, seq, status: r.status, body: r.body, tlvs: r.tlvs }));
+    this.#send(
+      encode({ command: `${cmd.name}_resp`, seq, status: r.status, body: r.body, tlvs: r.tlvs }),
+    );
   }
 
   #send(bytes: Uint8Array) {
@@ -335,7 +374,10 @@ export class Session {
       }
     }
     if (this.#closing) return;
-    if (this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 && now - this.#openedAt >= o.bindTimeoutMs) {
+    if (
+      this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 &&
+      now - this.#openedAt >= o.bindTimeoutMs
+    ) {
       log.info("session {id} from {remote}: no bind within {ms} ms; closing", {
         id: this.id,
         remote: this.remote,
@@ -344,10 +386,14 @@ export class Session {
       this.close();
       return;
     }
-    const bound = this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX";
+    const bound = this.state === "BOUND_TX" || this.state === "BOUND_RX" ||
+      this.state === "BOUND_TRX";
     if (!bound) return;
     if (o.inactivityMs > 0 && now - this.#lastRx >= o.inactivityMs) {
-      log.info("session {id}: inactive for {ms} ms; unbinding", { id: this.id, ms: o.inactivityMs });
+      log.info("session {id}: inactive for {ms} ms; unbinding", {
+        id: this.id,
+        ms: o.inactivityMs,
+      });
       this.unbind();
       return;
     }
@@ -371,7 +417,9 @@ export class Session {
       this.#conn.close();
     } catch { /* already closed */ }
     this.state = "CLOSED";
-    for (const p of this.#pending.values()) p.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
+    for (const p of this.#pending.values()) {
+      p.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
+    }
     this.#pending.clear();
     this.#handler.closed(this);
     this.#closed.resolve();

@@ -39,7 +39,9 @@ export class Store {
   /** All accounts. */
   async accounts(): Promise<AccountRecord[]> {
     const out: AccountRecord[] = [];
-    for await (const e of this.kv.list<AccountRecord>({ prefix: Keys.accounts() })) out.push(e.value);
+    for await (const e of this.kv.list<AccountRecord>({ prefix: Keys.accounts() })) {
+      out.push(e.value);
+    }
     return out;
   }
 
@@ -68,7 +70,10 @@ export class Store {
   /** Pages through an account's queued receipts, oldest first. */
   async *receipts(account: string, limit?: number): AsyncGenerator<ReceiptRecord> {
     for await (
-      const e of this.kv.list<ReceiptRecord>({ prefix: Keys.receipts(account) }, { limit, batchSize: 500 })
+      const e of this.kv.list<ReceiptRecord>({ prefix: Keys.receipts(account) }, {
+        limit,
+        batchSize: 500,
+      })
     ) yield e.value;
   }
 
@@ -94,7 +99,13 @@ export class Store {
       { type: "set", key: Keys.state(job.id), value: state },
       { type: "delete", key: Keys.job(job.route, job.id) },
     ];
-    if (receipt) ops.push({ type: "set", key: Keys.receipt(receipt.account, receipt.messageId), value: receipt });
+    if (receipt) {
+      ops.push({
+        type: "set",
+        key: Keys.receipt(receipt.account, receipt.messageId),
+        value: receipt,
+      });
+    }
     return ops;
   }
 

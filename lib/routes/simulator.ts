@@ -24,7 +24,10 @@ export interface SimulatorOptions {
 }
 
 /** The final state for a destination under `rules`. */
-export function simulate(dest: string, rules: readonly SimulatorRule[]): { stat: Stat; err: string } {
+export function simulate(
+  dest: string,
+  rules: readonly SimulatorRule[],
+): { stat: Stat; err: string } {
   for (const r of rules) {
     if (dest.startsWith(r.prefix)) return { stat: r.stat, err: (r.err ?? "000").padStart(3, "0") };
   }

@@ -1,0 +1,159 @@
+/** The JSON config file: its shape, defaults and validation with messages that name the key. */
+import type { AccountConfig } from "./accounts.ts";
+import type { Stat } from "./records.ts";
+import type { SimulatorRule } from "./routes/simulator.ts";
+
+/** The config file, all keys optional. Times are in the unit their name says. */
+export interface GatewayConfig {
+  systemId?: string;
+  nodeId?: number;
+  accounts?: AccountConfig[];
+  simulator?: { delayMs?: number; rules?: SimulatorRule[] };
+  session?: {
+    enquireLinkSec?: number;
+    responseTimeoutSec?: number;
+    bindTimeoutSec?: number;
+    inactivitySec?: number;
+    window?: number;
+    deliverWindow?: number;
+  };
+  receipts?: { textLength?: number; retrySec?: number; retryMaxSec?: number; maxAgeHours?: number };
+}
+
+/** A config value is wrong; the message names the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const STATS: readonly Stat[] = [
+  "DELIVRD",
+  "EXPIRED",
+  "DELETED",
+  "UNDELIV",
+  "ACCEPTD",
+  "UNKNOWN",
+  "REJECTD",
+];
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, path: string): Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new ConfigError(`${path}: must be an object`);
+  }
+  return v as Obj;
+}
+
+function known(o: Obj, path: string, keys: readonly string[]) {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      throw new ConfigError(
+        `${path}${path ? "." : ""}${k}: unknown key (expected one of ${keys.join(", ")})`,
+      );
+    }
+  }
+}
+
+function num(o: Obj, key: string, path: string, min: number, max: number): void {
+  const v = o[key];
+  if (v === undefined) return;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+    throw new ConfigError(
+      `${path}${key}: must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`,
+    );
+  }
+}
+
+function str(o: Obj, key: string, path: string, maxLen: number, required = false): void {
+  const v = o[key];
+  if (v === undefined && !required) return;
+  if (typeof v !== "string" || v.length === 0 || v.length > maxLen || /[^\x20-\x7e]/.test(v)) {
+    throw new ConfigError(`${path}${key}: must be 1 to ${maxLen} printable ASCII characters`);
+  }
+}
+
+function account(v: unknown, path: string): AccountConfig {
+  const o = obj(v, path);
+  known(o, path, ["systemId", "password", "maxSessions", "sourceAddrs", "window"]);
+  str(o, "systemId", `${path}.`, 15, true);
+  str(o, "password", `${path}.`, 8, true);
+  num(o, "maxSessions", `${path}.`, 1, 10_000);
+  num(o, "window", `${path}.`, 1, 100_000);
+  if (o.sourceAddrs !== undefined) {
+    if (!Array.isArray(o.sourceAddrs)) {
+      throw new ConfigError(`${path}.sourceAddrs: must be an array of patterns`);
+    }
+    o.sourceAddrs.forEach((p, i) => {
+      try {
+        if (typeof p !== "string") throw new Error("not a string");
+        new RegExp(p);
+      } catch (e) {
+        throw new ConfigError(
+          `${path}.sourceAddrs[${i}]: not a valid pattern (${(e as Error).message})`,
+        );
+      }
+    });
+  }
+  return o as unknown as AccountConfig;
+}
+
+/** Validates a parsed config file; throws ConfigError naming the first bad key. */
+export function parseConfig(v: unknown): GatewayConfig {
+  const o = obj(v, "config");
+  known(o, "", ["systemId", "nodeId", "accounts", "simulator", "session", "receipts"]);
+  str(o, "systemId", "", 15);
+  num(o, "nodeId", "", 0, 99);
+  if (o.accounts !== undefined) {
+    if (!Array.isArray(o.accounts)) throw new ConfigError("accounts: must be an array");
+    const ids = new Set<string>();
+    o.accounts.forEach((a, i) => {
+      const acc = account(a, `accounts[${i}]`);
+      if (ids.has(acc.systemId)) {
+        throw new ConfigError(`accounts[${i}].systemId: "${acc.systemId}" appears twice`);
+      }
+      ids.add(acc.systemId);
+    });
+  }
+  if (o.simulator !== undefined) {
+    const s = obj(o.simulator, "simulator");
+    known(s, "simulator", ["delayMs", "rules"]);
+    num(s, "delayMs", "simulator.", 0, 86_400_000);
+    if (s.rules !== undefined) {
+      if (!Array.isArray(s.rules)) throw new ConfigError("simulator.rules: must be an array");
+      s.rules.forEach((r, i) => {
+        const p = `simulator.rules[${i}]`;
+        const rule = obj(r, p);
+        known(rule, p, ["prefix", "stat", "err"]);
+        if (typeof rule.prefix !== "string") throw new ConfigError(`${p}.prefix: must be a string`);
+        if (!STATS.includes(rule.stat as Stat)) {
+          throw new ConfigError(`${p}.stat: must be one of ${STATS.join(", ")}`);
+        }
+        if (
+          rule.err !== undefined && !(typeof rule.err === "string" && /^\d{1,3}$/.test(rule.err))
+        ) {
+          throw new ConfigError(`${p}.err: must be 1 to 3 digits, e.g. "001"`);
+        }
+      });
+    }
+  }
+  if (o.session !== undefined) {
+    const s = obj(o.session, "session");
+    const keys = ["enquireLinkSec", "responseTimeoutSec", "bindTimeoutSec", "inactivitySec"];
+    known(s, "session", [...keys, "window", "deliverWindow"]);
+    for (const k of keys) num(s, k, "session.", 0, 86_400);
+    num(s, "window", "session.", 1, 100_000);
+    num(s, "deliverWindow", "session.", 1, 10_000);
+  }
+  if (o.receipts !== undefined) {
+    const r = obj(o.receipts, "receipts");
+    known(r, "receipts", ["textLength", "retrySec", "retryMaxSec", "maxAgeHours"]);
+    num(r, "textLength", "receipts.", 0, 160);
+    num(r, "retrySec", "receipts.", 0, 86_400);
+    num(r, "retryMaxSec", "receipts.", 0, 86_400);
+    num(r, "maxAgeHours", "receipts.", 0, 8760);
+  }
+  return o as GatewayConfig;
+}

@@ -1,0 +1,25 @@
+/** Every counter the gateway keeps, in one place (a metrics endpoint will read this later). */
+
+/** Gateway-wide counters since start. */
+export interface Counters {
+  connections: number;
+  binds: number;
+  bindFailures: number;
+  submitted: number;
+  submitRejected: number;
+  settled: number;
+  receiptsQueued: number;
+}
+
+/** Fresh zeroed counters. */
+export function newCounters(): Counters {
+  return {
+    connections: 0,
+    binds: 0,
+    bindFailures: 0,
+    submitted: 0,
+    submitRejected: 0,
+    settled: 0,
+    receiptsQueued: 0,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * smppgw as a library: `startGateway()` runs an SMPP 3.4 server on Deno with Deno KV.
+ *
+ * ```ts
+ * import { startGateway } from "./lib/mod.ts";
+ * const gw = await startGateway({ port: 0, kv: ":memory:", accounts: [{ systemId: "acme", password: "s3cret" }] });
+ * console.log(`SMPP on ${gw.addr.hostname}:${gw.addr.port}`);
+ * await gw.close();
+ * ```
+ */
+import { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts.ts";
+import { listenTcp, listenTls, openKv } from "./adapters/deno.ts";
+import type { GatewayConfig } from "./config.ts";
+import { Gateway, type GatewayOptions } from "./gateway.ts";
+import type { Route } from "./routes/route.ts";
+import { type SimulatorOptions, simulatorRoute } from "./routes/simulator.ts";
+
+export { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts.ts";
+export { ConfigError, type GatewayConfig, parseConfig } from "./config.ts";
+export { Gateway, type GatewayOptions, SESSION_DEFAULTS } from "./gateway.ts";
+export type { Outcome, Route, RouteHost } from "./routes/route.ts";
+export {
+  simulate,
+  type SimulatorOptions,
+  simulatorRoute,
+  type SimulatorRule,
+} from "./routes/simulator.ts";
+export { Store } from "./store.ts";
+export { SmppError } from "./errors.ts";
+export * as pdu from "./pdu/mod.ts";
+export * as text from "./text/mod.ts";
+
+/** Options of {@link startGateway}. */
+export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
+  /** TCP address; port 0 lets the OS pick. Defaults 127.0.0.1:2775. */
+  host?: string;
+  port?: number;
+  /** Optional TLS listener (PEM strings). */
+  tls?: { port: number; cert: string; key: string };
+  /** A Deno KV handle (kept open on close) or a path to open (closed on close). Default ":memory:". */
+  kv?: Deno.Kv | string;
+  /** Accounts to create or update in KV. */
+  accounts?: AccountConfig[];
+  /** Where messages go (default: the simulator with `simulator` options). */
+  route?: Route;
+  simulator?: SimulatorOptions;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** The SMPP TCP address actually bound. */
+  addr: { hostname: string; port: number };
+  /** The TLS address, when TLS is on. */
+  tlsAddr?: { hostname: string; port: number };
+  gateway: Gateway;
+  kv: Deno.Kv;
+  /** Unbinds sessions, stops work, and closes KV if this call opened it. */
+  close(): Promise<void>;
+}
+
+/** Starts a gateway: opens KV, syncs accounts, resumes queued work, listens. */
+export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
+  const ownKv = typeof o.kv !== "object";
+  const kv = typeof o.kv === "object" ? o.kv : await openKv(o.kv ?? ":memory:");
+  try {
+    const gateway = new Gateway({ ...o, kv, route: o.route ?? simulatorRoute(o.simulator) });
+    await syncAccounts(gateway.store, o.accounts ?? []);
+    await gateway.start();
+    const tcp = listenTcp(o.host ?? "127.0.0.1", o.port ?? 2775);
+    gateway.listen(tcp);
+    let tlsAddr: RunningGateway["tlsAddr"];
+    if (o.tls) {
+      const tls = listenTls(o.host ?? "127.0.0.1", o.tls.port, o.tls.cert, o.tls.key);
+      gateway.listen(tls);
+      tlsAddr = { hostname: tls.hostname, port: tls.port };
+    }
+    return {
+      addr: { hostname: tcp.hostname, port: tcp.port },
+      tlsAddr,
+      gateway,
+      kv,
+      async close() {
+        await gateway.close();
+        if (ownKv) kv.close();
+      },
+    };
+  } catch (e) {
+    if (ownKv) kv.close();
+    throw e;
+  }
+}
+
+/** Turns a parsed config file into {@link StartOptions} (times converted to ms). */
+export function optionsFromConfig(c: GatewayConfig): StartOptions {
+  const s = c.session ?? {};
+  const ms = (sec: number | undefined) => (sec === undefined ? undefined : sec * 1000);
+  const session = Object.fromEntries(
+    Object.entries({
+      enquireLinkMs: ms(s.enquireLinkSec),
+      responseTimeoutMs: ms(s.responseTimeoutSec),
+      bindTimeoutMs: ms(s.bindTimeoutSec),
+      inactivityMs: ms(s.inactivitySec),
+      window: s.window,
+      deliverWindow: s.deliverWindow,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const r = c.receipts ?? {};
+  return {
+    systemId: c.systemId,
+    nodeId: c.nodeId,
+    accounts: c.accounts,
+    simulator: c.simulator,
+    session,
+    receiptTextLength: r.textLength,
+    receiptRetryMs: ms(r.retrySec),
+    receiptRetryMaxMs: ms(r.retryMaxSec),
+    receiptMaxAgeMs: r.maxAgeHours === undefined ? undefined : r.maxAgeHours * 3600_000,
+  };
+}

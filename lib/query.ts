@@ -1,0 +1,32 @@
+/** query_sm answered from the store (spec §4.8). */
+import type { Pdu } from "./pdu/codec.ts";
+import { Status } from "./pdu/status.ts";
+import { MessageState } from "./records.ts";
+import type { Reply } from "./session.ts";
+import type { Store } from "./store.ts";
+
+/** SMPP absolute time `YYMMDDhhmmss000+` in UTC. */
+export function smppTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${
+    p(d.getUTCHours())
+  }${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}000+`;
+}
+
+/** The query_sm_resp for a message of `account`: ESME_RQUERYFAIL when unknown or not its own. */
+export async function queryReply(store: Store, account: string, pdu: Pdu): Promise<Reply> {
+  const id = pdu.body.message_id as string;
+  const msg = id ? await store.message(id) : null;
+  if (!msg || msg.account !== account) return { status: Status.ESME_RQUERYFAIL };
+  const state = await store.state(id);
+  return {
+    status: Status.ESME_ROK,
+    body: {
+      message_id: id,
+      final_date: state ? smppTime(state.doneAt) : "",
+      message_state: state?.state ?? MessageState.ENROUTE,
+      error_code: state ? Number.parseInt(state.err, 10) & 0xff : 0,
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/** Checks a submit_sm (or data_sm) against the spec and the account, and turns it into a record. */
+import { SmppError } from "./errors.ts";
+import type { Pdu } from "./pdu/codec.ts";
+import { Status } from "./pdu/status.ts";
+import { findTlv, Tag, tlvInt } from "./pdu/tlvs.ts";
+import type { AccountRecord, MessageRecord } from "./records.ts";
+import { decodeText, parseUdh, receiptTextField } from "./text/mod.ts";
+
+const patternCache = new Map<string, RegExp>();
+
+function pattern(p: string): RegExp {
+  let re = patternCache.get(p);
+  if (!re) patternCache.set(p, re = new RegExp(`^(?:${p})$`));
+  return re;
+}
+
+/** True when `addr` is allowed by the account's sourceAddrs patterns (none = any address). */
+export function sourceAllowed(account: AccountRecord, addr: string): boolean {
+  if (account.sourceAddrs.length === 0) return true;
+  return account.sourceAddrs.some((p) => pattern(p).test(addr));
+}
+
+/** Where a message's user data came from and its text preview. */
+function userData(pdu: Pdu): Uint8Array {
+  const sm = (pdu.body.short_message as Uint8Array | undefined) ?? new Uint8Array(0);
+  const payload = findTlv(pdu.tlvs, Tag.message_payload);
+  if (payload && sm.length > 0) {
+    throw new SmppError(Status.ESME_RINVMSGLEN, "short_message and message_payload both present");
+  }
+  return payload ? payload.value : sm;
+}
+
+/** The `text:` preview of a message body: its first characters, receipt-safe. */
+export function preview(
+  body: Uint8Array,
+  dataCoding: number,
+  esmClass: number,
+  length = 20,
+): string {
+  const text = esmClass & 0x40 ? parseUdh(body).payload : body;
+  const decoded = decodeText(text, dataCoding);
+  return receiptTextField(decoded.text, decoded.kind, text, length);
+}
+
+/** Inputs of {@link buildMessage} that do not come from the PDU. */
+export interface SubmitContext {
+  account: AccountRecord;
+  id: string;
+  route: string;
+  now: number;
+  previewLength?: number;
+}
+
+/**
+ * Validates a submit_sm/data_sm and builds the message to store. Throws SmppError with the
+ * status to answer (see README "Error codes").
+ */
+export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
+  const b = pdu.body;
+  const esmClass = b.esm_class as number;
+  const priority = (b.priority_flag as number | undefined) ?? 0;
+  const registeredDelivery = b.registered_delivery as number;
+  const source = b.source_addr as string;
+  const dest = b.destination_addr as string;
+  if (priority > 3) throw new SmppError(Status.ESME_RINVPRTFLG, `priority_flag ${priority}`);
+  if ((registeredDelivery & 0x03) === 0x03 || registeredDelivery & 0xe0) {
+    throw new SmppError(
+      Status.ESME_RINVREGDLVFLG,
+      `registered_delivery 0x${registeredDelivery.toString(16)}`,
+    );
+  }
+  if (pdu.command === "submit_sm" && (esmClass & 0x03) === 0x02) {
+    throw new SmppError(
+      Status.ESME_RINVESMCLASS,
+      "transaction mode is not available for submit_sm",
+    );
+  }
+  if (dest === "") throw new SmppError(Status.ESME_RINVDSTADR, "destination_addr is empty");
+  if (!sourceAllowed(ctx.account, source)) {
+    throw new SmppError(
+      Status.ESME_RINVSRCADR,
+      `source_addr "${source}" not allowed for this account`,
+    );
+  }
+  const body = userData(pdu);
+  const dataCoding = b.data_coding as number;
+  return {
+    id: ctx.id,
+    account: ctx.account.systemId,
+    route: ctx.route,
+    serviceType: b.service_type as string,
+    source: { ton: b.source_addr_ton as number, npi: b.source_addr_npi as number, addr: source },
+    dest: { ton: b.dest_addr_ton as number, npi: b.dest_addr_npi as number, addr: dest },
+    esmClass,
+    protocolId: (b.protocol_id as number | undefined) ?? 0,
+    priority,
+    registeredDelivery,
+    dataCoding,
+    body,
+    preview: preview(body, dataCoding, esmClass, ctx.previewLength),
+    userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
+    submitAt: ctx.now,
+  };
+}
