@@ -8,7 +8,7 @@
  * await gw.close();
  * ```
  */
-import { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts.ts";
+import { type AccountConfig, syncAccounts } from "./accounts.ts";
 import { listenTcp, listenTls, openKv } from "./adapters/deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
