@@ -1,0 +1,389 @@
+/**
+ * Interoperability: the gateway driven over real TCP by the npm `smpp` package (farhadi/node-smpp
+ * 0.5.1), an ESME implementation we did not write.
+ */
+import assert from "node:assert/strict";
+import smpp from "smpp";
+import { ACCOUNT, testGateway, within } from "./client.ts";
+
+/** The parts of a node-smpp PDU the tests read (fields are flattened onto the object). */
+interface SmppPdu {
+  command: string;
+  command_status: number;
+  sequence_number: number;
+  [field: string]: unknown;
+  response(options?: Record<string, unknown>): SmppPdu;
+}
+
+/** The parts of a node-smpp Session the tests use. */
+interface SmppSession {
+  on(event: string, listener: (...args: never[]) => void): void;
+  send(pdu: SmppPdu, onResponse?: (pdu: SmppPdu) => void): boolean;
+  destroy(): void;
+}
+
+const Smpp = smpp as unknown as {
+  connect(options: { host: string; port: number }): SmppSession;
+  PDU: new (command: string, options?: Record<string, unknown>) => SmppPdu;
+};
+
+const RECEIPT =
+  /^id:(\d+) sub:001 dlvrd:(\d{3}) submit date:\d{10} done date:\d{10} stat:(\w+) err:(\d{3}) text:/;
+const DELIVRD =
+  /^id:(\d+) sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000 text:/;
+
+/** A node-smpp session with promise helpers; collects every deliver_sm and answers it. */
+class Esme {
+  readonly session: SmppSession;
+  /** Resolves when the socket has closed (either side). */
+  readonly closed: Promise<void>;
+  readonly #connected: Promise<void>;
+  /** deliver_sm PDUs received, in order. */
+  readonly delivered: SmppPdu[] = [];
+  readonly errors: unknown[] = [];
+  isClosed = false;
+  #waiters: (() => void)[] = [];
+
+  private constructor(port: number) {
+    this.session = Smpp.connect({ host: "127.0.0.1", port });
+    const connected = Promise.withResolvers<void>();
+    const closed = Promise.withResolvers<void>();
+    this.#connected = connected.promise;
+    this.closed = closed.promise;
+    const s = this.session;
+    s.on("connect", () => connected.resolve());
+    s.on("error", (e: unknown) => {
+      this.errors.push(e);
+      connected.reject(e);
+    });
+    s.on("close", () => {
+      this.isClosed = true;
+      closed.resolve();
+      this.#wake();
+    });
+    s.on("deliver_sm", (pdu: SmppPdu) => {
+      s.send(pdu.response());
+      this.delivered.push(pdu);
+      this.#wake();
+    });
+    // Answer the gateway's own requests so that shutdown does not wait for unbind_resp.
+    s.on("enquire_link", (pdu: SmppPdu) => s.send(pdu.response()));
+    s.on("unbind", (pdu: SmppPdu) => s.send(pdu.response()));
+  }
+
+  /** Connects to the gateway on 127.0.0.1:port. */
+  static async connect(port: number): Promise<Esme> {
+    const e = new Esme(port);
+    try {
+      await within(e.#connected, 5000, "connect");
+    } catch (err) {
+      await e.close();
+      throw err;
+    }
+    return e;
+  }
+
+  /** Connects and binds; asserts the bind succeeded. */
+  static async bound(
+    port: number,
+    type: "transmitter" | "receiver" | "transceiver" = "transceiver",
+  ): Promise<Esme> {
+    const e = await Esme.connect(port);
+    try {
+      const r = await e.bind(type);
+      assert.equal(r.command, `bind_${type}_resp`);
+      assert.equal(r.command_status, 0, `bind_${type} status`);
+    } catch (err) {
+      await e.close();
+      throw err;
+    }
+    return e;
+  }
+
+  #wake() {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /** Sends a request built by node-smpp and resolves its response. */
+  request(command: string, options: Record<string, unknown> = {}, ms = 5000): Promise<SmppPdu> {
+    const { promise, resolve } = Promise.withResolvers<SmppPdu>();
+    if (!this.session.send(new Smpp.PDU(command, options), resolve)) {
+      return Promise.reject(new Error(`${command}: socket not writable`));
+    }
+    return within(promise, ms, `${command} response`);
+  }
+
+  bind(
+    type: "transmitter" | "receiver" | "transceiver" = "transceiver",
+    systemId = ACCOUNT.systemId,
+    password = ACCOUNT.password,
+  ): Promise<SmppPdu> {
+    return this.request(`bind_${type}`, { system_id: systemId, password });
+  }
+
+  submit(destination: string, text: string, options: Record<string, unknown> = {}) {
+    return this.request("submit_sm", {
+      source_addr: "Acme",
+      destination_addr: destination,
+      registered_delivery: 1,
+      short_message: text,
+      ...options,
+    });
+  }
+
+  /** Waits until `cond()` holds, re-checking on every deliver_sm and on close. */
+  async until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!cond()) {
+      if (this.isClosed) throw new Error(`${what}: connection closed`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${what} timed out after ${ms} ms`);
+      const { promise, resolve } = Promise.withResolvers<void>();
+      this.#waiters.push(resolve);
+      await within(promise, left, what);
+    }
+  }
+
+  /** Destroys the socket and waits for its 'close' event. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.session.destroy();
+    await within(this.closed, 2000, "client close");
+  }
+}
+
+/** The text of a receipt deliver_sm (node-smpp decodes short_message to `{ message }`). */
+function receiptText(pdu: SmppPdu): string {
+  const sm = pdu.short_message as { message: string | Uint8Array };
+  return typeof sm.message === "string" ? sm.message : new TextDecoder().decode(sm.message);
+}
+
+Deno.test("npm smpp client: bind_transceiver, submit_sm and DELIVRD receipt", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.connect(gw.addr.port);
+    const b = await c.bind("transceiver");
+    assert.equal(b.command, "bind_transceiver_resp");
+    assert.equal(b.command_status, 0);
+    assert.equal(b.system_id, "smppgw");
+    assert.equal(b.sc_interface_version, 0x34);
+
+    const r = await c.submit("447700900123", "Hello World, this is a test");
+    assert.equal(r.command, "submit_sm_resp");
+    assert.equal(r.command_status, 0);
+    const id = r.message_id as string;
+    assert.match(id, /^\d+$/);
+
+    const esme = c;
+    await c.until(() => esme.delivered.length > 0, "DELIVRD receipt");
+    const d = c.delivered[0];
+    assert.equal(d.esm_class, 0x04);
+    assert.equal(d.source_addr, "447700900123");
+    assert.equal(d.destination_addr, "Acme");
+    const text = receiptText(d);
+    const m = text.match(DELIVRD);
+    assert.ok(m, `receipt text: ${text}`);
+    assert.equal(m[1], id);
+    assert.ok(text.endsWith("text:Hello World, this is"), text);
+    assert.equal(d.receipted_message_id, id);
+    assert.equal(d.message_state, 2);
+    assert.equal(c.errors.length, 0);
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: submit on bind_transmitter, receipt on bind_receiver of the same account", async () => {
+  const gw = await testGateway();
+  const sessions: Esme[] = [];
+  try {
+    const rx = await Esme.bound(gw.addr.port, "receiver");
+    sessions.push(rx);
+    const tx = await Esme.bound(gw.addr.port, "transmitter");
+    sessions.push(tx);
+
+    const r = await tx.submit("447700900123", "via TX");
+    assert.equal(r.command_status, 0);
+    const id = r.message_id as string;
+
+    await rx.until(() => rx.delivered.length > 0, "receipt on RX");
+    const d = rx.delivered[0];
+    assert.equal(d.esm_class, 0x04);
+    const m = receiptText(d).match(DELIVRD);
+    assert.ok(m, receiptText(d));
+    assert.equal(m[1], id);
+    assert.equal(d.receipted_message_id, id);
+    assert.equal(tx.delivered.length, 0, "a transmitter gets no deliver_sm");
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: wrong password gets 0x0E, unknown system_id 0x0F, then the server closes", async () => {
+  const gw = await testGateway();
+  const sessions: Esme[] = [];
+  try {
+    const cases = [
+      { systemId: ACCOUNT.systemId, password: "wrong", status: 0x0e },
+      { systemId: "nobody", password: ACCOUNT.password, status: 0x0f },
+    ];
+    for (const { systemId, password, status } of cases) {
+      for (const type of ["transmitter", "receiver", "transceiver"] as const) {
+        const c = await Esme.connect(gw.addr.port);
+        sessions.push(c);
+        const r = await c.bind(type, systemId, password);
+        assert.equal(r.command, `bind_${type}_resp`);
+        assert.equal(r.command_status, status, `${type} ${systemId}/${password}`);
+        await within(c.closed, 2000, "server close after a refused bind");
+      }
+    }
+    assert.equal(gw.gateway.counters.bindFailures, 6);
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: the 6th concurrent session of an account gets 0x05", async () => {
+  const gw = await testGateway();
+  const sessions: Esme[] = [];
+  try {
+    for (let i = 0; i < 5; i++) sessions.push(await Esme.bound(gw.addr.port));
+    const sixth = await Esme.connect(gw.addr.port);
+    sessions.push(sixth);
+    const r = await sixth.bind("transceiver");
+    assert.equal(r.command_status, 0x05);
+    await within(sixth.closed, 2000, "server close after the 6th bind");
+    // The five bound sessions still work.
+    const ok = await sessions[0].request("enquire_link");
+    assert.equal(ok.command_status, 0);
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: enquire_link is answered and unbind gets unbind_resp", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.connect(gw.addr.port);
+    // enquire_link is allowed before bind too.
+    const e0 = await c.request("enquire_link");
+    assert.equal(e0.command, "enquire_link_resp");
+    assert.equal(e0.command_status, 0);
+    assert.equal((await c.bind()).command_status, 0);
+    const e1 = await c.request("enquire_link");
+    assert.equal(e1.command, "enquire_link_resp");
+    assert.equal(e1.command_status, 0);
+    const u = await c.request("unbind");
+    assert.equal(u.command, "unbind_resp");
+    assert.equal(u.command_status, 0);
+    await within(c.closed, 2000, "server close after unbind");
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: message_payload submit is accepted; submit on a receiver gets 0x04", async () => {
+  const gw = await testGateway();
+  const sessions: Esme[] = [];
+  try {
+    const trx = await Esme.bound(gw.addr.port, "transceiver");
+    sessions.push(trx);
+    const long = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(9).slice(0, 300);
+    const r = await trx.request("submit_sm", {
+      source_addr: "Acme",
+      destination_addr: "447700900123",
+      registered_delivery: 1,
+      message_payload: long,
+    });
+    assert.equal(r.command_status, 0);
+    const id = r.message_id as string;
+    assert.match(id, /^\d+$/);
+    await trx.until(() => trx.delivered.length > 0, "receipt of the message_payload submit");
+    const text = receiptText(trx.delivered[0]);
+    assert.match(text, DELIVRD);
+    assert.equal(text.match(DELIVRD)![1], id);
+    assert.ok(text.endsWith("text:0123456789abcdefghij"), text);
+
+    const rx = await Esme.bound(gw.addr.port, "receiver");
+    sessions.push(rx);
+    const refused = await rx.submit("447700900123", "not allowed on RX");
+    assert.equal(refused.command, "submit_sm_resp");
+    assert.equal(refused.command_status, 0x04);
+    // The session stays usable after the refusal.
+    assert.equal((await rx.request("enquire_link")).command_status, 0);
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: registered_delivery 2 gets an UNDELIV receipt from a failure rule and no DELIVRD receipt", async () => {
+  const gw = await testGateway({
+    simulator: { delayMs: 20, rules: [{ prefix: "4479", stat: "UNDELIV", err: "001" }] },
+  });
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    const good = await c.submit("447700000001", "will be delivered", { registered_delivery: 2 });
+    assert.equal(good.command_status, 0);
+    const bad = await c.submit("447900000001", "will fail", { registered_delivery: 2 });
+    assert.equal(bad.command_status, 0);
+    const badId = bad.message_id as string;
+
+    const esme = c;
+    await c.until(
+      () => esme.delivered.some((d) => receiptText(d).includes("stat:UNDELIV")),
+      "UNDELIV receipt",
+    );
+    // Both messages were settled by the time the later one's receipt arrived.
+    assert.equal(c.delivered.length, 1, c.delivered.map(receiptText).join("\n"));
+    const d = c.delivered[0];
+    const m = receiptText(d).match(RECEIPT);
+    assert.ok(m, receiptText(d));
+    assert.deepEqual(m.slice(1), [badId, "000", "UNDELIV", "001"]);
+    assert.equal(d.receipted_message_id, badId);
+    assert.equal(d.message_state, 5);
+    assert.equal(d.source_addr, "447900000001");
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: 50 pipelined submit_sm all get OK and 50 receipts arrive", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    const N = 50;
+    const pending: Promise<SmppPdu>[] = [];
+    for (let i = 0; i < N; i++) pending.push(c.submit("447700900123", `message ${i}`));
+    const responses = await Promise.all(pending);
+    const ids = responses.map((r) => {
+      assert.equal(r.command_status, 0);
+      return r.message_id as string;
+    });
+    assert.equal(new Set(ids).size, N, "message ids are unique");
+
+    const esme = c;
+    await c.until(() => esme.delivered.length >= N, `${N} receipts`, 10_000);
+    assert.equal(c.delivered.length, N);
+    const receipted = c.delivered.map((d) => {
+      const m = receiptText(d).match(DELIVRD);
+      assert.ok(m, receiptText(d));
+      assert.equal(d.receipted_message_id, m[1]);
+      return m[1];
+    });
+    assert.deepEqual(new Set(receipted), new Set(ids));
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
