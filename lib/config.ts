@@ -7,6 +7,8 @@ import type { SimulatorRule } from "./routes/simulator.ts";
 export interface GatewayConfig {
   systemId?: string;
   nodeId?: number;
+  /** Store lease lifetime; a store left by a crashed process is taken over after this. */
+  leaseSec?: number;
   accounts?: AccountConfig[];
   simulator?: { delayMs?: number; rules?: SimulatorRule[] };
   session?: {
@@ -103,7 +105,8 @@ function account(v: unknown, path: string): AccountConfig {
 /** Validates a parsed config file; throws ConfigError naming the first bad key. */
 export function parseConfig(v: unknown): GatewayConfig {
   const o = obj(v, "config");
-  known(o, "", ["systemId", "nodeId", "accounts", "simulator", "session", "receipts"]);
+  known(o, "", ["systemId", "nodeId", "leaseSec", "accounts", "simulator", "session", "receipts"]);
+  num(o, "leaseSec", "", 0.1, 3600);
   str(o, "systemId", "", 15);
   num(o, "nodeId", "", 0, 99);
   if (o.accounts !== undefined) {

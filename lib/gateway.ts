@@ -11,6 +11,7 @@ import { type Counters, newCounters } from "./counters.ts";
 import { ReceiptDispatcher } from "./dispatcher.ts";
 import { SmppError } from "./errors.ts";
 import { IdGenerator } from "./ids.ts";
+import { StoreLease } from "./lease.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
 import { receiptPdu } from "./receipt.ts";
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   receiptMaxAgeMs?: number;
   /** How long shutdown waits for each unbind_resp. */
   unbindWaitMs?: number;
+  /** Store lease lifetime: a crashed owner's store is taken over after this long. */
+  leaseMs?: number;
 }
 
 /** Session defaults (ms): 30 s enquire_link, 30 s response timeout, 10 s to bind. */
@@ -75,6 +78,7 @@ export class Gateway implements SessionHandler {
   #committer!: GroupCommitter;
   #dispatcher!: ReceiptDispatcher;
   #closing = false;
+  #lease: StoreLease | undefined;
 
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
@@ -89,6 +93,7 @@ export class Gateway implements SessionHandler {
 
   /** Loads the id floor, resumes route jobs and queued receipts. Call before `listen`. */
   async start(): Promise<void> {
+    this.#lease = await StoreLease.acquire(this.#opts.kv, this.#opts.leaseMs);
     const node = this.#opts.nodeId ?? 0;
     const floor = await this.store.idFloor(node);
     this.#ids = new IdGenerator(node, floor);
@@ -293,5 +298,6 @@ export class Gateway implements SessionHandler {
     await this.#route.stop();
     this.#dispatcher.stop();
     await this.#committer.flush();
+    await this.#lease?.release();
   }
 }

@@ -108,6 +108,7 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
   return {
     systemId: c.systemId,
     nodeId: c.nodeId,
+    leaseMs: ms(c.leaseSec),
     accounts: c.accounts,
     simulator: c.simulator,
     session,

@@ -20,6 +20,7 @@ export const Keys = {
   receipts: (account: string): Deno.KvKey => ["dlr", account],
   allReceipts: (): Deno.KvKey => ["dlr"],
   idFloor: (node: number): Deno.KvKey => ["ids", node],
+  lease: (): Deno.KvKey => ["lease"],
 } as const;
 
 /** Reads and mutation builders over one Deno KV handle. */
