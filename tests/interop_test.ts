@@ -237,6 +237,9 @@ Deno.test("npm smpp client: wrong password gets 0x0E, unknown system_id 0x0F, th
         const r = await c.bind(type, systemId, password);
         assert.equal(r.command, `bind_${type}_resp`);
         assert.equal(r.command_status, status, `${type} ${systemId}/${password}`);
+        // Header-only (spec: no body on error); node-smpp then leaves the body fields unset.
+        assert.equal(r.command_length, 16);
+        assert.equal(r.system_id, undefined);
         await within(c.closed, 2000, "server close after a refused bind");
       }
     }
@@ -316,6 +319,8 @@ Deno.test("npm smpp client: message_payload submit is accepted; submit on a rece
     const refused = await rx.submit("447700900123", "not allowed on RX");
     assert.equal(refused.command, "submit_sm_resp");
     assert.equal(refused.command_status, 0x04);
+    assert.equal(refused.command_length, 16);
+    assert.equal(refused.message_id, undefined);
     // The session stays usable after the refusal.
     assert.equal((await rx.request("enquire_link")).command_status, 0);
   } finally {
@@ -382,6 +387,35 @@ Deno.test("npm smpp client: 50 pipelined submit_sm all get OK and 50 receipts ar
       return m[1];
     });
     assert.deepEqual(new Set(receipted), new Set(ids));
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: GSM 03.38 (data_coding 0) and UCS2 (data_coding 8) text reaches the receipt text: field", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    // data_coding 0: node-smpp encodes GSM 03.38 unpacked, escaping € { } to the extension table.
+    const gsm = "Café @ 10€ {ok} ñ_Ä";
+    const r1 = await c.submit("447700900123", gsm, { data_coding: 0 });
+    assert.equal(r1.command_status, 0);
+    // No data_coding: node-smpp picks UCS2 for Cyrillic/emoji and sets data_coding 8.
+    const r2 = await c.submit("447700900123", "Hi 👋 Привет");
+    assert.equal(r2.command_status, 0);
+
+    const esme = c;
+    await c.until(() => esme.delivered.length >= 2, "2 receipts");
+    const texts = new Map(c.delivered.map((d) => [d.receipted_message_id, receiptText(d)]));
+    const t1 = texts.get(r1.message_id)!;
+    assert.match(t1, DELIVRD);
+    assert.ok(t1.endsWith(`text:${gsm}`), t1);
+    // Characters without a GSM 03.38 encoding become "?" (the emoji is one character).
+    const t2 = texts.get(r2.message_id)!;
+    assert.match(t2, DELIVRD);
+    assert.ok(t2.endsWith("text:Hi ? ??????"), t2);
   } finally {
     await c?.close();
     await gw.close();
