@@ -11,7 +11,14 @@ export interface AccountConfig {
   maxSessions?: number;
   sourceAddrs?: string[];
   window?: number;
+  tps?: number;
+  burst?: number;
+  dailyQuota?: number;
+  allowedIps?: string[];
+  gsmPacked?: boolean;
 }
+
+const OPTIONAL = ["window", "tps", "burst", "dailyQuota", "allowedIps", "gsmPacked"] as const;
 
 /** Default concurrent sessions per account. */
 export const DEFAULT_MAX_SESSIONS = 5;
@@ -27,8 +34,8 @@ export async function syncAccounts(store: Store, configs: readonly AccountConfig
         : await hashPassword(c.password),
       maxSessions: c.maxSessions ?? DEFAULT_MAX_SESSIONS,
       sourceAddrs: c.sourceAddrs ?? [],
-      ...(c.window !== undefined ? { window: c.window } : {}),
     };
+    for (const k of OPTIONAL) if (c[k] !== undefined) Object.assign(record, { [k]: c[k] });
     if (JSON.stringify(old) !== JSON.stringify(record)) await store.putAccount(record);
   }
 }

@@ -1,6 +1,7 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
 import type { AccountConfig } from "./accounts.ts";
 import type { Stat } from "./records.ts";
+import { validIpEntry } from "./limits.ts";
 import type { SimulatorRule } from "./routes/simulator.ts";
 
 /** The config file, all keys optional. Times are in the unit their name says. */
@@ -11,6 +12,14 @@ export interface GatewayConfig {
   leaseSec?: number;
   accounts?: AccountConfig[];
   simulator?: { delayMs?: number; rules?: SimulatorRule[] };
+  limits?: {
+    maxConnections?: number;
+    maxConnectionsPerIp?: number;
+    pduTimeoutSec?: number;
+    bindFailures?: number;
+    bindFailureWindowSec?: number;
+    bindLockoutSec?: number;
+  };
   session?: {
     enquireLinkSec?: number;
     responseTimeoutSec?: number;
@@ -79,7 +88,36 @@ function str(o: Obj, key: string, path: string, maxLen: number, required = false
 
 function account(v: unknown, path: string): AccountConfig {
   const o = obj(v, path);
-  known(o, path, ["systemId", "password", "maxSessions", "sourceAddrs", "window"]);
+  known(o, path, [
+    "systemId",
+    "password",
+    "maxSessions",
+    "sourceAddrs",
+    "window",
+    "tps",
+    "burst",
+    "dailyQuota",
+    "allowedIps",
+    "gsmPacked",
+  ]);
+  num(o, "tps", `${path}.`, 0.001, 1_000_000);
+  num(o, "burst", `${path}.`, 1, 10_000_000);
+  num(o, "dailyQuota", `${path}.`, 0, 1e12);
+  if (o.gsmPacked !== undefined && typeof o.gsmPacked !== "boolean") {
+    throw new ConfigError(`${path}.gsmPacked: must be true or false`);
+  }
+  if (o.allowedIps !== undefined) {
+    if (!Array.isArray(o.allowedIps)) {
+      throw new ConfigError(`${path}.allowedIps: must be an array of addresses`);
+    }
+    o.allowedIps.forEach((ip, i) => {
+      if (typeof ip !== "string" || !validIpEntry(ip)) {
+        throw new ConfigError(
+          `${path}.allowedIps[${i}]: not an IP address or IPv4 CIDR: ${JSON.stringify(ip)}`,
+        );
+      }
+    });
+  }
   str(o, "systemId", `${path}.`, 15, true);
   str(o, "password", `${path}.`, 8, true);
   num(o, "maxSessions", `${path}.`, 1, 10_000);
@@ -105,7 +143,29 @@ function account(v: unknown, path: string): AccountConfig {
 /** Validates a parsed config file; throws ConfigError naming the first bad key. */
 export function parseConfig(v: unknown): GatewayConfig {
   const o = obj(v, "config");
-  known(o, "", ["systemId", "nodeId", "leaseSec", "accounts", "simulator", "session", "receipts"]);
+  known(o, "", [
+    "systemId",
+    "nodeId",
+    "leaseSec",
+    "accounts",
+    "simulator",
+    "limits",
+    "session",
+    "receipts",
+  ]);
+  if (o.limits !== undefined) {
+    const l = obj(o.limits, "limits");
+    const keys = [
+      "maxConnections",
+      "maxConnectionsPerIp",
+      "pduTimeoutSec",
+      "bindFailures",
+      "bindFailureWindowSec",
+      "bindLockoutSec",
+    ];
+    known(l, "limits", keys);
+    for (const k of keys) num(l, k, "limits.", 0, 1_000_000);
+  }
   num(o, "leaseSec", "", 0.1, 3600);
   str(o, "systemId", "", 15);
   num(o, "nodeId", "", 0, 99);

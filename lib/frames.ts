@@ -24,8 +24,8 @@ function u32(b: Uint8Array, o: number): number {
 export interface FrameOptions {
   /** Largest command_length accepted. */
   maxLength?: number;
-  /** Called on every chunk; lets the session see activity even inside a partial PDU. */
-  onChunk?: (bytes: number) => void;
+  /** Called after every chunk with the octets of an incomplete PDU still buffered (0 = none). */
+  onPartial?: (bytes: number) => void;
 }
 
 /**
@@ -39,7 +39,6 @@ export async function* readFrames(
   const max = opts.maxLength ?? MAX_PDU_LENGTH;
   let buf: Uint8Array = new Uint8Array(0);
   for await (const chunk of chunks) {
-    opts.onChunk?.(chunk.length);
     if (buf.length === 0) buf = chunk;
     else {
       const joined = new Uint8Array(buf.length + chunk.length);
@@ -59,5 +58,6 @@ export async function* readFrames(
       off += len;
     }
     buf = off === buf.length ? new Uint8Array(0) : buf.slice(off);
+    opts.onPartial?.(buf.length);
   }
 }

@@ -5,25 +5,29 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { authenticate } from "./accounts.ts";
+import { Admission } from "./admission.ts";
 import { GroupCommitter } from "./committer.ts";
 import type { Conn, Listener } from "./conn.ts";
 import { type Counters, newCounters } from "./counters.ts";
 import { ReceiptDispatcher } from "./dispatcher.ts";
 import { SmppError } from "./errors.ts";
 import { IdGenerator } from "./ids.ts";
+import { Joiner } from "./joiner.ts";
 import { StoreLease } from "./lease.ts";
+import { ConnectionLimiter, FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
+import { queryReply } from "./query.ts";
 import { receiptPdu } from "./receipt.ts";
-import { type AccountRecord, type ReceiptRecord, STAT_STATES } from "./records.ts";
+import type { AccountRecord, JobRecord, JoinedRecord, MessageRecord } from "./records.ts";
 import { SessionRegistry } from "./registry.ts";
 import type { Outcome, Route } from "./routes/route.ts";
 import { simulatorRoute } from "./routes/simulator.ts";
 import { type Reply, Session, type SessionHandler, type SessionOptions } from "./session.ts";
+import { settlement } from "./settle.ts";
 import type { SessionState } from "./states.ts";
 import { Keys, Store } from "./store.ts";
 import { buildMessage } from "./submit.ts";
-import { queryReply } from "./query.ts";
 import { renderReceiptTextBytes } from "./text/mod.ts";
 
 const log = getLogger(["smppgw", "gateway"]);
@@ -35,7 +39,7 @@ export interface GatewayOptions {
   systemId?: string;
   /** Where messages go; the simulator by default. */
   route?: Route;
-  /** Node id 0..99, part of every message id (unique ids across nodes sharing one KV). */
+  /** Node id 0..99, part of every message id. */
   nodeId?: number;
   /** Session timers and windows (ms). */
   session?: Partial<Omit<SessionOptions, "systemId">>;
@@ -49,16 +53,31 @@ export interface GatewayOptions {
   unbindWaitMs?: number;
   /** Store lease lifetime: a crashed owner's store is taken over after this long. */
   leaseMs?: number;
+  /** Open connections allowed in total and per remote address. */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  /** Failed binds per system_id and per IP before a lockout. */
+  bindLockout?: LockoutOptions;
+  /** How long the parts of a concatenated message may take to arrive. */
+  concatTimeoutMs?: number;
 }
 
-/** Session defaults (ms): 30 s enquire_link, 30 s response timeout, 10 s to bind. */
+/** Session defaults (ms). */
 export const SESSION_DEFAULTS: Omit<SessionOptions, "systemId"> = {
   enquireLinkMs: 30_000,
   responseTimeoutMs: 30_000,
   bindTimeoutMs: 10_000,
   inactivityMs: 300_000,
+  pduTimeoutMs: 30_000,
   window: 100,
   deliverWindow: 10,
+};
+
+/** Bind lockout default: 5 failures within 60 s lock the system_id and the IP for 60 s. */
+export const LOCKOUT_DEFAULTS: LockoutOptions = {
+  maxFailures: 5,
+  windowMs: 60_000,
+  lockoutMs: 60_000,
 };
 
 /** A running gateway. */
@@ -74,11 +93,15 @@ export class Gateway implements SessionHandler {
   readonly #listeners: Listener[] = [];
   readonly #loops: Promise<void>[] = [];
   readonly #route: Route;
+  readonly #connections: ConnectionLimiter;
+  readonly #lockout: FailureLockout;
+  readonly #admission: Admission;
   #ids!: IdGenerator;
   #committer!: GroupCommitter;
   #dispatcher!: ReceiptDispatcher;
-  #closing = false;
+  #joiner!: Joiner;
   #lease: StoreLease | undefined;
+  #closing = false;
 
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
@@ -89,9 +112,15 @@ export class Gateway implements SessionHandler {
       ...SESSION_DEFAULTS,
       ...opts.session,
     };
+    this.#connections = new ConnectionLimiter(
+      opts.maxConnections ?? 1000,
+      opts.maxConnectionsPerIp ?? 100,
+    );
+    this.#lockout = new FailureLockout(opts.bindLockout ?? LOCKOUT_DEFAULTS);
+    this.#admission = new Admission(this.store);
   }
 
-  /** Loads the id floor, resumes route jobs and queued receipts. Call before `listen`. */
+  /** Takes the store lease, loads the id floor, resumes route jobs, joins and receipts. */
   async start(): Promise<void> {
     this.#lease = await StoreLease.acquire(this.#opts.kv, this.#opts.leaseMs);
     const node = this.#opts.nodeId ?? 0;
@@ -112,6 +141,11 @@ export class Gateway implements SessionHandler {
       retryMaxMs: this.#opts.receiptRetryMaxMs,
       maxAgeMs: this.#opts.receiptMaxAgeMs,
     });
+    this.#joiner = new Joiner(this.store, this.#committer, {
+      timeoutMs: this.#opts.concatTimeoutMs ?? 300_000,
+      onJoined: (j) => this.#joined(j),
+    });
+    await this.#joiner.resume();
     // Every id from an earlier run is below this; new ones are above it.
     await this.#route.start(
       { store: this.store, settle: (o) => this.#settle(o) },
@@ -131,7 +165,7 @@ export class Gateway implements SessionHandler {
       try {
         conn = await listener.accept();
       } catch (e) {
-        // A client that resets before accept() makes it throw; keep accepting.
+        // A client that resets before accept() makes it throw (ENOTCONN); keep accepting.
         if (this.#closing) break;
         log.warn("accept failed: {error}", { error: String(e) });
         await new Promise((r) => setTimeout(r, 5));
@@ -146,14 +180,21 @@ export class Gateway implements SessionHandler {
     }
   }
 
-  /** Runs a session on an already-connected transport. */
-  serve(conn: Conn): Session {
+  /** Runs a session on an already-connected transport (refused when a connection cap is hit). */
+  serve(conn: Conn): Session | null {
+    if (!this.#connections.open(conn.remote)) {
+      log.warn("connection from {remote} refused: connection limit reached", {
+        remote: conn.remote,
+      });
+      conn.close();
+      return null;
+    }
     this.counters.connections++;
     const s = new Session(conn, this, this.#sessionOpts);
     this.#sessions.add(s);
-    s.run().catch((e) =>
-      log.error("session {id} crashed: {error}", { id: s.id, error: String(e) })
-    );
+    s.run()
+      .catch((e) => log.error("session {id} crashed: {error}", { id: s.id, error: String(e) }))
+      .finally(() => this.#connections.close(conn.remote));
     return s;
   }
 
@@ -162,28 +203,58 @@ export class Gateway implements SessionHandler {
     return this.#sessions.size;
   }
 
+  /** Receipt delivery counters. */
+  get receiptCounters() {
+    return this.#dispatcher.counters;
+  }
+
   async bind(s: Session, pdu: Pdu, _state: SessionState): Promise<number> {
     const systemId = pdu.body.system_id as string;
-    const auth = await authenticate(this.store, systemId, pdu.body.password as string);
-    if (!auth.ok) {
+    const ipKey = `ip:${s.remote}`;
+    const refuse = (status: number, why: string) => {
       this.counters.bindFailures++;
-      log.info("bind {command} refused for {systemId} from {remote}: {status}", {
+      // Never log the password or the PDU body that carries it.
+      log.info("bind {command} refused for {systemId} from {remote}: {why}", {
         command: pdu.command,
         systemId,
         remote: s.remote,
-        status: auth.status,
+        why,
       });
-      return auth.status;
+      return status;
+    };
+    if (this.#lockout.locked(`id:${systemId}`) || this.#lockout.locked(ipKey)) {
+      return refuse(Status.ESME_RBINDFAIL, "locked out after repeated failures");
     }
-    if (this.#closing) return Status.ESME_RSYSERR;
+    const auth = await authenticate(this.store, systemId, pdu.body.password as string);
+    if (!auth.ok) {
+      const locked = [this.#lockout.fail(`id:${systemId}`), this.#lockout.fail(ipKey)].some(
+        Boolean,
+      );
+      if (locked) {
+        log.warn("bind failures from {remote} for {systemId}: locked out", {
+          remote: s.remote,
+          systemId,
+        });
+      }
+      return refuse(
+        auth.status,
+        auth.status === Status.ESME_RINVSYSID ? "unknown system_id" : "wrong password",
+      );
+    }
+    const account = auth.account;
+    if (account.allowedIps?.length && !ipAllowed(s.remote, account.allowedIps)) {
+      return refuse(Status.ESME_RBINDFAIL, "address not in the account's allowedIps");
+    }
+    if (this.#closing) return refuse(Status.ESME_RSYSERR, "shutting down");
+    this.#lockout.succeed(`id:${systemId}`);
+    this.#lockout.succeed(ipKey);
     s.account = systemId;
-    if (!this.#registry.tryAdd(systemId, s, auth.account.maxSessions)) {
+    if (!this.#registry.tryAdd(systemId, s, account.maxSessions)) {
       s.account = "";
-      this.counters.bindFailures++;
-      return Status.ESME_RALYBND;
+      return refuse(Status.ESME_RALYBND, `already ${account.maxSessions} sessions`);
     }
-    this.#accountOf.set(s, auth.account);
-    if (auth.account.window !== undefined) s.setWindow(auth.account.window);
+    this.#accountOf.set(s, account);
+    if (account.window !== undefined) s.setWindow(account.window);
     this.counters.binds++;
     log.info("session {id} bound {command} as {systemId} from {remote}", {
       id: s.id,
@@ -222,7 +293,8 @@ export class Gateway implements SessionHandler {
   async #submit(s: Session, pdu: Pdu): Promise<Reply> {
     const account = this.#accountOf.get(s);
     if (!account) return { status: Status.ESME_RINVBNDSTS };
-    let msg;
+    let msg: MessageRecord;
+    let quotaOps;
     try {
       msg = buildMessage(pdu, {
         account,
@@ -231,53 +303,55 @@ export class Gateway implements SessionHandler {
         now: Date.now(),
         previewLength: this.#opts.receiptTextLength,
       });
+      quotaOps = await this.#admission.charge(account, msg.parts);
     } catch (e) {
       this.counters.submitRejected++;
       if (e instanceof SmppError) return { status: e.status };
       throw e;
     }
+    // A route that wants whole messages gets a job once all parts are joined.
+    const direct = !msg.concat || this.#route.mode !== "whole";
     try {
-      await this.#committer.write(Store.acceptOps(msg), 400 + msg.body.length);
+      const ops = Store.acceptOps(msg, {
+        job: direct,
+        partTtlMs: 2 * (this.#opts.concatTimeoutMs ?? 300_000),
+      });
+      await this.#committer.write([...ops, ...quotaOps], 400 + msg.body.length * 2);
     } catch (e) {
       log.error("storing message {id} failed: {error}", { id: msg.id, error: String(e) });
       this.counters.submitRejected++;
       return { status: Status.ESME_RSYSERR };
     }
     this.counters.submitted++;
-    const { body: _, ...job } = msg;
-    this.#route.enqueue(job);
+    if (direct) this.#route.enqueue(Store.jobOf(msg));
+    if (msg.concat) {
+      this.#joiner.add(msg).catch((e) =>
+        log.error("joining failed: {error}", { error: String(e) })
+      );
+    }
     return { status: Status.ESME_ROK, body: { message_id: msg.id } };
+  }
+
+  /** A joined message is stored; a "whole" route now gets one job for it. */
+  async #joined(j: JoinedRecord) {
+    if (this.#route.mode !== "whole") return;
+    const parts = j.parts.filter((p) => p !== null);
+    const first = await this.store.message(parts[0].id);
+    if (!first) return;
+    const job: JobRecord = { ...Store.jobOf(first), id: j.id, joinedParts: parts };
+    await this.#committer.write([{ type: "set", key: Keys.job(job.route, job.id), value: job }]);
+    this.#route.enqueue(job);
   }
 
   async #settle(outcomes: Outcome[]): Promise<void> {
     const now = Date.now();
-    const receipts: ReceiptRecord[] = [];
-    await Promise.all(outcomes.map(({ job, stat, err }) => {
-      const rd = job.registeredDelivery & 0x03;
-      const receipt: ReceiptRecord | null = rd === 1 || (rd === 2 && stat !== "DELIVRD")
-        ? {
-          messageId: job.id,
-          account: job.account,
-          source: job.dest,
-          dest: job.source,
-          submitAt: job.submitAt,
-          doneAt: now,
-          stat,
-          err,
-          preview: job.preview,
-          userMessageReference: job.userMessageReference,
-          attempts: 0,
-          createdAt: now,
-        }
-        : null;
-      if (receipt) receipts.push(receipt);
-      return this.#committer.write(
-        Store.settleOps(job, { state: STAT_STATES[stat], doneAt: now, err }, receipt),
-      );
-    }));
+    const all = outcomes.map(({ job, stat, err }) => settlement(job, stat, err, now));
+    await Promise.all(all.map(({ ops }) => this.#committer.write(ops)));
     this.counters.settled += outcomes.length;
-    this.counters.receiptsQueued += receipts.length;
-    for (const r of receipts) this.#dispatcher.added(r);
+    for (const { receipts } of all) {
+      this.counters.receiptsQueued += receipts.length;
+      for (const r of receipts) this.#dispatcher.added(r);
+    }
   }
 
   /**
@@ -296,8 +370,9 @@ export class Gateway implements SessionHandler {
     const wait = this.#opts.unbindWaitMs ?? 2000;
     await Promise.all([...this.#sessions].map((s) => s.unbind(wait)));
     await this.#route.stop();
-    this.#dispatcher.stop();
-    await this.#committer.flush();
+    this.#dispatcher?.stop();
+    this.#joiner?.stop();
+    await this.#committer?.flush();
     await this.#lease?.release();
   }
 }

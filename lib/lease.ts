@@ -47,15 +47,20 @@ export class StoreLease {
       const now = Date.now();
       if (cur.value && cur.value.expiresAt > now) {
         if (seen !== null && seen !== cur.versionstamp) {
-          throw new LeaseError("another smppgw process is using this KV store (its lease is being refreshed)");
+          throw new LeaseError(
+            "another smppgw process is using this KV store (its lease is being refreshed)",
+          );
         }
         seen = cur.versionstamp;
         const wait = Math.min(cur.value.expiresAt - now + 5, ttlMs + 5);
-        log.info("KV store lease held by another process; waiting {ms} ms to see if it is stale", { ms: wait });
+        log.info("KV store lease held by another process; waiting {ms} ms to see if it is stale", {
+          ms: wait,
+        });
         await new Promise((r) => setTimeout(r, wait));
         continue;
       }
-      const res = await kv.atomic().check(cur).set(Keys.lease(), { owner, expiresAt: now + ttlMs }).commit();
+      const res = await kv.atomic().check(cur).set(Keys.lease(), { owner, expiresAt: now + ttlMs })
+        .commit();
       if (res.ok) return new StoreLease(kv, owner, ttlMs);
     }
     throw new LeaseError("could not take the KV store lease");
@@ -68,7 +73,10 @@ export class StoreLease {
         log.error("KV store lease lost to another process");
         return;
       }
-      await this.#kv.atomic().check(cur).set(Keys.lease(), { owner: this.#owner, expiresAt: Date.now() + this.#ttl })
+      await this.#kv.atomic().check(cur).set(Keys.lease(), {
+        owner: this.#owner,
+        expiresAt: Date.now() + this.#ttl,
+      })
         .commit();
     } catch (e) {
       log.warn("refreshing the KV store lease failed: {error}", { error: String(e) });
@@ -80,7 +88,9 @@ export class StoreLease {
     clearInterval(this.#timer);
     try {
       const cur = await this.#kv.get<LeaseValue>(Keys.lease());
-      if (cur.value?.owner === this.#owner) await this.#kv.atomic().check(cur).delete(Keys.lease()).commit();
+      if (cur.value?.owner === this.#owner) {
+        await this.#kv.atomic().check(cur).delete(Keys.lease()).commit();
+      }
     } catch { /* KV already closed */ }
   }
 }

@@ -105,7 +105,19 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     }).filter(([, v]) => v !== undefined),
   );
   const r = c.receipts ?? {};
+  const l = c.limits ?? {};
+  if (l.pduTimeoutSec !== undefined) session.pduTimeoutMs = l.pduTimeoutSec * 1000;
   return {
+    maxConnections: l.maxConnections,
+    maxConnectionsPerIp: l.maxConnectionsPerIp,
+    bindLockout: l.bindFailures === undefined && l.bindFailureWindowSec === undefined &&
+        l.bindLockoutSec === undefined
+      ? undefined
+      : {
+        maxFailures: l.bindFailures ?? 5,
+        windowMs: (l.bindFailureWindowSec ?? 60) * 1000,
+        lockoutMs: (l.bindLockoutSec ?? 60) * 1000,
+      },
     systemId: c.systemId,
     nodeId: c.nodeId,
     leaseMs: ms(c.leaseSec),

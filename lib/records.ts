@@ -18,6 +18,16 @@ export interface AccountRecord {
   sourceAddrs: string[];
   /** Unanswered requests per session; more get ESME_RTHROTTLED (default from the gateway). */
   window?: number;
+  /** Message parts per second (token bucket refill rate); more get ESME_RTHROTTLED. */
+  tps?: number;
+  /** Token bucket size: parts that may arrive at once (default: one second of `tps`). */
+  burst?: number;
+  /** Message parts per UTC day; more get ESME_RTHROTTLED. */
+  dailyQuota?: number;
+  /** Addresses (exact, or IPv4 CIDR) allowed to bind; empty or absent = any. */
+  allowedIps?: string[];
+  /** data_coding 0 arrives as packed septets (GSM 03.40) instead of one septet per octet. */
+  gsmPacked?: boolean;
 }
 
 /** SMPP message_state values (spec §5.2.28) and their receipt `stat:` words. */
@@ -73,16 +83,56 @@ export interface MessageRecord {
   priority: number;
   registeredDelivery: number;
   dataCoding: number;
-  /** User data octets (from short_message or message_payload). */
+  /** User data octets as submitted (from short_message or message_payload, UDH included). */
   body: Uint8Array;
+  /** The decoded text (without UDH); null for binary or unknown codings. */
+  text: string | null;
+  textKind: "text" | "binary" | "unknown";
+  /** SMS parts this submission counts as (the unit of throughput limits). */
+  parts: number;
+  /** Set when this submission is one part of a concatenated message. */
+  concat?: ConcatRef;
+  /** Large bodies and texts are kept in separate KV entries (values are capped at 64 KiB). */
+  bodyChunks?: number;
+  textChunks?: number;
   /** First characters of the text, for the receipt's `text:` field. */
   preview: string;
   userMessageReference?: number;
   submitAt: number;
 }
 
-/** What a route job carries: the message without its body (routes that need it read it). */
-export type JobRecord = Omit<MessageRecord, "body">;
+/** Where a part belongs: `group` is source|destination|reference kind|reference. */
+export interface ConcatRef {
+  group: string;
+  ref: number;
+  total: number;
+  seq: number;
+}
+
+/**
+ * What a route job carries: the message without its body. A job for a joined message (routes
+ * in "whole" mode) has the joined text and lists its parts, each settled with its own receipt.
+ */
+export type JobRecord = Omit<MessageRecord, "body" | "text"> & { joinedParts?: PartRef[] };
+
+/** One part of a joined message. */
+export interface PartRef {
+  id: string;
+  seq: number;
+  preview: string;
+}
+
+/** A concatenated message joined from its parts (or given up on after the timeout). */
+export interface JoinedRecord {
+  id: string;
+  account: string;
+  group: string;
+  total: number;
+  /** Parts in seq order; a missing part is null. The text is read from the parts. */
+  parts: (PartRef | null)[];
+  complete: boolean;
+  createdAt: number;
+}
 
 /** The delivery state of a message, kept apart so the message record stays immutable. */
 export interface StateRecord {

@@ -53,6 +53,8 @@ export interface SessionOptions {
   window: number;
   /** Unanswered deliver_sm the gateway keeps outstanding on this session. */
   deliverWindow: number;
+  /** A PDU started must be complete within this time, so a byte-by-byte sender cannot hold a session. */
+  pduTimeoutMs: number;
   maxPduLength?: number;
 }
 
@@ -89,6 +91,8 @@ export class Session {
   #bindPending = false;
   #enquirePending = false;
   #lastRx = Date.now();
+  /** When the currently buffered, incomplete PDU began arriving (0 = none). */
+  #partialSince = 0;
   readonly #openedAt = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = Promise.withResolvers<void>();
@@ -121,15 +125,18 @@ export class Session {
       10,
       Math.min(
         1000,
-        ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs].filter((t) =>
-          t > 0
-        )
+        ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs, o.pduTimeoutMs]
+          .filter((t) => t > 0)
           .map((t) => t / 4),
       ),
     );
     this.#timer = setInterval(() => this.#tick(), tick);
     try {
-      for await (const frame of readFrames(this.#conn.readable, { maxLength: o.maxPduLength })) {
+      const frames = readFrames(this.#conn.readable, {
+        maxLength: o.maxPduLength,
+        onPartial: (n) => this.#partialSince = n === 0 ? 0 : this.#partialSince || Date.now(),
+      });
+      for await (const frame of frames) {
         this.#lastRx = Date.now();
         this.#onFrame(frame);
         if (this.#closing) break;
@@ -374,6 +381,17 @@ export class Session {
       }
     }
     if (this.#closing) return;
+    if (
+      o.pduTimeoutMs > 0 && this.#partialSince > 0 && now - this.#partialSince >= o.pduTimeoutMs
+    ) {
+      log.info("session {id} from {remote}: a PDU took over {ms} ms to arrive; closing", {
+        id: this.id,
+        remote: this.remote,
+        ms: o.pduTimeoutMs,
+      });
+      this.close();
+      return;
+    }
     if (
       this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 &&
       now - this.#openedAt >= o.bindTimeoutMs

@@ -3,7 +3,9 @@ import type { Mutation } from "./committer.ts";
 import type {
   AccountRecord,
   JobRecord,
+  JoinedRecord,
   MessageRecord,
+  PartRef,
   ReceiptRecord,
   StateRecord,
 } from "./records.ts";
@@ -13,15 +15,36 @@ export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
   accounts: (): Deno.KvKey => ["account"],
   message: (id: string): Deno.KvKey => ["msg", id],
+  bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
+  textChunk: (id: string, i: number): Deno.KvKey => ["msgtext", id, i],
   state: (id: string): Deno.KvKey => ["state", id],
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
   jobs: (route: string): Deno.KvKey => ["job", route],
   receipt: (account: string, id: string): Deno.KvKey => ["dlr", account, id],
   receipts: (account: string): Deno.KvKey => ["dlr", account],
   allReceipts: (): Deno.KvKey => ["dlr"],
+  /** A part waiting to be joined: by account, group, seq and id (duplicates kept apart). */
+  pendingPart: (account: string, group: string, seq: number, id: string): Deno.KvKey => [
+    "cpart",
+    account,
+    group,
+    seq,
+    id,
+  ],
+  pendingParts: (account: string, group: string): Deno.KvKey => ["cpart", account, group],
+  joined: (account: string, id: string): Deno.KvKey => ["joined", account, id],
+  /** Which joined message a part belongs to. */
+  partOf: (id: string): Deno.KvKey => ["partof", id],
+  quota: (account: string, day: string): Deno.KvKey => ["quota", account, day],
   idFloor: (node: number): Deno.KvKey => ["ids", node],
   lease: (): Deno.KvKey => ["lease"],
 } as const;
+
+/** Bodies above this many octets, and texts above this many characters, go to chunk entries. */
+const INLINE_BODY = 16_384;
+const INLINE_TEXT = 8_192;
+const BODY_CHUNK = 60_000;
+const TEXT_CHUNK = 16_000;
 
 /** Reads and mutation builders over one Deno KV handle. */
 export class Store {
@@ -46,14 +69,61 @@ export class Store {
     return out;
   }
 
-  /** The stored message, or null. */
+  /** The stored message with its whole body and text, or null. */
   async message(id: string): Promise<MessageRecord | null> {
-    return (await this.kv.get<MessageRecord>(Keys.message(id))).value;
+    const m = (await this.kv.get<MessageRecord>(Keys.message(id))).value;
+    if (!m) return null;
+    if (m.bodyChunks) {
+      const chunks = await this.#chunks<Uint8Array>(["msgbody", id]);
+      const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      chunks.reduce((off, c) => (body.set(c, off), off + c.length), 0);
+      m.body = body;
+    }
+    if (m.textChunks) m.text = (await this.#chunks<string>(["msgtext", id])).join("");
+    return m;
+  }
+
+  async #chunks<T>(prefix: Deno.KvKey): Promise<T[]> {
+    const out: T[] = [];
+    for await (const e of this.kv.list<T>({ prefix })) out.push(e.value);
+    return out;
   }
 
   /** The delivery state of a message, or null while it has none. */
   async state(id: string): Promise<StateRecord | null> {
     return (await this.kv.get<StateRecord>(Keys.state(id))).value;
+  }
+
+  /** The joined message a part belongs to, with its text read from the parts; or null. */
+  async joinedOf(partId: string): Promise<{ joined: JoinedRecord; text: string | null } | null> {
+    const ref = (await this.kv.get<{ account: string; id: string }>(Keys.partOf(partId))).value;
+    if (!ref) return null;
+    const joined = (await this.kv.get<JoinedRecord>(Keys.joined(ref.account, ref.id))).value;
+    if (!joined) return null;
+    let text: string | null = "";
+    for (const p of joined.parts) {
+      const part = p ? await this.message(p.id) : null;
+      if (part?.text == null) {
+        text = null;
+        break;
+      }
+      text += part.text;
+    }
+    return { joined, text };
+  }
+
+  /** Parts of a group waiting to be joined (after a restart, to rebuild the joiner). */
+  async pendingParts(account: string, group: string): Promise<PartRef[]> {
+    const out: PartRef[] = [];
+    for await (const e of this.kv.list<PartRef>({ prefix: Keys.pendingParts(account, group) })) {
+      out.push(e.value);
+    }
+    return out;
+  }
+
+  /** Parts used today of an account's daily quota. */
+  async quotaUsed(account: string, day: string): Promise<number> {
+    return (await this.kv.get<number>(Keys.quota(account, day))).value ?? 0;
   }
 
   /** The persisted id high-water mark of a node (0 when none). */
@@ -62,10 +132,10 @@ export class Store {
   }
 
   /** Pages through the jobs queued for a route, oldest first. */
-  async *jobs(route: string, after?: string): AsyncGenerator<JobRecord> {
-    const start = after ? [...Keys.jobs(route), after, ""] : undefined;
-    const sel = start ? { prefix: Keys.jobs(route), start } : { prefix: Keys.jobs(route) };
-    for await (const e of this.kv.list<JobRecord>(sel, { batchSize: 500 })) yield e.value;
+  async *jobs(route: string): AsyncGenerator<JobRecord> {
+    for await (
+      const e of this.kv.list<JobRecord>({ prefix: Keys.jobs(route) }, { batchSize: 500 })
+    ) yield e.value;
   }
 
   /** Pages through an account's queued receipts, oldest first. */
@@ -85,19 +155,80 @@ export class Store {
     return n;
   }
 
-  /** Mutations that accept a message: the message itself and its route job. */
-  static acceptOps(m: MessageRecord): Mutation[] {
-    const { body: _, ...job } = m;
-    return [
-      { type: "set", key: Keys.message(m.id), value: m },
-      { type: "set", key: Keys.job(m.route, m.id), value: job },
-    ];
+  /** The route job of a message: the record without body and text. */
+  static jobOf(m: MessageRecord): JobRecord {
+    const { body: _b, text: _t, ...job } = m;
+    return job;
+  }
+
+  /**
+   * Mutations that accept a message: the record (large body/text in chunk entries), its route
+   * job unless `job` is false, and for a part, its entry in the join queue.
+   */
+  static acceptOps(m: MessageRecord, opts: { job?: boolean; partTtlMs?: number } = {}): Mutation[] {
+    const ops: Mutation[] = [];
+    let record = m;
+    if (m.body.length > INLINE_BODY || (m.text?.length ?? 0) > INLINE_TEXT) {
+      const bodyChunks = Math.ceil(m.body.length / BODY_CHUNK);
+      const text = m.text ?? "";
+      const textChunks = m.text === null ? 0 : Math.ceil(text.length / TEXT_CHUNK);
+      for (let i = 0; i < bodyChunks; i++) {
+        ops.push({
+          type: "set",
+          key: Keys.bodyChunk(m.id, i),
+          value: m.body.slice(i * BODY_CHUNK, (i + 1) * BODY_CHUNK),
+        });
+      }
+      for (let i = 0; i < textChunks; i++) {
+        ops.push({
+          type: "set",
+          key: Keys.textChunk(m.id, i),
+          value: text.slice(i * TEXT_CHUNK, (i + 1) * TEXT_CHUNK),
+        });
+      }
+      record = {
+        ...m,
+        body: new Uint8Array(0),
+        text: m.text === null ? null : "",
+        bodyChunks,
+        textChunks,
+      };
+    }
+    ops.push({ type: "set", key: Keys.message(m.id), value: record });
+    if (opts.job !== false) {
+      ops.push({ type: "set", key: Keys.job(m.route, m.id), value: Store.jobOf(m) });
+    }
+    if (m.concat) {
+      const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
+      ops.push({
+        type: "set",
+        key: Keys.pendingPart(m.account, m.concat.group, m.concat.seq, m.id),
+        value: part,
+        expireIn: opts.partTtlMs,
+      });
+    }
+    return ops;
+  }
+
+  /** Mutations that record a joined message and clear its join queue. */
+  static joinedOps(j: JoinedRecord, pending: PartRef[]): Mutation[] {
+    const ops: Mutation[] = [{ type: "set", key: Keys.joined(j.account, j.id), value: j }];
+    for (const p of pending) {
+      ops.push({ type: "delete", key: Keys.pendingPart(j.account, j.group, p.seq, p.id) });
+      ops.push({ type: "set", key: Keys.partOf(p.id), value: { account: j.account, id: j.id } });
+    }
+    return ops;
   }
 
   /** Mutations that settle a routed message: its final state, its job gone, maybe a receipt. */
-  static settleOps(job: JobRecord, state: StateRecord, receipt: ReceiptRecord | null): Mutation[] {
+  static settleOps(
+    job: JobRecord,
+    id: string,
+    state: StateRecord,
+    receipt: ReceiptRecord | null,
+  ): Mutation[] {
     const ops: Mutation[] = [
-      { type: "set", key: Keys.state(job.id), value: state },
+      { type: "set", key: Keys.state(id), value: state },
       { type: "delete", key: Keys.job(job.route, job.id) },
     ];
     if (receipt) {
@@ -108,6 +239,11 @@ export class Store {
       });
     }
     return ops;
+  }
+
+  /** Mutation that records a day's quota use. */
+  static quotaOp(account: string, day: string, used: number): Mutation {
+    return { type: "set", key: Keys.quota(account, day), value: used, expireIn: 3 * 86_400_000 };
   }
 
   /** Mutation that updates a queued receipt (e.g. its attempt count). */

@@ -1,10 +1,20 @@
-/** Checks a submit_sm (or data_sm) against the spec and the account, and turns it into a record. */
+/**
+ * Checks a submit_sm (or data_sm) against the spec and the account, decodes its text, finds its
+ * place in a concatenated message, counts its parts, and turns it into a record to store.
+ */
 import { SmppError } from "./errors.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
 import { findTlv, Tag, tlvInt } from "./pdu/tlvs.ts";
-import type { AccountRecord, MessageRecord } from "./records.ts";
-import { decodeText, parseUdh, receiptTextField } from "./text/mod.ts";
+import type { AccountRecord, ConcatRef, MessageRecord } from "./records.ts";
+import {
+  alphabetOf,
+  concatInfo,
+  decodeText,
+  gsmSeptetCount,
+  partsFor,
+  receiptTextField,
+} from "./text/mod.ts";
 
 const patternCache = new Map<string, RegExp>();
 
@@ -20,26 +30,26 @@ export function sourceAllowed(account: AccountRecord, addr: string): boolean {
   return account.sourceAddrs.some((p) => pattern(p).test(addr));
 }
 
-/** Where a message's user data came from and its text preview. */
-function userData(pdu: Pdu): Uint8Array {
+/** The user data: short_message or the message_payload TLV, never both. */
+function userData(pdu: Pdu): { body: Uint8Array; payload: boolean } {
   const sm = (pdu.body.short_message as Uint8Array | undefined) ?? new Uint8Array(0);
   const payload = findTlv(pdu.tlvs, Tag.message_payload);
   if (payload && sm.length > 0) {
     throw new SmppError(Status.ESME_RINVMSGLEN, "short_message and message_payload both present");
   }
-  return payload ? payload.value : sm;
+  return payload ? { body: payload.value, payload: true } : { body: sm, payload: false };
 }
 
-/** The `text:` preview of a message body: its first characters, receipt-safe. */
-export function preview(
-  body: Uint8Array,
-  dataCoding: number,
-  esmClass: number,
-  length = 20,
-): string {
-  const text = esmClass & 0x40 ? parseUdh(body).payload : body;
-  const decoded = decodeText(text, dataCoding);
-  return receiptTextField(decoded.text, decoded.kind, text, length);
+/** SMS parts a text of this coding needs (GSM septets, UCS2 units, or octets). */
+export function countParts(dcs: number, text: string | null, octets: number): number {
+  switch (alphabetOf(dcs)) {
+    case "gsm":
+      return partsFor(dcs, (text === null ? null : gsmSeptetCount(text)) ?? octets);
+    case "ucs2":
+      return partsFor(dcs, octets / 2);
+    default:
+      return partsFor(dcs, octets);
+  }
 }
 
 /** Inputs of {@link buildMessage} that do not come from the PDU. */
@@ -82,8 +92,19 @@ export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
       `source_addr "${source}" not allowed for this account`,
     );
   }
-  const body = userData(pdu);
+  const { body, payload } = userData(pdu);
   const dataCoding = b.data_coding as number;
+  const info = concatInfo(esmClass, body, pdu.tlvs);
+  const textBytes = info ? info.payload : body;
+  const decoded = decodeText(textBytes, dataCoding, { packed: ctx.account.gsmPacked === true });
+  const concat: ConcatRef | undefined = info
+    ? {
+      group: `${source}|${dest}|${info.refBits}|${info.ref}`,
+      ref: info.ref,
+      total: info.total,
+      seq: info.seq,
+    }
+    : undefined;
   return {
     id: ctx.id,
     account: ctx.account.systemId,
@@ -97,7 +118,12 @@ export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
     registeredDelivery,
     dataCoding,
     body,
-    preview: preview(body, dataCoding, esmClass, ctx.previewLength),
+    text: decoded.text,
+    textKind: decoded.kind,
+    // A part in short_message is one SMS; a message_payload counts as the parts it would need.
+    parts: payload ? countParts(dataCoding, decoded.text, textBytes.length) : 1,
+    ...(concat ? { concat } : {}),
+    preview: receiptTextField(decoded.text, decoded.kind, textBytes, ctx.previewLength),
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
     submitAt: ctx.now,
   };

@@ -151,6 +151,8 @@ export function testGateway(o: StartOptions = {}) {
     simulator: { delayMs: 20 },
     receiptRetryMs: 50,
     unbindWaitMs: 500,
+    // Tests bind wrongly on purpose; the lockout has its own test.
+    bindLockout: { maxFailures: 1000, windowMs: 60_000, lockoutMs: 60_000 },
     ...o,
   });
 }

@@ -23,6 +23,11 @@ export interface RouteHost {
 /** A destination for messages. */
 export interface Route {
   readonly name: string;
+  /**
+   * "parts" (default): every submitted part is a job. "whole": parts of a concatenated message
+   * are joined first and the route gets one job listing its parts.
+   */
+  readonly mode?: "parts" | "whole";
   /** Starts the route and resumes jobs persisted by an earlier run (ids below `resumeBefore`). */
   start(host: RouteHost, resumeBefore: string): Promise<void>;
   /** A job was just committed for this route. */

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   rules?: SimulatorRule[];
   /** Most outcomes settled in one batch. */
   batch?: number;
+  /** Whether concatenated messages are settled per part or joined first (see Route.mode). */
+  mode?: "parts" | "whole";
 }
 
 /** The final state for a destination under `rules`. */
@@ -83,6 +85,7 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
 
   return {
     name: "simulator",
+    mode: opts.mode ?? "parts",
     async start(h, resumeBefore) {
       host = h;
       let n = 0;

@@ -1,0 +1,61 @@
+/**
+ * Per-account throughput admission: a token bucket (`tps`, `burst`) and a daily quota, both
+ * counted in SMS parts. Over either limit → ESME_RTHROTTLED (0x58), which clients retry later.
+ */
+import type { Mutation } from "./committer.ts";
+import { SmppError } from "./errors.ts";
+import { TokenBucket } from "./limits.ts";
+import { Status } from "./pdu/status.ts";
+import type { AccountRecord } from "./records.ts";
+import { Store } from "./store.ts";
+
+/** The UTC day of a timestamp, e.g. "2026-11-25". */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Tracks every account's bucket and daily use. */
+export class Admission {
+  readonly #store: Store;
+  readonly #buckets = new Map<string, { tps: number; burst: number; bucket: TokenBucket }>();
+  readonly #quota = new Map<string, { day: string; used: number }>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /**
+   * Charges `parts` to the account. Resolves the mutations that persist the quota count (to be
+   * committed with the message), or throws SmppError ESME_RTHROTTLED.
+   */
+  async charge(a: AccountRecord, parts: number, now = Date.now()): Promise<Mutation[]> {
+    if (a.tps !== undefined && !this.#bucket(a).take(parts)) {
+      throw new SmppError(Status.ESME_RTHROTTLED, `over ${a.tps} parts/s`);
+    }
+    if (a.dailyQuota === undefined) return [];
+    const day = utcDay(now);
+    let q = this.#quota.get(a.systemId);
+    if (!q || q.day !== day) {
+      const used = await this.#store.quotaUsed(a.systemId, day);
+      // Another submit may have loaded it meanwhile; keep its count.
+      q = this.#quota.get(a.systemId);
+      if (!q || q.day !== day) this.#quota.set(a.systemId, q = { day, used });
+    }
+    if (q.used + parts > a.dailyQuota) {
+      throw new SmppError(Status.ESME_RTHROTTLED, `daily quota of ${a.dailyQuota} parts used up`);
+    }
+    q.used += parts;
+    return [Store.quotaOp(a.systemId, day, q.used)];
+  }
+
+  #bucket(a: AccountRecord): TokenBucket {
+    const tps = a.tps!;
+    const burst = a.burst ?? Math.max(1, tps);
+    let b = this.#buckets.get(a.systemId);
+    if (!b || b.tps !== tps || b.burst !== burst) {
+      b = { tps, burst, bucket: new TokenBucket(tps, burst) };
+      this.#buckets.set(a.systemId, b);
+    }
+    return b.bucket;
+  }
+}

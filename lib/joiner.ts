@@ -1,0 +1,163 @@
+/**
+ * Joins the parts of a concatenated message (UDH or SAR; keyed by account, source, destination
+ * and reference) into one logical message in KV. Each part is also a message of its own with its
+ * own id and receipt. Parts missing after the timeout are given up on: the joined record says
+ * which arrived, and the caller decides what the route gets.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { GroupCommitter } from "./committer.ts";
+import type { JoinedRecord, MessageRecord, PartRef } from "./records.ts";
+import { Store } from "./store.ts";
+
+const log = getLogger(["smppgw", "concat"]);
+
+interface Pending {
+  account: string;
+  group: string;
+  total: number;
+  firstAt: number;
+  /** Every part received, duplicates included (all must leave the join queue). */
+  received: PartRef[];
+  /** The first part received for each seq. */
+  bySeq: Map<number, PartRef>;
+}
+
+/** Joiner settings. */
+export interface JoinerOptions {
+  /** How long to wait for missing parts. */
+  timeoutMs: number;
+  /** Called once a joined record is stored (complete, or given up on). */
+  onJoined?: (j: JoinedRecord) => void;
+}
+
+/** Collects parts and writes joined records. */
+export class Joiner {
+  readonly #store: Store;
+  readonly #committer: GroupCommitter;
+  readonly #opts: JoinerOptions;
+  readonly #pending = new Map<string, Pending>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Joined messages since start, complete and incomplete. */
+  readonly counters = { joined: 0, incomplete: 0, duplicates: 0 };
+
+  constructor(store: Store, committer: GroupCommitter, opts: JoinerOptions) {
+    this.#store = store;
+    this.#committer = committer;
+    this.#opts = opts;
+    this.#timer = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, opts.timeoutMs / 4)));
+  }
+
+  /** Adds a stored part; resolves once a completed joined record (if any) is stored. */
+  async add(m: MessageRecord): Promise<void> {
+    const c = m.concat!;
+    const key = `${m.account}\u0000${c.group}`;
+    let p = this.#pending.get(key);
+    if (!p) {
+      // After a restart, earlier parts of this group are only in KV.
+      const earlier = await this.#store.pendingParts(m.account, c.group);
+      p = this.#pending.get(key);
+      if (!p) {
+        p = {
+          account: m.account,
+          group: c.group,
+          total: c.total,
+          firstAt: m.submitAt,
+          received: [],
+          bySeq: new Map(),
+        };
+        this.#pending.set(key, p);
+        for (const e of earlier) if (e.id !== m.id) this.#record(p, e);
+      }
+    }
+    this.#record(p, { id: m.id, seq: c.seq, preview: m.preview });
+    if (p.bySeq.size >= p.total) await this.#finish(key, p, true);
+  }
+
+  #record(p: Pending, part: PartRef) {
+    if (p.received.some((r) => r.id === part.id)) return;
+    p.received.push(part);
+    if (p.bySeq.has(part.seq)) {
+      this.counters.duplicates++;
+      log.info("duplicate part {seq} of {group} ({id}) ignored for joining", {
+        seq: part.seq,
+        group: p.group,
+        id: part.id,
+      });
+      return;
+    }
+    p.bySeq.set(part.seq, part);
+  }
+
+  async #finish(key: string, p: Pending, complete: boolean) {
+    this.#pending.delete(key);
+    const parts = Array.from({ length: p.total }, (_, i) => p.bySeq.get(i + 1) ?? null);
+    const id = parts.find((x) => x !== null)?.id ?? p.received[0].id;
+    const j: JoinedRecord = {
+      id,
+      account: p.account,
+      group: p.group,
+      total: p.total,
+      parts,
+      complete,
+      createdAt: Date.now(),
+    };
+    if (complete) this.counters.joined++;
+    else {
+      this.counters.incomplete++;
+      log.warn(
+        "concatenated message {group} of {account}: parts {missing} missing after {ms} ms; giving up",
+        {
+          group: p.group,
+          account: p.account,
+          missing: parts.flatMap((x, i) => (x ? [] : [i + 1])).join(","),
+          ms: this.#opts.timeoutMs,
+        },
+      );
+    }
+    try {
+      await this.#committer.write(Store.joinedOps(j, p.received));
+      this.#opts.onJoined?.(j);
+    } catch (e) {
+      log.error("storing joined message {id} failed: {error}", { id, error: String(e) });
+    }
+  }
+
+  /** Reloads parts waiting from an earlier run, so their timeout still applies. */
+  async resume(): Promise<void> {
+    for await (const e of this.#store.kv.list<PartRef>({ prefix: ["cpart"] })) {
+      const [, account, group, , id] = e.key as [string, string, string, number, string];
+      const key = `${account}\u0000${group}`;
+      let p = this.#pending.get(key);
+      if (!p) {
+        // Ids start with their submit time in ms.
+        p = {
+          account,
+          group,
+          total: 0,
+          firstAt: Number(id.slice(0, 13)),
+          received: [],
+          bySeq: new Map(),
+        };
+        this.#pending.set(key, p);
+      }
+      this.#record(p, e.value);
+    }
+    for (const p of this.#pending.values()) {
+      if (p.total === 0) {
+        p.total = (await this.#store.message(p.received[0].id))?.concat?.total ?? p.bySeq.size;
+      }
+    }
+  }
+
+  /** Gives up on groups older than the timeout. */
+  sweep(now = Date.now()) {
+    for (const [key, p] of this.#pending) {
+      if (now - p.firstAt >= this.#opts.timeoutMs) this.#finish(key, p, false);
+    }
+  }
+
+  /** Stops the timeout sweep (pending parts stay in KV for the next run). */
+  stop() {
+    clearInterval(this.#timer);
+  }
+}

@@ -1,0 +1,525 @@
+/**
+ * Crash-recovery harness ("acknowledged means stored"), shared by tests/crash_test.ts (a few
+ * rounds in CI) and bench/soak.ts (many rounds).
+ *
+ * One round: start `main.ts serve` as a child process on a fresh KV file, bind a receiver and
+ * several pipelining transmitters, SIGKILL the process at a seeded random moment, look at the
+ * KV file while nothing runs, restart on the same file, submit a little more, collect receipts,
+ * stop with SIGTERM and check the KV file once more. A broken promise throws an Error naming it:
+ *
+ * - every submit_sm answered OK is stored (message, and a job or a final state) at the kill;
+ * - a settled message's receipt is queued in KV unless the receiver already acknowledged it;
+ * - after the restart every answered message's receipt arrives (at least once) unless the
+ *   receiver acknowledged it before the kill, and every receipt queued at the kill arrives;
+ * - no message id is handed out twice, across both runs;
+ * - after a clean stop every answered message has its body and a DELIVERED state, and no job or
+ *   receipt is left.
+ */
+import { encode, type Pdu } from "../lib/pdu/codec.ts";
+import { Status } from "../lib/pdu/status.ts";
+import { Tag, tlvInt, tlvString } from "../lib/pdu/tlvs.ts";
+import type { JobRecord, MessageRecord, ReceiptRecord, StateRecord } from "../lib/records.ts";
+import { TestClient, within } from "./client.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const ACCOUNT = { systemId: "test", password: "secret" };
+const RECEIPT_TEXT = /^id:(\d+) sub:001 dlvrd:001 .* stat:DELIVRD err:000 text:/;
+const DELIVERED = 2;
+const MAX_OUTPUT = 64 * 1024;
+
+/** Settings of one round; all but `seed` have defaults fit for CI. */
+export interface CrashOptions {
+  /** Seeds the kill moment and the receiver's ack/nack choices. */
+  seed: number;
+  /** The kill comes this many ms after load started, drawn from [killMinMs, killMaxMs]. */
+  killMinMs?: number;
+  killMaxMs?: number;
+  /** Transmitter sessions and unanswered submit_sm each keeps in flight. */
+  transmitters?: number;
+  pipeline?: number;
+  /** How long load runs after the restart. */
+  afterMs?: number;
+  /** Simulator delay before a message is settled (and its receipt queued). */
+  delayMs?: number;
+  /** Share of receipts the first-run receiver acknowledges (the rest get ESME_RX_T_APPN). */
+  ackRatio?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** What a round saw. */
+export interface CrashResult {
+  seed: number;
+  killAfterMs: number;
+  /** submit_sm answered OK before the kill and after the restart. */
+  ackedBefore: number;
+  ackedAfter: number;
+  /** submit_sm in flight (no response) when the process died. */
+  unanswered: number;
+  /** At the kill: unsettled jobs and queued receipts found in the KV file. */
+  jobsAtKill: number;
+  receiptsAtKill: number;
+  /** Receipts acknowledged by the receiver before the kill and after the restart. */
+  receiptsBefore: number;
+  receiptsAfter: number;
+  /** Receipts delivered more than once (allowed: at-least-once). */
+  duplicateReceipts: number;
+  /** Time the restarted process took to print its listening line (includes the lease wait). */
+  restartMs: number;
+  totalMs: number;
+}
+
+/** mulberry32: a small seeded PRNG returning [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function check(ok: unknown, message: string): asserts ok {
+  if (!ok) throw new Error(message);
+}
+
+function sample(ids: Iterable<string>, n = 5): string {
+  return [...ids].slice(0, n).join(", ");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `main.ts serve` as a child process, with its output collected. */
+class GatewayProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #pumps: Promise<void>;
+  readonly #listening = Promise.withResolvers<number>();
+  #output = "";
+  port = 0;
+
+  private constructor(args: string[]) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "serve", ...args],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#pumps = Promise.all([this.#pump(this.#child.stdout), this.#pump(this.#child.stderr)])
+      .then(() => this.#listening.reject(new Error("gateway exited before listening")));
+    this.#listening.promise.catch(() => {});
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>) {
+    try {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+        this.#output = (this.#output + text).slice(-MAX_OUTPUT);
+        const m = this.#output.match(/smppgw listening for SMPP on [^\s:]+:(\d+)/);
+        if (m) this.#listening.resolve(Number(m[1]));
+      }
+    } catch { /* process gone */ }
+  }
+
+  /** Output so far (stdout and stderr, the last 64 KiB). */
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Spawns the gateway and waits for its listening line. */
+  static async start(args: string[], timeoutMs = 30_000): Promise<GatewayProcess> {
+    const p = new GatewayProcess(args);
+    try {
+      p.port = await within(p.#listening.promise, timeoutMs, "gateway startup");
+    } catch (e) {
+      await p.stop("SIGKILL");
+      throw new Error(`${(e as Error).message}\n--- gateway output ---\n${p.output}`);
+    }
+    return p;
+  }
+
+  /** Sends `signal` (if still running) and waits for the exit and the end of its output. */
+  async stop(signal: Deno.Signal, timeoutMs = 10_000): Promise<Deno.CommandStatus> {
+    try {
+      this.#child.kill(signal);
+    } catch { /* already exited */ }
+    let status: Deno.CommandStatus;
+    try {
+      status = await within(this.#child.status, timeoutMs, `gateway exit after ${signal}`);
+    } catch (e) {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch { /* exited meanwhile */ }
+      await this.#child.status;
+      await this.#pumps;
+      throw e;
+    }
+    await this.#pumps;
+    return status;
+  }
+}
+
+async function bound(port: number, type: "transmitter" | "receiver"): Promise<TestClient> {
+  const c = await TestClient.connect(port);
+  try {
+    const r = await c.bind(ACCOUNT.systemId, ACCOUNT.password, type);
+    check(r.status === Status.ESME_ROK, `bind_${type} answered status 0x${r.status.toString(16)}`);
+  } catch (e) {
+    c.close();
+    await c.closed;
+    throw e;
+  }
+  return c;
+}
+
+/** Message ids answered OK (with the text sent), across both runs. */
+class Ledger {
+  readonly acked = new Map<string, string>();
+  readonly reused: string[] = [];
+  unanswered = 0;
+  refused = new Map<number, number>();
+}
+
+/** Keeps `pipeline` submit_sm in flight on one session until `stop()` or the connection ends. */
+async function transmit(
+  c: TestClient,
+  tag: string,
+  pipeline: number,
+  stop: () => boolean,
+  ledger: Ledger,
+): Promise<number> {
+  let n = 0;
+  const closed = c.closed.then(() => null);
+  const worker = async (w: number) => {
+    for (let i = 0; i < 1_000_000 && !stop(); i++) {
+      const text = `${tag}.${w}.${i}`;
+      const resp = c.send({
+        command: "submit_sm",
+        body: {
+          source_addr: "Acme",
+          destination_addr: "447700900123",
+          registered_delivery: 1,
+          short_message: new TextEncoder().encode(text),
+        },
+      });
+      const r: Pdu | null = await within(Promise.race([resp, closed]), 10_000, "submit_sm_resp");
+      if (r === null) {
+        ledger.unanswered++;
+        return;
+      }
+      if (r.status !== Status.ESME_ROK) {
+        ledger.refused.set(r.status, (ledger.refused.get(r.status) ?? 0) + 1);
+        continue;
+      }
+      const id = r.body.message_id as string;
+      if (ledger.acked.has(id)) ledger.reused.push(id);
+      else ledger.acked.set(id, text);
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: pipeline }, (_, w) => worker(w)));
+  return n;
+}
+
+/** A receiver session that answers each receipt (OK with probability `ackRatio`, else 0x64). */
+class ReceiptSink {
+  /** Ids of receipts answered OK, in arrival order (duplicates kept). */
+  readonly acked: string[] = [];
+  nacked = 0;
+  readonly problems: string[] = [];
+  readonly #c: TestClient;
+  #stop = false;
+  readonly #loop: Promise<void>;
+
+  constructor(c: TestClient, ackRatio: number, rand: () => number) {
+    this.#c = c;
+    c.autoAck = false;
+    this.#loop = this.#run(ackRatio, rand);
+  }
+
+  async #run(ackRatio: number, rand: () => number) {
+    let closed = false;
+    this.#c.closed.then(() => closed = true);
+    for (let i = 0; i < 10_000_000 && !this.#stop && !closed; i++) {
+      let p: Pdu;
+      try {
+        p = await this.#c.next(100);
+      } catch {
+        continue; // nothing yet
+      }
+      const text = new TextDecoder().decode(p.body.short_message as Uint8Array);
+      const id = tlvString(p.tlvs, Tag.receipted_message_id) ?? "";
+      if (!RECEIPT_TEXT.test(text) || text.match(RECEIPT_TEXT)![1] !== id) {
+        this.problems.push(`unexpected receipt ${JSON.stringify(text)} (TLV id ${id})`);
+      } else if (tlvInt(p.tlvs, Tag.message_state) !== DELIVERED) {
+        this.problems.push(
+          `receipt for ${id} has message_state ${tlvInt(p.tlvs, Tag.message_state)}`,
+        );
+      }
+      const ok = rand() < ackRatio;
+      try {
+        await this.#c.raw(
+          encode({
+            command: "deliver_sm_resp",
+            seq: p.seq,
+            status: ok ? Status.ESME_ROK : Status.ESME_RX_T_APPN,
+          }),
+        );
+      } catch {
+        continue; // the gateway is gone: the receipt was not acknowledged
+      }
+      if (ok) this.acked.push(id);
+      else this.nacked++;
+    }
+  }
+
+  /** Waits until `ids` have all been acknowledged here; returns the ones still missing. */
+  async waitFor(ids: Set<string>, timeoutMs: number): Promise<Set<string>> {
+    const missing = new Set(ids);
+    let seen = 0;
+    const deadline = Date.now() + timeoutMs;
+    while (missing.size > 0 && Date.now() < deadline) {
+      for (; seen < this.acked.length; seen++) missing.delete(this.acked[seen]);
+      if (missing.size > 0) await sleep(20);
+    }
+    return missing;
+  }
+
+  /** Waits until no receipt arrived for `quietMs` (at most `timeoutMs`). */
+  async quiet(quietMs: number, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    let last = this.acked.length + this.nacked;
+    let since = Date.now();
+    while (Date.now() - since < quietMs && Date.now() < deadline) {
+      await sleep(20);
+      const now = this.acked.length + this.nacked;
+      if (now !== last) [last, since] = [now, Date.now()];
+    }
+  }
+
+  /** Stops answering and closes the session. */
+  async close() {
+    this.#stop = true;
+    this.#c.close();
+    await this.#c.closed;
+    await this.#loop;
+  }
+}
+
+/** What the KV file holds for the message, state, job, receipt and id-floor keys. */
+interface Snapshot {
+  msgs: Map<string, MessageRecord>;
+  states: Map<string, StateRecord>;
+  jobs: Map<string, JobRecord>;
+  receipts: Map<string, ReceiptRecord>;
+  idFloor: number;
+}
+
+async function snapshot(path: string): Promise<Snapshot> {
+  const kv = await Deno.openKv(path);
+  try {
+    const all = async <T>(prefix: Deno.KvKey) => {
+      const out = new Map<string, T>();
+      for await (const e of kv.list<T>({ prefix })) out.set(String(e.key.at(-1)), e.value);
+      return out;
+    };
+    return {
+      msgs: await all<MessageRecord>(["msg"]),
+      states: await all<StateRecord>(["state"]),
+      jobs: await all<JobRecord>(["job"]),
+      receipts: await all<ReceiptRecord>(["dlr"]),
+      idFloor: (await kv.get<number>(["ids", 0])).value ?? 0,
+    };
+  } finally {
+    kv.close();
+  }
+}
+
+/** Runs one kill-and-restart round; throws an Error naming the first broken promise. */
+export async function crashRound(o: CrashOptions): Promise<CrashResult> {
+  const t0 = Date.now();
+  const rand = prng(o.seed);
+  const killMin = o.killMinMs ?? 50;
+  const killMax = o.killMaxMs ?? 500;
+  const killAfterMs = Math.round(killMin + rand() * (killMax - killMin));
+  const transmitters = o.transmitters ?? 3;
+  const pipeline = o.pipeline ?? 32;
+  const log = o.log ?? (() => {});
+  const dir = await Deno.makeTempDir({ prefix: "smppgw-crash-" });
+  const kvPath = `${dir}/gw.kv`;
+  const configPath = `${dir}/config.json`;
+  await Deno.writeTextFile(
+    configPath,
+    JSON.stringify({
+      leaseSec: 0.5,
+      accounts: [{ ...ACCOUNT, maxSessions: 10, window: 100 }],
+      simulator: { delayMs: o.delayMs ?? 200 },
+      receipts: { retrySec: 0.05, retryMaxSec: 0.2 },
+    }),
+  );
+  const args = ["--port", "0", "--kv", kvPath, "--config", configPath, "--log-level", "error"];
+  const ledger = new Ledger();
+  const clients: TestClient[] = [];
+  const sinks: ReceiptSink[] = [];
+  let gw: GatewayProcess | undefined;
+  const where = () => `(seed ${o.seed}, kill after ${killAfterMs} ms, KV ${kvPath})`;
+  try {
+    // Run 1: load, then SIGKILL at the seeded moment.
+    gw = await GatewayProcess.start(args);
+    const rx1 = new ReceiptSink(await bound(gw.port, "receiver"), o.ackRatio ?? 0.5, rand);
+    sinks.push(rx1);
+    for (let i = 0; i < transmitters; i++) clients.push(await bound(gw.port, "transmitter"));
+    const loadStart = Date.now();
+    const load1 = clients.map((c, i) => transmit(c, `a${i}`, pipeline, () => false, ledger));
+    await sleep(killAfterMs);
+    const killStatus = await gw.stop("SIGKILL");
+    check(killStatus.signal === "SIGKILL", `gateway was not killed: ${JSON.stringify(killStatus)}`);
+    const killedAt = Date.now() - loadStart;
+    await within(Promise.all(load1), 10_000, "transmitters noticing the kill");
+    await within(Promise.all(clients.map((c) => c.closed)), 5000, "sessions closing");
+    await within(rx1.close(), 5000, "first receiver closing");
+    const ackedBefore = new Set(ledger.acked.keys());
+    const receiptsBefore = new Set(rx1.acked);
+    check(ackedBefore.size > 0, `no submit_sm was answered before the kill ${where()}`);
+    log(
+      `seed ${o.seed}: killed after ${killedAt} ms with ${ackedBefore.size} acknowledged, ` +
+        `${ledger.unanswered} in flight, ${receiptsBefore.size} receipts acknowledged`,
+    );
+
+    // While nothing runs: what was acknowledged is in the file.
+    const atKill = await snapshot(kvPath);
+    const notStored = [...ackedBefore].filter((id) => !atKill.msgs.has(id));
+    check(
+      notStored.length === 0,
+      `${notStored.length} acknowledged messages are not in KV after the kill: ${
+        sample(notStored)
+      } ${where()}`,
+    );
+    const noWork = [...ackedBefore].filter((id) => atKill.jobs.has(id) === atKill.states.has(id));
+    check(
+      noWork.length === 0,
+      `${noWork.length} acknowledged messages have neither (or both) a job and a state after the kill: ${
+        sample(noWork)
+      } ${where()}`,
+    );
+    const lostReceipts = [...atKill.states.keys()].filter((id) =>
+      !atKill.receipts.has(id) && !receiptsBefore.has(id)
+    );
+    check(
+      lostReceipts.length === 0,
+      `${lostReceipts.length} settled messages have no queued receipt and none was acknowledged: ${
+        sample(lostReceipts)
+      } ${where()}`,
+    );
+    const maxMs = Math.max(...[...ackedBefore].map((id) => Number(id.slice(0, 13))));
+    check(
+      atKill.idFloor >= maxMs,
+      `id floor ${atKill.idFloor} is below an acknowledged id's time ${maxMs} ${where()}`,
+    );
+
+    // Run 2: restart on the same file, a receiver first, then a little more load.
+    clients.length = 0;
+    const restartAt = Date.now();
+    gw = await GatewayProcess.start(args);
+    const restartMs = Date.now() - restartAt;
+    const rx2 = new ReceiptSink(await bound(gw.port, "receiver"), 1, rand);
+    sinks.push(rx2);
+    for (let i = 0; i < transmitters; i++) clients.push(await bound(gw.port, "transmitter"));
+    const until = Date.now() + (o.afterMs ?? 150);
+    await within(
+      Promise.all(
+        clients.map((c, i) => transmit(c, `b${i}`, pipeline, () => Date.now() >= until, ledger)),
+      ),
+      15_000,
+      "load after the restart",
+    );
+    check(
+      ledger.reused.length === 0,
+      `${ledger.reused.length} message ids were handed out twice: ${
+        sample(ledger.reused)
+      } ${where()}`,
+    );
+    const ackedAfter = ledger.acked.size - ackedBefore.size;
+    check(ackedAfter > 0, `no submit_sm was answered after the restart ${where()}`);
+
+    // Every receipt owed arrives: answered messages not acknowledged before, and all queued ones.
+    const owed = new Set([...ledger.acked.keys()].filter((id) => !receiptsBefore.has(id)));
+    for (const id of atKill.receipts.keys()) owed.add(id);
+    const missing = await rx2.waitFor(owed, 20_000);
+    check(
+      missing.size === 0,
+      `${missing.size} of ${owed.size} receipts owed did not arrive after the restart: ${
+        sample(missing)
+      } ${where()}`,
+    );
+    await rx2.quiet(300, 5000);
+
+    // Clean stop, then the file holds every message with its final state and nothing pending.
+    const stopStatus = await gw.stop("SIGTERM");
+    check(stopStatus.code === 0, `gateway exited with ${JSON.stringify(stopStatus)} on SIGTERM`);
+    for (const c of clients) c.close();
+    await within(Promise.all(clients.map((c) => c.closed)), 5000, "sessions closing");
+    await within(rx2.close(), 5000, "second receiver closing");
+    const end = await snapshot(kvPath);
+    for (const [id, text] of ledger.acked) {
+      const m = end.msgs.get(id);
+      check(m, `acknowledged message ${id} is not in KV at the end ${where()}`);
+      check(
+        new TextDecoder().decode(m.body) === text && m.account === ACCOUNT.systemId,
+        `message ${id} holds ${JSON.stringify(new TextDecoder().decode(m.body))}, sent ${
+          JSON.stringify(text)
+        } ${where()}`,
+      );
+      check(
+        end.states.get(id)?.state === DELIVERED,
+        `message ${id} has state ${JSON.stringify(end.states.get(id))} at the end ${where()}`,
+      );
+    }
+    check(end.jobs.size === 0, `${end.jobs.size} jobs left at the end ${where()}`);
+    check(
+      end.receipts.size === 0,
+      `${end.receipts.size} receipts left at the end: ${sample(end.receipts.keys())} ${where()}`,
+    );
+    const received = [...rx1.acked, ...rx2.acked];
+    const phantom = received.filter((id) => !end.msgs.has(id));
+    check(phantom.length === 0, `receipts for unknown messages: ${sample(phantom)} ${where()}`);
+    const problems = sinks.flatMap((s) => s.problems);
+    check(problems.length === 0, `${problems[0]} ${where()}`);
+    const result: CrashResult = {
+      seed: o.seed,
+      killAfterMs: killedAt,
+      ackedBefore: ackedBefore.size,
+      ackedAfter,
+      unanswered: ledger.unanswered,
+      jobsAtKill: atKill.jobs.size,
+      receiptsAtKill: atKill.receipts.size,
+      receiptsBefore: receiptsBefore.size,
+      receiptsAfter: new Set(rx2.acked).size,
+      duplicateReceipts: received.length - new Set(received).size,
+      restartMs,
+      totalMs: Date.now() - t0,
+    };
+    log(`seed ${o.seed}: ${summarize(result)}`);
+    return result;
+  } catch (e) {
+    const output = gw?.output.trim();
+    if (output) (e as Error).message += `\n--- gateway output ---\n${output.slice(-4000)}`;
+    throw e;
+  } finally {
+    await gw?.stop("SIGKILL").catch(() => {});
+    for (const c of clients) c.close();
+    await Promise.all(clients.map((c) => c.closed));
+    await Promise.all(sinks.map((s) => s.close()));
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** One line about a round. */
+export function summarize(r: CrashResult): string {
+  return `killed at ${r.killAfterMs} ms: ${r.ackedBefore}+${r.ackedAfter} acknowledged ` +
+    `(${r.unanswered} in flight at the kill), ${r.jobsAtKill} jobs and ${r.receiptsAtKill} ` +
+    `receipts queued at the kill, receipts ${r.receiptsBefore} before + ${r.receiptsAfter} after ` +
+    `(${r.duplicateReceipts} duplicates), restart ${r.restartMs} ms, round ${r.totalMs} ms`;
+}
