@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { readFrames } from "../lib/frames.ts";
+import { decode, encode, type Pdu } from "../lib/pdu/codec.ts";
+import { Tag, tlvString } from "../lib/pdu/tlvs.ts";
+import { ACCOUNT, testGateway, within } from "./client.ts";
+
+async function openssl(args: string[]): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "null" })
+      .output();
+    return out.success;
+  } catch {
+    return false; // not installed
+  }
+}
+
+/** A throwaway CA and a leaf certificate for 127.0.0.1 made with openssl, or null without it. */
+async function makeCert(dir: string): Promise<{ ca: string; cert: string; key: string } | null> {
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await Deno.writeTextFile(
+    `${dir}/leaf.ext`,
+    "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+  );
+  const steps = [
+    [
+      "req",
+      "-x509",
+      ...ec,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=smppgw test CA",
+      "-keyout",
+      `${dir}/ca.key`,
+      "-out",
+      `${dir}/ca.pem`,
+    ],
+    [
+      "req",
+      ...ec,
+      "-subj",
+      "/CN=127.0.0.1",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/leaf.csr`,
+    ],
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${dir}/leaf.csr`,
+      "-CA",
+      `${dir}/ca.pem`,
+      "-CAkey",
+      `${dir}/ca.key`,
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-extfile",
+      `${dir}/leaf.ext`,
+      "-out",
+      `${dir}/cert.pem`,
+    ],
+  ];
+  for (const args of steps) if (!(await openssl(args))) return null;
+  const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
+  return { ca: await read("ca.pem"), cert: await read("cert.pem"), key: await read("key.pem") };
+}
+
+Deno.test("bind, submit and receipt over TLS", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const pem = await makeCert(dir);
+    if (!pem) {
+      console.warn("SKIPPED: openssl is not available to make a test certificate");
+      return;
+    }
+    const gw = await testGateway({ tls: { port: 0, cert: pem.cert, key: pem.key } });
+    const conn = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port: gw.tlsAddr!.port,
+      caCerts: [pem.ca],
+    });
+    const frames = readFrames(conn.readable)[Symbol.asyncIterator]();
+    const next = async (): Promise<Pdu> =>
+      decode((await within(frames.next(), 5000, "TLS read")).value!);
+    const send = (p: Parameters<typeof encode>[0]) => conn.write(encode(p));
+    try {
+      await t.step("bind_transceiver", async () => {
+        await send({
+          command: "bind_transceiver",
+          seq: 1,
+          body: {
+            system_id: ACCOUNT.systemId,
+            password: ACCOUNT.password,
+            interface_version: 0x34,
+          },
+        });
+        assert.equal((await next()).status, 0);
+      });
+      await t.step("submit and receipt", async () => {
+        await send({
+          command: "submit_sm",
+          seq: 2,
+          body: {
+            destination_addr: "447700900123",
+            registered_delivery: 1,
+            short_message: new TextEncoder().encode("over TLS"),
+          },
+        });
+        const resp = await next();
+        assert.equal(resp.status, 0);
+        const dlr = await next();
+        assert.equal(dlr.command, "deliver_sm");
+        assert.equal(tlvString(dlr.tlvs, Tag.receipted_message_id), resp.body.message_id);
+        await send({ command: "deliver_sm_resp", seq: dlr.seq });
+      });
+    } finally {
+      conn.close();
+      await gw.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
