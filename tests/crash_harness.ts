@@ -32,9 +32,11 @@ const MAX_OUTPUT = 64 * 1024;
 export interface CrashOptions {
   /** Seeds the kill moment and the receiver's ack/nack choices. */
   seed: number;
-  /** The kill comes this many ms after load started, drawn from [killMinMs, killMaxMs]. */
+  /** Each kill comes this many ms after load started, drawn from [killMinMs, killMaxMs]. */
   killMinMs?: number;
   killMaxMs?: number;
+  /** Runs SIGKILLed under load before the last run (default 1; 2 also crashes a recovery). */
+  kills?: number;
   /** Transmitter sessions and unanswered submit_sm each keeps in flight. */
   transmitters?: number;
   pipeline?: number;
@@ -51,21 +53,22 @@ export interface CrashOptions {
 /** What a round saw. */
 export interface CrashResult {
   seed: number;
-  killAfterMs: number;
-  /** submit_sm answered OK before the kill and after the restart. */
+  /** When each kill came, in ms after that run's load started. */
+  killedAt: number[];
+  /** submit_sm answered OK before the last kill and in the last run. */
   ackedBefore: number;
   ackedAfter: number;
-  /** submit_sm in flight (no response) when the process died. */
+  /** submit_sm in flight (no response) when a process died. */
   unanswered: number;
-  /** At the kill: unsettled jobs and queued receipts found in the KV file. */
-  jobsAtKill: number;
-  receiptsAtKill: number;
-  /** Receipts acknowledged by the receiver before the kill and after the restart. */
+  /** Unsettled jobs and queued receipts found in the KV file after the kills (summed). */
+  jobsAtKills: number;
+  receiptsAtKills: number;
+  /** Distinct receipts acknowledged by a receiver before the last kill and in the last run. */
   receiptsBefore: number;
   receiptsAfter: number;
   /** Receipts delivered more than once (allowed: at-least-once). */
   duplicateReceipts: number;
-  /** Time the restarted process took to print its listening line (includes the lease wait). */
+  /** Longest time a restarted process took to print its listening line (with the lease wait). */
   restartMs: number;
   totalMs: number;
 }
@@ -337,13 +340,55 @@ async function snapshot(path: string): Promise<Snapshot> {
   }
 }
 
-/** Runs one kill-and-restart round; throws an Error naming the first broken promise. */
+/** Everything a round has seen so far, across its runs. */
+interface Round {
+  readonly ledger: Ledger;
+  /** Receipt ids the receivers acknowledged (OK) before a kill. */
+  readonly clientAcked: Set<string>;
+  readonly where: () => string;
+}
+
+/** Checks the KV file right after a kill, while no process has it open. */
+function checkAtKill(s: Snapshot, r: Round) {
+  const acked = [...r.ledger.acked.keys()];
+  const notStored = acked.filter((id) => !s.msgs.has(id));
+  check(
+    notStored.length === 0,
+    `${notStored.length} acknowledged messages are not in KV after the kill: ${
+      sample(notStored)
+    } ${r.where()}`,
+  );
+  const noWork = acked.filter((id) => s.jobs.has(id) === s.states.has(id));
+  check(
+    noWork.length === 0,
+    `${noWork.length} acknowledged messages have neither (or both) a job and a state after ` +
+      `the kill: ${sample(noWork)} ${r.where()}`,
+  );
+  const lost = [...s.states.keys()].filter((id) => !s.receipts.has(id) && !r.clientAcked.has(id));
+  check(
+    lost.length === 0,
+    `${lost.length} settled messages have no queued receipt and none was acknowledged: ${
+      sample(lost)
+    } ${r.where()}`,
+  );
+  const maxMs = Math.max(0, ...acked.map((id) => Number(id.slice(0, 13))));
+  check(
+    s.idFloor >= maxMs,
+    `id floor ${s.idFloor} is below an acknowledged id's time ${maxMs} ${r.where()}`,
+  );
+}
+
+/**
+ * Runs one round: `kills` runs each SIGKILLed under load (the KV file is checked after each),
+ * then a last run that must deliver every receipt owed and stop cleanly. Throws an Error naming
+ * the first broken promise.
+ */
 export async function crashRound(o: CrashOptions): Promise<CrashResult> {
   const t0 = Date.now();
   const rand = prng(o.seed);
   const killMin = o.killMinMs ?? 50;
   const killMax = o.killMaxMs ?? 500;
-  const killAfterMs = Math.round(killMin + rand() * (killMax - killMin));
+  const kills = Math.max(1, o.kills ?? 1);
   const transmitters = o.transmitters ?? 3;
   const pipeline = o.pipeline ?? 32;
   const log = o.log ?? (() => {});
@@ -360,77 +405,71 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
     }),
   );
   const args = ["--port", "0", "--kv", kvPath, "--config", configPath, "--log-level", "error"];
-  const ledger = new Ledger();
+  const killedAt: number[] = [];
+  const r: Round = {
+    ledger: new Ledger(),
+    clientAcked: new Set(),
+    where: () => `(seed ${o.seed}, killed at ${killedAt.join(", ")} ms, KV ${kvPath})`,
+  };
+  const ledger = r.ledger;
   const clients: TestClient[] = [];
   const sinks: ReceiptSink[] = [];
   let gw: GatewayProcess | undefined;
-  const where = () => `(seed ${o.seed}, kill after ${killAfterMs} ms, KV ${kvPath})`;
-  try {
-    // Run 1: load, then SIGKILL at the seeded moment.
+  let restartMs = 0;
+  let atKill: Snapshot | undefined;
+  let jobsAtKills = 0;
+  let receiptsAtKills = 0;
+  const start = async () => {
+    const at = Date.now();
     gw = await GatewayProcess.start(args);
-    const rx1 = new ReceiptSink(await bound(gw.port, "receiver"), o.ackRatio ?? 0.5, rand);
-    sinks.push(rx1);
-    for (let i = 0; i < transmitters; i++) clients.push(await bound(gw.port, "transmitter"));
-    const loadStart = Date.now();
-    const load1 = clients.map((c, i) => transmit(c, `a${i}`, pipeline, () => false, ledger));
-    await sleep(killAfterMs);
-    const killStatus = await gw.stop("SIGKILL");
-    check(killStatus.signal === "SIGKILL", `gateway was not killed: ${JSON.stringify(killStatus)}`);
-    const killedAt = Date.now() - loadStart;
-    await within(Promise.all(load1), 10_000, "transmitters noticing the kill");
-    await within(Promise.all(clients.map((c) => c.closed)), 5000, "sessions closing");
-    await within(rx1.close(), 5000, "first receiver closing");
-    const ackedBefore = new Set(ledger.acked.keys());
-    const receiptsBefore = new Set(rx1.acked);
-    check(ackedBefore.size > 0, `no submit_sm was answered before the kill ${where()}`);
-    log(
-      `seed ${o.seed}: killed after ${killedAt} ms with ${ackedBefore.size} acknowledged, ` +
-        `${ledger.unanswered} in flight, ${receiptsBefore.size} receipts acknowledged`,
-    );
-
-    // While nothing runs: what was acknowledged is in the file.
-    const atKill = await snapshot(kvPath);
-    const notStored = [...ackedBefore].filter((id) => !atKill.msgs.has(id));
-    check(
-      notStored.length === 0,
-      `${notStored.length} acknowledged messages are not in KV after the kill: ${
-        sample(notStored)
-      } ${where()}`,
-    );
-    const noWork = [...ackedBefore].filter((id) => atKill.jobs.has(id) === atKill.states.has(id));
-    check(
-      noWork.length === 0,
-      `${noWork.length} acknowledged messages have neither (or both) a job and a state after the kill: ${
-        sample(noWork)
-      } ${where()}`,
-    );
-    const lostReceipts = [...atKill.states.keys()].filter((id) =>
-      !atKill.receipts.has(id) && !receiptsBefore.has(id)
-    );
-    check(
-      lostReceipts.length === 0,
-      `${lostReceipts.length} settled messages have no queued receipt and none was acknowledged: ${
-        sample(lostReceipts)
-      } ${where()}`,
-    );
-    const maxMs = Math.max(...[...ackedBefore].map((id) => Number(id.slice(0, 13))));
-    check(
-      atKill.idFloor >= maxMs,
-      `id floor ${atKill.idFloor} is below an acknowledged id's time ${maxMs} ${where()}`,
-    );
-
-    // Run 2: restart on the same file, a receiver first, then a little more load.
+    if (killedAt.length > 0) restartMs = Math.max(restartMs, Date.now() - at);
+    return gw;
+  };
+  const transmittersOn = async (port: number) => {
     clients.length = 0;
-    const restartAt = Date.now();
-    gw = await GatewayProcess.start(args);
-    const restartMs = Date.now() - restartAt;
-    const rx2 = new ReceiptSink(await bound(gw.port, "receiver"), 1, rand);
-    sinks.push(rx2);
-    for (let i = 0; i < transmitters; i++) clients.push(await bound(gw.port, "transmitter"));
+    for (let i = 0; i < transmitters; i++) clients.push(await bound(port, "transmitter"));
+    return [...clients];
+  };
+  try {
+    for (let k = 0; k < kills; k++) {
+      // A run under load, SIGKILLed at a seeded moment.
+      const killAfterMs = Math.round(killMin + rand() * (killMax - killMin));
+      const run = await start();
+      const rx = new ReceiptSink(await bound(run.port, "receiver"), o.ackRatio ?? 0.5, rand);
+      sinks.push(rx);
+      const txs = await transmittersOn(run.port);
+      const loadStart = Date.now();
+      const load = txs.map((c, i) => transmit(c, `r${k}t${i}`, pipeline, () => false, ledger));
+      await sleep(killAfterMs);
+      const status = await run.stop("SIGKILL");
+      check(status.signal === "SIGKILL", `gateway was not killed: ${JSON.stringify(status)}`);
+      killedAt.push(Date.now() - loadStart);
+      await within(Promise.all(load), 10_000, "transmitters noticing the kill");
+      await within(Promise.all(txs.map((c) => c.closed)), 5000, "sessions closing");
+      await within(rx.close(), 5000, "receiver closing");
+      for (const id of rx.acked) r.clientAcked.add(id);
+      check(ledger.acked.size > 0, `no submit_sm was answered before the kill ${r.where()}`);
+      log(
+        `seed ${o.seed}: killed at ${killedAt.at(-1)} ms with ${ledger.acked.size} acknowledged ` +
+          `so far, ${ledger.unanswered} in flight, ${rx.acked.length} receipts acknowledged`,
+      );
+      // While nothing runs: what was acknowledged is in the file.
+      atKill = await snapshot(kvPath);
+      jobsAtKills += atKill.jobs.size;
+      receiptsAtKills += atKill.receipts.size;
+      checkAtKill(atKill, r);
+    }
+    const ackedBefore = ledger.acked.size;
+
+    // The last run: a receiver that acknowledges everything, then a little more load.
+    const run = await start();
+    const rx = new ReceiptSink(await bound(run.port, "receiver"), 1, rand);
+    sinks.push(rx);
+    const txs = await transmittersOn(run.port);
     const until = Date.now() + (o.afterMs ?? 150);
     await within(
       Promise.all(
-        clients.map((c, i) => transmit(c, `b${i}`, pipeline, () => Date.now() >= until, ledger)),
+        txs.map((c, i) => transmit(c, `end${i}`, pipeline, () => Date.now() >= until, ledger)),
       ),
       15_000,
       "load after the restart",
@@ -439,64 +478,62 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
       ledger.reused.length === 0,
       `${ledger.reused.length} message ids were handed out twice: ${
         sample(ledger.reused)
-      } ${where()}`,
+      } ${r.where()}`,
     );
-    const ackedAfter = ledger.acked.size - ackedBefore.size;
-    check(ackedAfter > 0, `no submit_sm was answered after the restart ${where()}`);
+    const ackedAfter = ledger.acked.size - ackedBefore;
+    check(ackedAfter > 0, `no submit_sm was answered after the restart ${r.where()}`);
 
     // Every receipt owed arrives: answered messages not acknowledged before, and all queued ones.
-    const owed = new Set([...ledger.acked.keys()].filter((id) => !receiptsBefore.has(id)));
-    for (const id of atKill.receipts.keys()) owed.add(id);
-    const missing = await rx2.waitFor(owed, 20_000);
+    const owed = new Set([...ledger.acked.keys()].filter((id) => !r.clientAcked.has(id)));
+    for (const id of atKill!.receipts.keys()) owed.add(id);
+    const missing = await rx.waitFor(owed, 20_000);
     check(
       missing.size === 0,
       `${missing.size} of ${owed.size} receipts owed did not arrive after the restart: ${
         sample(missing)
-      } ${where()}`,
+      } ${r.where()}`,
     );
-    await rx2.quiet(300, 5000);
+    await rx.quiet(300, 5000);
 
     // Clean stop, then the file holds every message with its final state and nothing pending.
-    const stopStatus = await gw.stop("SIGTERM");
+    const stopStatus = await run.stop("SIGTERM");
     check(stopStatus.code === 0, `gateway exited with ${JSON.stringify(stopStatus)} on SIGTERM`);
-    for (const c of clients) c.close();
-    await within(Promise.all(clients.map((c) => c.closed)), 5000, "sessions closing");
-    await within(rx2.close(), 5000, "second receiver closing");
+    await within(Promise.all(txs.map((c) => c.closed)), 5000, "sessions closing");
+    await within(rx.close(), 5000, "last receiver closing");
     const end = await snapshot(kvPath);
     for (const [id, text] of ledger.acked) {
       const m = end.msgs.get(id);
-      check(m, `acknowledged message ${id} is not in KV at the end ${where()}`);
+      check(m, `acknowledged message ${id} is not in KV at the end ${r.where()}`);
+      const stored = new TextDecoder().decode(m.body);
       check(
-        new TextDecoder().decode(m.body) === text && m.account === ACCOUNT.systemId,
-        `message ${id} holds ${JSON.stringify(new TextDecoder().decode(m.body))}, sent ${
-          JSON.stringify(text)
-        } ${where()}`,
+        stored === text && m.account === ACCOUNT.systemId,
+        `message ${id} holds ${JSON.stringify(stored)}, sent ${JSON.stringify(text)} ${r.where()}`,
       );
       check(
         end.states.get(id)?.state === DELIVERED,
-        `message ${id} has state ${JSON.stringify(end.states.get(id))} at the end ${where()}`,
+        `message ${id} has state ${JSON.stringify(end.states.get(id))} at the end ${r.where()}`,
       );
     }
-    check(end.jobs.size === 0, `${end.jobs.size} jobs left at the end ${where()}`);
+    check(end.jobs.size === 0, `${end.jobs.size} jobs left at the end ${r.where()}`);
     check(
       end.receipts.size === 0,
-      `${end.receipts.size} receipts left at the end: ${sample(end.receipts.keys())} ${where()}`,
+      `${end.receipts.size} receipts left at the end: ${sample(end.receipts.keys())} ${r.where()}`,
     );
-    const received = [...rx1.acked, ...rx2.acked];
+    const received = sinks.flatMap((s) => s.acked);
     const phantom = received.filter((id) => !end.msgs.has(id));
-    check(phantom.length === 0, `receipts for unknown messages: ${sample(phantom)} ${where()}`);
+    check(phantom.length === 0, `receipts for unknown messages: ${sample(phantom)} ${r.where()}`);
     const problems = sinks.flatMap((s) => s.problems);
-    check(problems.length === 0, `${problems[0]} ${where()}`);
+    check(problems.length === 0, `${problems[0]} ${r.where()}`);
     const result: CrashResult = {
       seed: o.seed,
-      killAfterMs: killedAt,
-      ackedBefore: ackedBefore.size,
+      killedAt,
+      ackedBefore,
       ackedAfter,
       unanswered: ledger.unanswered,
-      jobsAtKill: atKill.jobs.size,
-      receiptsAtKill: atKill.receipts.size,
-      receiptsBefore: receiptsBefore.size,
-      receiptsAfter: new Set(rx2.acked).size,
+      jobsAtKills,
+      receiptsAtKills,
+      receiptsBefore: r.clientAcked.size,
+      receiptsAfter: new Set(rx.acked).size,
       duplicateReceipts: received.length - new Set(received).size,
       restartMs,
       totalMs: Date.now() - t0,
@@ -504,11 +541,11 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
     log(`seed ${o.seed}: ${summarize(result)}`);
     return result;
   } catch (e) {
-    const output = gw?.output.trim();
+    const output = (gw as GatewayProcess | undefined)?.output.trim();
     if (output) (e as Error).message += `\n--- gateway output ---\n${output.slice(-4000)}`;
     throw e;
   } finally {
-    await gw?.stop("SIGKILL").catch(() => {});
+    await (gw as GatewayProcess | undefined)?.stop("SIGKILL").catch(() => {});
     for (const c of clients) c.close();
     await Promise.all(clients.map((c) => c.closed));
     await Promise.all(sinks.map((s) => s.close()));
@@ -518,8 +555,8 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
 
 /** One line about a round. */
 export function summarize(r: CrashResult): string {
-  return `killed at ${r.killAfterMs} ms: ${r.ackedBefore}+${r.ackedAfter} acknowledged ` +
-    `(${r.unanswered} in flight at the kill), ${r.jobsAtKill} jobs and ${r.receiptsAtKill} ` +
-    `receipts queued at the kill, receipts ${r.receiptsBefore} before + ${r.receiptsAfter} after ` +
+  return `killed at ${r.killedAt.join("+")} ms: ${r.ackedBefore}+${r.ackedAfter} acknowledged ` +
+    `(${r.unanswered} in flight at kills), ${r.jobsAtKills} jobs and ${r.receiptsAtKills} ` +
+    `receipts queued at kills, receipts ${r.receiptsBefore} before + ${r.receiptsAfter} after ` +
     `(${r.duplicateReceipts} duplicates), restart ${r.restartMs} ms, round ${r.totalMs} ms`;
 }
