@@ -97,6 +97,10 @@ export class Session {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = Promise.withResolvers<void>();
   #closing = false;
+  /** The close in progress (settle, write the last bytes, close), once one has started. */
+  #closeTask: Promise<void> | null = null;
+  /** Woken when no request is in flight any more. */
+  #idleWaiters: (() => void)[] = [];
 
   constructor(conn: Conn, handler: SessionHandler, opts: SessionOptions) {
     this.#conn = conn;
@@ -132,7 +136,9 @@ export class Session {
     );
     this.#timer = setInterval(() => this.#tick(), tick);
     try {
-      const frames = readFrames(this.#conn.readable, {
+      // preventCancel: leaving the loop must not cancel the readable, which on Deno closes the
+      // whole socket before the last response (unbind_resp, generic_nack) is written.
+      const frames = readFrames(this.#conn.readable.values({ preventCancel: true }), {
         maxLength: o.maxPduLength,
         onPartial: (n) => this.#partialSince = n === 0 ? 0 : this.#partialSince || Date.now(),
       });
@@ -183,16 +189,45 @@ export class Session {
     await this.close();
   }
 
-  /** Closes after queued output is written. */
-  async close(): Promise<void> {
+  /**
+   * Closes once the requests in flight are answered (waiting at most responseTimeoutMs) and
+   * queued output is written.
+   */
+  close(): Promise<void> {
+    return this.#close();
+  }
+
+  /** {@link close}, writing `last` (e.g. unbind_resp) after the responses still owed. */
+  #close(last?: Uint8Array): Promise<void> {
     if (!this.#closing) {
       this.#closing = true;
-      await this.#drain();
-      try {
-        this.#conn.close();
-      } catch { /* already closed */ }
+      this.#closeTask = (async () => {
+        await this.#settle();
+        if (last) this.#send(last);
+        await this.#drain();
+        try {
+          this.#conn.close();
+        } catch { /* already closed */ }
+      })();
     }
     return this.done;
+  }
+
+  /** Resolves when no request is in flight, or after responseTimeoutMs. */
+  async #settle(): Promise<void> {
+    const ms = this.#opts.responseTimeoutMs;
+    if ((this.#inflight === 0 && !this.#bindPending) || ms <= 0) return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#idleWaiters.push(resolve);
+    const t = setTimeout(resolve, ms);
+    await promise;
+    clearTimeout(t);
+  }
+
+  #wakeIdle() {
+    if (this.#inflight === 0 && !this.#bindPending) {
+      for (const w of this.#idleWaiters.splice(0)) w();
+    }
   }
 
   #onFrame(frame: Uint8Array) {
@@ -229,9 +264,9 @@ export class Session {
       case "enquire_link":
         return this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
       case "unbind":
+        // Requests still in flight are answered first, then unbind_resp, then the close.
         this.state = "UNBOUND";
-        this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
-        this.close();
+        this.#close(encode({ command: "unbind_resp", seq: h.seq, status: Status.ESME_ROK }));
         return;
       case "bind_transmitter":
       case "bind_receiver":
@@ -254,6 +289,7 @@ export class Session {
       status = Status.ESME_RSYSERR;
     }
     this.#bindPending = false;
+    this.#wakeIdle();
     if (this.#closing) return;
     if (status !== Status.ESME_ROK) {
       this.#reply(cmd, pdu.seq, { status });
@@ -292,6 +328,7 @@ export class Session {
       this.#inflight--;
     }
     this.#reply(cmd, pdu.seq, reply);
+    this.#wakeIdle();
   }
 
   #onResponse(cmd: CommandDef, frame: Uint8Array, h: Header) {
@@ -430,6 +467,8 @@ export class Session {
   async #finish() {
     this.#closing = true;
     clearInterval(this.#timer);
+    await this.#closeTask;
+    await this.#settle();
     await this.#drain();
     try {
       this.#conn.close();

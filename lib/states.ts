@@ -67,3 +67,25 @@ export const BIND_STATE: Readonly<Record<string, SessionState>> = {
 export function canReceive(state: SessionState): boolean {
   return state === "BOUND_RX" || state === "BOUND_TRX";
 }
+
+function cell(cmd: string, s: SessionState, allowed: readonly SessionState[]): string {
+  if (allowed.includes(s)) return "✓";
+  // Responses are never answered: one in the wrong state is dropped.
+  if (cmd.endsWith("_resp") || cmd === "generic_nack") return "dropped";
+  return `0x${refusal(cmd, s).toString(16).padStart(2, "0")}`;
+}
+
+/** The INCOMING table as Markdown (the README embeds it; a test keeps the two equal). */
+export function stateTableMarkdown(): string {
+  const states: SessionState[] = ["OPEN", "BOUND_TX", "BOUND_RX", "BOUND_TRX", "UNBOUND"];
+  const rows = Object.entries(INCOMING).filter(([, allowed]) => allowed.length > 0).map((
+    [cmd, allowed],
+  ) => `| ${cmd} | ${states.map((s) => cell(cmd, s, allowed)).join(" | ")} |`);
+  return [
+    `| PDU from the ESME | ${states.join(" | ")} |`,
+    `|---|${states.map(() => "---").join("|")}|`,
+    ...rows,
+  ].join(
+    "\n",
+  );
+}

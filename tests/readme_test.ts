@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { stateTableMarkdown } from "../lib/states.ts";
+
+Deno.test("the README's session state table is the one in lib/states.ts", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const m = readme.match(/<!-- states:begin -->\n([\s\S]*?)\n<!-- states:end -->/);
+  assert.ok(m, "README has the states markers");
+  // deno fmt aligns Markdown tables: compare cell by cell.
+  const cells = (table: string) =>
+    table.trim().split("\n").filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) =>
+      row.split("|").map((c) => c.trim()).join("|")
+    );
+  assert.deepEqual(cells(m[1]), cells(stateTableMarkdown()));
+});
