@@ -3,6 +3,7 @@
  * 0.5.1), an ESME implementation we did not write.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import smpp from "smpp";
 import { ACCOUNT, testGateway, within } from "./client.ts";
 
@@ -416,6 +417,40 @@ Deno.test("npm smpp client: GSM 03.38 (data_coding 0) and UCS2 (data_coding 8) t
     const t2 = texts.get(r2.message_id)!;
     assert.match(t2, DELIVRD);
     assert.ok(t2.endsWith("text:Hi ? ??????"), t2);
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: IA5, Latin-1 and binary messages give the receipt text: field the rule says", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    const cases: [number, Uint8Array, string][] = [
+      [1, new TextEncoder().encode("IA5 text, longer than twenty"), "IA5 text, longer tha"],
+      [3, Uint8Array.from("Größe: 5 µm", (ch) => ch.charCodeAt(0)), "Größe: 5 ?m"],
+      [4, new Uint8Array([0x00, 0xff, 0x10]), ""],
+    ];
+    const ids: string[] = [];
+    for (const [dcs, bytes] of cases) {
+      // node-smpp sends a Buffer as raw octets under the given data_coding.
+      const r = await c.submit("447700900123", "", {
+        data_coding: dcs,
+        short_message: Buffer.from(bytes),
+      });
+      assert.equal(r.command_status, 0, `dcs ${dcs}`);
+      ids.push(r.message_id as string);
+    }
+    const esme = c;
+    await c.until(() => esme.delivered.length >= cases.length, `${cases.length} receipts`);
+    const texts = new Map(c.delivered.map((d) => [d.receipted_message_id, receiptText(d)]));
+    cases.forEach(([dcs, , field], i) => {
+      const t = texts.get(ids[i])!;
+      assert.match(t, DELIVRD);
+      assert.ok(t.endsWith(`text:${field}`), `dcs ${dcs}: ${t}`);
+    });
   } finally {
     await c?.close();
     await gw.close();
