@@ -48,10 +48,19 @@ export function fmtMs(n: number): string {
 
 /** Renders rows as a Markdown table. */
 export function markdownTable(rows: readonly Row[]): string {
-  const head = ["server", "conns", "window", "msgs", "msgs/s", "p50 ms", "p99 ms", "non-OK"];
+  const head = [
+    "server",
+    "conns",
+    "window",
+    "msgs",
+    "msgs/s",
+    "p50 ms",
+    "p99 ms",
+    "non-OK responses",
+  ];
   const lines = [
     `| ${head.join(" | ")} |`,
-    `|${head.map((h, i) => (i < 2 ? "---" : "---:")).join("|")}|`,
+    `|${head.map((_, i) => (i < 1 ? "---" : "---:")).join("|")}|`,
   ];
   for (const r of rows) {
     const cells = [

@@ -91,8 +91,8 @@ export class ReceiptDispatcher {
     if (q.ready.length < this.#opts.memoryLimit && !q.dirty) {
       q.ready.push(r);
       q.known.add(r.messageId);
-      this.pump(r.account);
     } else q.dirty = true;
+    this.pump(r.account);
   }
 
   /** Sends what can be sent now for an account; pulls from KV when memory ran dry. */

@@ -40,24 +40,40 @@ export function receiptTlvs(r: ReceiptRecord): Tlv[] {
   return tlvs;
 }
 
-/** The deliver_sm (without sequence number) carrying a receipt. */
+/** Longest address deliver_sm carries (C-Octet String of 21); data_sm allows 64. */
+const DELIVER_SM_ADDR = 20;
+
+/**
+ * The deliver_sm (without sequence number) carrying a receipt. A message submitted by data_sm
+ * may have addresses too long for deliver_sm: its receipt goes as data_sm (text in
+ * message_payload), or, to a 3.3 ESME (no TLVs, no data_sm), as deliver_sm with the addresses cut.
+ */
 export function receiptPdu(
   r: ReceiptRecord,
   opts: { textLength?: number; tlvs?: boolean; encode: (text: string) => Uint8Array },
 ): Omit<PduInit, "seq"> {
+  const text = opts.encode(formatReceipt(r, opts.textLength));
+  const tlvs = opts.tlvs === false ? [] : receiptTlvs(r);
+  const long = Math.max(r.source.addr.length, r.dest.addr.length) > DELIVER_SM_ADDR;
+  const cut = (a: string) => long && tlvs.length === 0 ? a.slice(0, DELIVER_SM_ADDR) : a;
+  const addrs = {
+    source_addr_ton: r.source.ton,
+    source_addr_npi: r.source.npi,
+    source_addr: cut(r.source.addr),
+    dest_addr_ton: r.dest.ton,
+    dest_addr_npi: r.dest.npi,
+    destination_addr: cut(r.dest.addr),
+  };
+  if (long && tlvs.length > 0) {
+    return {
+      command: "data_sm",
+      body: { ...addrs, esm_class: 0x04, data_coding: 0 },
+      tlvs: [{ tag: Tag.message_payload, value: text }, ...tlvs],
+    };
+  }
   return {
     command: "deliver_sm",
-    body: {
-      source_addr_ton: r.source.ton,
-      source_addr_npi: r.source.npi,
-      source_addr: r.source.addr,
-      dest_addr_ton: r.dest.ton,
-      dest_addr_npi: r.dest.npi,
-      destination_addr: r.dest.addr,
-      esm_class: 0x04,
-      data_coding: 0,
-      short_message: opts.encode(formatReceipt(r, opts.textLength)),
-    },
-    tlvs: opts.tlvs === false ? [] : receiptTlvs(r),
+    body: { ...addrs, esm_class: 0x04, data_coding: 0, short_message: text },
+    tlvs,
   };
 }

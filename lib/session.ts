@@ -289,8 +289,14 @@ export class Session {
       status = Status.ESME_RSYSERR;
     }
     this.#bindPending = false;
-    this.#wakeIdle();
-    if (this.#closing) return;
+    if (this.#closing) {
+      // The close waited for this answer; a closing session does not become bound.
+      this.#reply(cmd, pdu.seq, {
+        status: status === Status.ESME_ROK ? Status.ESME_RBINDFAIL : status,
+      });
+      this.#wakeIdle();
+      return;
+    }
     if (status !== Status.ESME_ROK) {
       this.#reply(cmd, pdu.seq, { status });
       // Some clients treat any bind_resp on an open socket as bound: close after a refusal.
