@@ -40,6 +40,8 @@ interface AccountQueue {
   known: Set<string>;
   /** KV may hold receipts not in memory. */
   dirty: boolean;
+  /** Acknowledged while the current scan runs: its pages may still show them. */
+  ackedDuringScan: Set<string>;
   scanning: boolean;
   rr: number;
 }
@@ -78,7 +80,14 @@ export class ReceiptDispatcher {
   #queue(account: string): AccountQueue {
     let q = this.#accounts.get(account);
     if (!q) {
-      q = { ready: [], known: new Set(), dirty: true, scanning: false, rr: 0 };
+      q = {
+        ready: [],
+        known: new Set(),
+        dirty: true,
+        scanning: false,
+        rr: 0,
+        ackedDuringScan: new Set(),
+      };
       this.#accounts.set(account, q);
     }
     return q;
@@ -123,11 +132,12 @@ export class ReceiptDispatcher {
   async #scan(account: string, q: AccountQueue) {
     q.scanning = true;
     q.dirty = false;
+    q.ackedDuringScan.clear();
     try {
       const room = this.#opts.memoryLimit - q.ready.length;
       let seen = 0;
       for await (const r of this.#store.receipts(account)) {
-        if (q.known.has(r.messageId)) continue;
+        if (q.known.has(r.messageId) || q.ackedDuringScan.has(r.messageId)) continue;
         if (seen++ >= room) {
           q.dirty = true;
           break;
@@ -174,6 +184,7 @@ export class ReceiptDispatcher {
           error: String(e),
         });
       }
+      if (q.scanning) q.ackedDuringScan.add(r.messageId);
       q.known.delete(r.messageId);
     } else {
       this.#retry(account, q, r, status);

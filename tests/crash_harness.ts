@@ -2,16 +2,19 @@
  * Crash-recovery harness ("acknowledged means stored"), shared by tests/crash_test.ts (a few
  * rounds in CI) and bench/soak.ts (many rounds).
  *
- * One round: start `main.ts serve` as a child process on a fresh KV file, bind a receiver and
- * several pipelining transmitters, SIGKILL the process at a seeded random moment, look at the
- * KV file while nothing runs, restart on the same file, submit a little more, collect receipts,
- * stop with SIGTERM and check the KV file once more. A broken promise throws an Error naming it:
+ * One round: start `main.ts serve` as a child process on a fresh KV file, bind a receiver (it
+ * acknowledges a seeded half of the receipts, refuses the rest) and several pipelining
+ * transmitters, SIGKILL the process at a seeded random moment and look at the KV file while
+ * nothing runs (`kills` times, so a later kill hits a recovering process); then restart on the
+ * same file, submit a little more, collect receipts, stop with SIGTERM and check the KV file once
+ * more. A broken promise throws an Error naming it (with the seed that reproduces it):
  *
- * - every submit_sm answered OK is stored (message, and a job or a final state) at the kill;
- * - a settled message's receipt is queued in KV unless the receiver already acknowledged it;
- * - after the restart every answered message's receipt arrives (at least once) unless the
- *   receiver acknowledged it before the kill, and every receipt queued at the kill arrives;
- * - no message id is handed out twice, across both runs;
+ * - every submit_sm answered OK is stored (message, and a job or a final state) at each kill,
+ *   and the persisted id floor covers every id handed out;
+ * - a settled message's receipt is queued in KV unless a receiver already acknowledged it;
+ * - after the restart every answered message's receipt arrives (at least once) unless a
+ *   receiver acknowledged it before a kill, and every receipt queued at the last kill arrives;
+ * - no message id is handed out twice, across all runs;
  * - after a clean stop every answered message has its body and a DELIVERED state, and no job or
  *   receipt is left.
  */
@@ -32,7 +35,7 @@ const MAX_OUTPUT = 64 * 1024;
 export interface CrashOptions {
   /** Seeds the kill moment and the receiver's ack/nack choices. */
   seed: number;
-  /** Each kill comes this many ms after load started, drawn from [killMinMs, killMaxMs]. */
+  /** Each kill comes this many ms after its run's first submit_sm_resp, drawn from [min, max]. */
   killMinMs?: number;
   killMaxMs?: number;
   /** Runs SIGKILLed under load before the last run (default 1; 2 also crashes a recovery). */
@@ -48,18 +51,22 @@ export interface CrashOptions {
   ackRatio?: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Keep the temp dir (KV file, config) when the round fails, for a post-mortem. */
+  keepOnFailure?: boolean;
 }
 
 /** What a round saw. */
 export interface CrashResult {
   seed: number;
-  /** When each kill came, in ms after that run's load started. */
+  /** When each kill came, in ms after that run's first submit_sm_resp. */
   killedAt: number[];
   /** submit_sm answered OK before the last kill and in the last run. */
   ackedBefore: number;
   ackedAfter: number;
   /** submit_sm in flight (no response) when a process died. */
   unanswered: number;
+  /** submit_sm answered with an error status (e.g. throttled). */
+  refused: number;
   /** Unsettled jobs and queued receipts found in the KV file after the kills (summed). */
   jobsAtKills: number;
   receiptsAtKills: number;
@@ -177,7 +184,7 @@ async function bound(port: number, type: "transmitter" | "receiver"): Promise<Te
   return c;
 }
 
-/** Message ids answered OK (with the text sent), across both runs. */
+/** Message ids answered OK (with the text sent), across all runs of a round. */
 class Ledger {
   readonly acked = new Map<string, string>();
   readonly reused: string[] = [];
@@ -192,8 +199,7 @@ async function transmit(
   pipeline: number,
   stop: () => boolean,
   ledger: Ledger,
-): Promise<number> {
-  let n = 0;
+): Promise<void> {
   const closed = c.closed.then(() => null);
   const worker = async (w: number) => {
     for (let i = 0; i < 1_000_000 && !stop(); i++) {
@@ -219,11 +225,9 @@ async function transmit(
       const id = r.body.message_id as string;
       if (ledger.acked.has(id)) ledger.reused.push(id);
       else ledger.acked.set(id, text);
-      n++;
     }
   };
   await Promise.all(Array.from({ length: pipeline }, (_, w) => worker(w)));
-  return n;
 }
 
 /** A receiver session that answers each receipt (OK with probability `ackRatio`, else 0x64). */
@@ -385,7 +389,9 @@ function checkAtKill(s: Snapshot, r: Round) {
  */
 export async function crashRound(o: CrashOptions): Promise<CrashResult> {
   const t0 = Date.now();
+  // Kill moments come from the seed alone; ack choices depend on arrival order too.
   const rand = prng(o.seed);
+  const ackRand = prng(o.seed ^ 0x5bd1e995);
   const killMin = o.killMinMs ?? 50;
   const killMax = o.killMaxMs ?? 500;
   const kills = Math.max(1, o.kills ?? 1);
@@ -416,6 +422,7 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
   const sinks: ReceiptSink[] = [];
   let gw: GatewayProcess | undefined;
   let restartMs = 0;
+  let keep = false;
   let atKill: Snapshot | undefined;
   let jobsAtKills = 0;
   let receiptsAtKills = 0;
@@ -435,11 +442,15 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
       // A run under load, SIGKILLed at a seeded moment.
       const killAfterMs = Math.round(killMin + rand() * (killMax - killMin));
       const run = await start();
-      const rx = new ReceiptSink(await bound(run.port, "receiver"), o.ackRatio ?? 0.5, rand);
+      const rx = new ReceiptSink(await bound(run.port, "receiver"), o.ackRatio ?? 0.5, ackRand);
       sinks.push(rx);
       const txs = await transmittersOn(run.port);
-      const loadStart = Date.now();
+      const ackedSoFar = ledger.acked.size;
       const load = txs.map((c, i) => transmit(c, `r${k}t${i}`, pipeline, () => false, ledger));
+      // The kill clock starts at the first answer, so a slow machine still kills under load.
+      for (let i = 0; i < 500 && ledger.acked.size === ackedSoFar; i++) await sleep(20);
+      check(ledger.acked.size > ackedSoFar, `no submit_sm was answered within 10 s ${r.where()}`);
+      const loadStart = Date.now();
       await sleep(killAfterMs);
       const status = await run.stop("SIGKILL");
       check(status.signal === "SIGKILL", `gateway was not killed: ${JSON.stringify(status)}`);
@@ -448,7 +459,6 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
       await within(Promise.all(txs.map((c) => c.closed)), 5000, "sessions closing");
       await within(rx.close(), 5000, "receiver closing");
       for (const id of rx.acked) r.clientAcked.add(id);
-      check(ledger.acked.size > 0, `no submit_sm was answered before the kill ${r.where()}`);
       log(
         `seed ${o.seed}: killed at ${killedAt.at(-1)} ms with ${ledger.acked.size} acknowledged ` +
           `so far, ${ledger.unanswered} in flight, ${rx.acked.length} receipts acknowledged`,
@@ -463,7 +473,7 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
 
     // The last run: a receiver that acknowledges everything, then a little more load.
     const run = await start();
-    const rx = new ReceiptSink(await bound(run.port, "receiver"), 1, rand);
+    const rx = new ReceiptSink(await bound(run.port, "receiver"), 1, ackRand);
     sinks.push(rx);
     const txs = await transmittersOn(run.port);
     const until = Date.now() + (o.afterMs ?? 150);
@@ -530,6 +540,7 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
       ackedBefore,
       ackedAfter,
       unanswered: ledger.unanswered,
+      refused: [...ledger.refused.values()].reduce((a, b) => a + b, 0),
       jobsAtKills,
       receiptsAtKills,
       receiptsBefore: r.clientAcked.size,
@@ -541,6 +552,7 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
     log(`seed ${o.seed}: ${summarize(result)}`);
     return result;
   } catch (e) {
+    if (o.keepOnFailure) keep = true;
     const output = (gw as GatewayProcess | undefined)?.output.trim();
     if (output) (e as Error).message += `\n--- gateway output ---\n${output.slice(-4000)}`;
     throw e;
@@ -549,14 +561,16 @@ export async function crashRound(o: CrashOptions): Promise<CrashResult> {
     for (const c of clients) c.close();
     await Promise.all(clients.map((c) => c.closed));
     await Promise.all(sinks.map((s) => s.close()));
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
 /** One line about a round. */
 export function summarize(r: CrashResult): string {
   return `killed at ${r.killedAt.join("+")} ms: ${r.ackedBefore}+${r.ackedAfter} acknowledged ` +
-    `(${r.unanswered} in flight at kills), ${r.jobsAtKills} jobs and ${r.receiptsAtKills} ` +
+    `(${r.unanswered} in flight at kills${
+      r.refused ? `, ${r.refused} refused` : ""
+    }), ${r.jobsAtKills} jobs and ${r.receiptsAtKills} ` +
     `receipts queued at kills, receipts ${r.receiptsBefore} before + ${r.receiptsAfter} after ` +
     `(${r.duplicateReceipts} duplicates), restart ${r.restartMs} ms, round ${r.totalMs} ms`;
 }
