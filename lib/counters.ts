@@ -6,6 +6,8 @@ export interface Counters {
   binds: number;
   bindFailures: number;
   submitted: number;
+  /** SMS parts accepted (a long message_payload counts as the parts it needs). */
+  submittedParts: number;
   submitRejected: number;
   settled: number;
   receiptsQueued: number;
@@ -18,6 +20,7 @@ export function newCounters(): Counters {
     binds: 0,
     bindFailures: 0,
     submitted: 0,
+    submittedParts: 0,
     submitRejected: 0,
     settled: 0,
     receiptsQueued: 0,

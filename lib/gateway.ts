@@ -323,6 +323,7 @@ export class Gateway implements SessionHandler {
       return { status: Status.ESME_RSYSERR };
     }
     this.counters.submitted++;
+    this.counters.submittedParts += msg.parts;
     if (direct) this.#route.enqueue(Store.jobOf(msg));
     if (msg.concat) {
       this.#joiner.add(msg).catch((e) =>

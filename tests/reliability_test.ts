@@ -51,6 +51,7 @@ Deno.test("tps limit answers 0x58 once the burst is used, counting message parts
     assert.equal((await c.request(sm())).status, 0);
     assert.equal((await c.request(sm())).status, 0);
     assert.equal((await c.request(sm())).status, Status.ESME_RTHROTTLED);
+    assert.equal(gw.gateway.counters.submittedParts, 4, "counters count parts");
   } finally {
     c.close();
     await gw.close();
