@@ -14,6 +14,7 @@ import { SmppError } from "./errors.ts";
 import { IdGenerator } from "./ids.ts";
 import { Joiner } from "./joiner.ts";
 import { StoreLease } from "./lease.ts";
+import { PendingIds } from "./pending.ts";
 import { ConnectionLimiter, FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
@@ -101,6 +102,8 @@ export class Gateway implements SessionHandler {
   #dispatcher!: ReceiptDispatcher;
   #joiner!: Joiner;
   #lease: StoreLease | undefined;
+  /** Messages handed to the route and not yet settled; gives the route checkpoint. */
+  readonly #pending = new PendingIds();
   #closing = false;
 
   constructor(opts: GatewayOptions) {
@@ -126,8 +129,13 @@ export class Gateway implements SessionHandler {
     const node = this.#opts.nodeId ?? 0;
     const floor = await this.store.idFloor(node);
     this.#ids = new IdGenerator(node, floor);
+    const route = this.#route.name;
     this.#committer = new GroupCommitter(this.#opts.kv, {
-      extra: () => [{ type: "set", key: Keys.idFloor(node), value: this.#ids.highWater }],
+      // Every atomic moves the id floor and the route checkpoint along with what it commits.
+      extra: () => [
+        { type: "set", key: Keys.idFloor(node), value: this.#ids.highWater },
+        Store.checkpointOp(route, this.#pending.checkpoint()),
+      ],
     });
     this.#dispatcher = new ReceiptDispatcher(this.store, this.#committer, {
       receivers: (account) => this.#registry.receivers(account),
@@ -146,11 +154,23 @@ export class Gateway implements SessionHandler {
       onJoined: (j) => this.#joined(j),
     });
     await this.#joiner.resume();
-    // Every id from an earlier run is below this; new ones are above it.
     await this.#route.start(
       { store: this.store, settle: (o) => this.#settle(o) },
-      String(floor + 1),
+      this.#resume(String(floor + 1)),
     );
+  }
+
+  /** Unfinished work of an earlier run: messages without a state (every id of it is below `before`). */
+  async *#resume(before: string): AsyncGenerator<JobRecord> {
+    const route = this.#route.name;
+    let n = 0;
+    for await (const job of this.store.pending(route, await this.store.checkpoint(route), before)) {
+      this.#pending.add(job.id);
+      n++;
+      yield job;
+    }
+    for await (const job of this.store.jobs(route)) yield job;
+    if (n > 0) log.info("resumed {n} unsettled messages for route {route}", { n, route });
   }
 
   /** Serves connections from a listener until the gateway closes. */
@@ -295,29 +315,35 @@ export class Gateway implements SessionHandler {
     if (!account) return { status: Status.ESME_RINVBNDSTS };
     let msg: MessageRecord;
     let quotaOps;
+    // Pending before any await, so pending ids stay in id order for the checkpoint.
+    const id = this.#ids.next();
+    this.#pending.add(id);
     try {
       msg = buildMessage(pdu, {
         account,
-        id: this.#ids.next(),
+        id,
         route: this.#route.name,
         now: Date.now(),
         previewLength: this.#opts.receiptTextLength,
       });
       quotaOps = await this.#admission.charge(account, msg.parts);
     } catch (e) {
+      this.#pending.delete(id);
       this.counters.submitRejected++;
       if (e instanceof SmppError) return { status: e.status };
       throw e;
     }
     // A route that wants whole messages gets a job once all parts are joined.
     const direct = !msg.concat || this.#route.mode !== "whole";
+    if (!direct) {
+      msg.joinLater = true;
+      this.#pending.delete(id);
+    }
     try {
-      const ops = Store.acceptOps(msg, {
-        job: direct,
-        partTtlMs: 2 * (this.#opts.concatTimeoutMs ?? 300_000),
-      });
+      const ops = Store.acceptOps(msg, { partTtlMs: 2 * (this.#opts.concatTimeoutMs ?? 300_000) });
       await this.#committer.write([...ops, ...quotaOps], 400 + msg.body.length * 2);
     } catch (e) {
+      this.#pending.delete(id);
       log.error("storing message {id} failed: {error}", { id: msg.id, error: String(e) });
       this.counters.submitRejected++;
       return { status: Status.ESME_RSYSERR };
@@ -340,7 +366,7 @@ export class Gateway implements SessionHandler {
     const first = await this.store.message(parts[0].id);
     if (!first) return;
     const job: JobRecord = { ...Store.jobOf(first), id: j.id, joinedParts: parts };
-    await this.#committer.write([{ type: "set", key: Keys.job(job.route, job.id), value: job }]);
+    await this.#committer.write([Store.jobOp(job)]);
     this.#route.enqueue(job);
   }
 
@@ -348,6 +374,7 @@ export class Gateway implements SessionHandler {
     const now = Date.now();
     const all = outcomes.map(({ job, stat, err }) => settlement(job, stat, err, now));
     await Promise.all(all.map(({ ops }) => this.#committer.write(ops)));
+    for (const { job } of outcomes) if (!job.joinedParts) this.#pending.delete(job.id);
     this.counters.settled += outcomes.length;
     for (const { receipts } of all) {
       this.counters.receiptsQueued += receipts.length;

@@ -92,6 +92,8 @@ export interface MessageRecord {
   parts: number;
   /** Set when this submission is one part of a concatenated message. */
   concat?: ConcatRef;
+  /** The route gets this part only inside its joined message ("whole" routes). */
+  joinLater?: boolean;
   /** Large bodies and texts are kept in separate KV entries (values are capped at 64 KiB). */
   bodyChunks?: number;
   textChunks?: number;

@@ -18,8 +18,11 @@ export const Keys = {
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
   textChunk: (id: string, i: number): Deno.KvKey => ["msgtext", id, i],
   state: (id: string): Deno.KvKey => ["state", id],
+  /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
   jobs: (route: string): Deno.KvKey => ["job", route],
+  /** Every message below this id has a state: where the resume scan starts. */
+  checkpoint: (route: string): Deno.KvKey => ["ckpt", route],
   receipt: (account: string, id: string): Deno.KvKey => ["dlr", account, id],
   receipts: (account: string): Deno.KvKey => ["dlr", account],
   allReceipts: (): Deno.KvKey => ["dlr"],
@@ -131,7 +134,28 @@ export class Store {
     return (await this.kv.get<number>(Keys.idFloor(node))).value ?? 0;
   }
 
-  /** Pages through the jobs queued for a route, oldest first. */
+  /** The route's checkpoint ("" before the first one). */
+  async checkpoint(route: string): Promise<string> {
+    return (await this.kv.get<string>(Keys.checkpoint(route))).value ?? "";
+  }
+
+  /**
+   * Messages of `route` from `from` up to (not including) `before` that have no state yet: the
+   * route's unfinished work. Merges the ordered message and state ranges, so it reads each once.
+   */
+  async *pending(route: string, from: string, before: string): AsyncGenerator<JobRecord> {
+    const range = (p: string) => ({ start: [p, from], end: [p, before] });
+    const states = this.kv.list({ ...range("state") }, { batchSize: 500 })[Symbol.asyncIterator]();
+    let state = await states.next();
+    for await (const e of this.kv.list<MessageRecord>({ ...range("msg") }, { batchSize: 500 })) {
+      const id = e.key[1] as string;
+      while (!state.done && (state.value.key[1] as string) < id) state = await states.next();
+      const settled = !state.done && state.value.key[1] === id;
+      if (!settled && e.value.route === route && !e.value.joinLater) yield Store.jobOf(e.value);
+    }
+  }
+
+  /** Pages through the explicit jobs queued for a route, oldest first. */
   async *jobs(route: string): AsyncGenerator<JobRecord> {
     for await (
       const e of this.kv.list<JobRecord>({ prefix: Keys.jobs(route) }, { batchSize: 500 })
@@ -162,10 +186,10 @@ export class Store {
   }
 
   /**
-   * Mutations that accept a message: the record (large body/text in chunk entries), its route
-   * job unless `job` is false, and for a part, its entry in the join queue.
+   * Mutations that accept a message: the record (large body/text in chunk entries), and for a
+   * part, its entry in the join queue. The stored message without a state is the route's job.
    */
-  static acceptOps(m: MessageRecord, opts: { job?: boolean; partTtlMs?: number } = {}): Mutation[] {
+  static acceptOps(m: MessageRecord, opts: { partTtlMs?: number } = {}): Mutation[] {
     const ops: Mutation[] = [];
     let record = m;
     if (m.body.length > INLINE_BODY || (m.text?.length ?? 0) > INLINE_TEXT) {
@@ -195,9 +219,6 @@ export class Store {
       };
     }
     ops.push({ type: "set", key: Keys.message(m.id), value: record });
-    if (opts.job !== false) {
-      ops.push({ type: "set", key: Keys.job(m.route, m.id), value: Store.jobOf(m) });
-    }
     if (m.concat) {
       const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
       ops.push({
@@ -220,17 +241,25 @@ export class Store {
     return ops;
   }
 
-  /** Mutations that settle a routed message: its final state, its job gone, maybe a receipt. */
+  /** Mutation that stores an explicit job (a joined message for a "whole" route). */
+  static jobOp(job: JobRecord): Mutation {
+    return { type: "set", key: Keys.job(job.route, job.id), value: job };
+  }
+
+  /** Mutation that moves a route's checkpoint. */
+  static checkpointOp(route: string, id: string): Mutation {
+    return { type: "set", key: Keys.checkpoint(route), value: id };
+  }
+
+  /** Mutations that settle a message: its final state, maybe a receipt, an explicit job gone. */
   static settleOps(
     job: JobRecord,
     id: string,
     state: StateRecord,
     receipt: ReceiptRecord | null,
   ): Mutation[] {
-    const ops: Mutation[] = [
-      { type: "set", key: Keys.state(id), value: state },
-      { type: "delete", key: Keys.job(job.route, job.id) },
-    ];
+    const ops: Mutation[] = [{ type: "set", key: Keys.state(id), value: state }];
+    if (job.joinedParts) ops.push({ type: "delete", key: Keys.job(job.route, job.id) });
     if (receipt) {
       ops.push({
         type: "set",

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import smpp from "smpp";
+import { startGateway } from "../lib/mod.ts";
 import { ACCOUNT, testGateway, within } from "./client.ts";
 
 /** The parts of a node-smpp PDU the tests read (fields are flattened onto the object). */
@@ -41,7 +42,11 @@ class Esme {
   readonly #connected: Promise<void>;
   /** deliver_sm PDUs received, in order. */
   readonly delivered: SmppPdu[] = [];
+  /** The command_status this side answered each deliver_sm with, parallel to `delivered`. */
+  readonly answered: number[] = [];
   readonly errors: unknown[] = [];
+  /** The next `count` deliver_sm are answered with `status` (header-only), then with 0 again. */
+  failNext = { count: 0, status: 0 };
   isClosed = false;
   #waiters: (() => void)[] = [];
 
@@ -63,8 +68,11 @@ class Esme {
       this.#wake();
     });
     s.on("deliver_sm", (pdu: SmppPdu) => {
-      s.send(pdu.response());
+      const status = this.failNext.count > 0 ? this.failNext.status : 0;
+      if (status !== 0) this.failNext.count--;
+      s.send(pdu.response(status === 0 ? {} : { command_status: status }));
       this.delivered.push(pdu);
+      this.answered.push(status);
       this.#wake();
     });
     // Answer the gateway's own requests so that shutdown does not wait for unbind_resp.
@@ -151,6 +159,19 @@ class Esme {
     this.session.destroy();
     await within(this.closed, 2000, "client close");
   }
+}
+
+/** Re-checks `cond` every 10 ms, at most `steps` times; fails when it never held. */
+async function poll(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  steps = 300,
+): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  if (!(await cond())) throw new Error(`${what}: not reached after ${steps} checks of 10 ms`);
 }
 
 /** The text of a receipt deliver_sm (node-smpp decodes short_message to `{ message }`). */
@@ -451,6 +472,181 @@ Deno.test("npm smpp client: IA5, Latin-1 and binary messages give the receipt te
       assert.match(t, DELIVRD);
       assert.ok(t.endsWith(`text:${field}`), `dcs ${dcs}: ${t}`);
     });
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: receipts are spread evenly over 3 bind_receiver sessions", async () => {
+  const gw = await testGateway();
+  const sessions: Esme[] = [];
+  try {
+    const rx: Esme[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await Esme.bound(gw.addr.port, "receiver");
+      sessions.push(r);
+      rx.push(r);
+    }
+    const tx = await Esme.bound(gw.addr.port, "transmitter");
+    sessions.push(tx);
+
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const r = await tx.submit("447700900123", `spread ${i}`);
+      assert.equal(r.command_status, 0);
+      ids.push(r.message_id as string);
+    }
+    const total = () => rx.reduce((n, r) => n + r.delivered.length, 0);
+    // until() wakes on its own session's deliver_sm only, so poll the sum over the three.
+    await poll(() => total() >= 9 || rx.some((r) => r.isClosed), "9 receipts", 500);
+    assert.ok(rx.every((r) => !r.isClosed), "receivers stay bound");
+    assert.deepEqual(rx.map((r) => r.delivered.length), [3, 3, 3]);
+    const receipted = rx.flatMap((r) =>
+      r.delivered.map((d) => {
+        const m = receiptText(d).match(DELIVRD);
+        assert.ok(m, receiptText(d));
+        assert.equal(d.receipted_message_id, m[1]);
+        return m[1];
+      })
+    );
+    assert.deepEqual(receipted.sort(), [...ids].sort());
+    assert.equal(tx.delivered.length, 0, "a transmitter gets no deliver_sm");
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: receipts queued while no receiver is bound are delivered when one binds", async () => {
+  const gw = await testGateway({ simulator: { delayMs: 0 } });
+  const sessions: Esme[] = [];
+  try {
+    const tx = await Esme.bound(gw.addr.port, "transmitter");
+    sessions.push(tx);
+    const N = 4;
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const r = await tx.submit("447700900123", `queued ${i}`);
+      assert.equal(r.command_status, 0);
+      ids.push(r.message_id as string);
+    }
+    await poll(() => gw.gateway.counters.receiptsQueued >= N, `${N} receipts queued`);
+    assert.equal(await gw.gateway.store.receiptCount(), N, "receipts wait in KV");
+    assert.equal(tx.delivered.length, 0);
+
+    const rx = await Esme.bound(gw.addr.port, "receiver");
+    sessions.push(rx);
+    await rx.until(() => rx.delivered.length >= N, `${N} queued receipts`);
+    assert.equal(rx.delivered.length, N);
+    const receipted = rx.delivered.map((d) => {
+      const m = receiptText(d).match(DELIVRD);
+      assert.ok(m, receiptText(d));
+      assert.equal(d.receipted_message_id, m[1]);
+      return m[1];
+    });
+    assert.deepEqual(receipted.sort(), [...ids].sort());
+    await poll(async () => (await gw.gateway.store.receiptCount()) === 0, "receipts removed");
+  } finally {
+    for (const s of sessions) await s.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: a receipt answered with deliver_sm_resp 0x64 is sent again and the copy is acknowledged", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    c.failNext = { count: 1, status: 0x64 }; // ESME_RX_T_APPN
+    const r = await c.submit("447700900123", "retry me");
+    assert.equal(r.command_status, 0);
+    const id = r.message_id as string;
+
+    const esme = c;
+    await c.until(() => esme.delivered.length >= 2, "the receipt and its retry");
+    assert.deepEqual(c.answered, [0x64, 0]);
+    assert.deepEqual(c.delivered.map((d) => d.receipted_message_id), [id, id]);
+    for (const d of c.delivered) {
+      const m = receiptText(d).match(DELIVRD);
+      assert.ok(m, receiptText(d));
+      assert.equal(m[1], id);
+    }
+    await poll(async () => (await gw.gateway.store.receiptCount()) === 0, "receipt removed");
+    const rc = gw.gateway.receiptCounters;
+    assert.deepEqual([rc.sent, rc.retried, rc.acked], [2, 1, 1]);
+    assert.equal(c.delivered.length, 2, "no copy after the acknowledgement");
+  } finally {
+    await c?.close();
+    await gw.close();
+  }
+});
+
+Deno.test("npm smpp client: a restart on the same KV file keeps the account and the queued receipt", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    let id: string;
+    {
+      const gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
+      let tx: Esme | undefined;
+      try {
+        tx = await Esme.bound(gw.addr.port, "transmitter");
+        const r = await tx.submit("447700900123", "survives a restart");
+        assert.equal(r.command_status, 0);
+        id = r.message_id as string;
+        await poll(() => gw.gateway.counters.receiptsQueued >= 1, "receipt queued");
+      } finally {
+        await tx?.close();
+        await gw.close();
+      }
+    }
+    // No accounts this time: test/secret must come from KV.
+    const gw = await startGateway({ port: 0, kv: path, unbindWaitMs: 200 });
+    let rx: Esme | undefined;
+    try {
+      rx = await Esme.bound(gw.addr.port, "receiver");
+      const esme = rx;
+      await rx.until(() => esme.delivered.length > 0, "receipt after the restart");
+      const d = rx.delivered[0];
+      const m = receiptText(d).match(DELIVRD);
+      assert.ok(m, receiptText(d));
+      assert.equal(m[1], id);
+      assert.equal(d.receipted_message_id, id);
+      assert.ok(receiptText(d).endsWith("text:survives a restart"), receiptText(d));
+    } finally {
+      await rx?.close();
+      await gw.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("npm smpp client: binary data_coding 2 gets an empty text: field in its receipt", async () => {
+  const gw = await testGateway();
+  let c: Esme | undefined;
+  try {
+    c = await Esme.bound(gw.addr.port);
+    // Raw octets, and octets that would read as ASCII: under dcs 2 neither is text.
+    const payloads = [
+      Buffer.from([0x06, 0x05, 0x04, 0x0b, 0x84, 0x23, 0xf0, 0x00, 0xff]),
+      Buffer.from("looks like text but is binary"),
+    ];
+    const ids: string[] = [];
+    for (const short_message of payloads) {
+      const r = await c.submit("447700900123", "", { data_coding: 2, short_message });
+      assert.equal(r.command_status, 0);
+      ids.push(r.message_id as string);
+    }
+    const esme = c;
+    await c.until(() => esme.delivered.length >= payloads.length, "binary receipts");
+    const texts = new Map(c.delivered.map((d) => [d.receipted_message_id, receiptText(d)]));
+    for (const id of ids) {
+      const t = texts.get(id)!;
+      assert.ok(t, `receipt for ${id}`);
+      assert.match(t, DELIVRD);
+      assert.ok(t.endsWith(" text:"), t);
+    }
   } finally {
     await c?.close();
     await gw.close();

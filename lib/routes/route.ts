@@ -1,6 +1,7 @@
 /**
- * Routes take accepted messages onward. The hand-over is a durable job in KV (written with the
- * message), so a route resumes its jobs after a restart; it reports each outcome to the host.
+ * Routes take accepted messages onward. The hand-over is durable: a stored message without a
+ * final state is a job (a joined message for a "whole" route is an explicit job record), so a
+ * route resumes its work after a restart; it reports each outcome to the host.
  */
 import type { JobRecord, Stat } from "../records.ts";
 import type { Store } from "../store.ts";
@@ -28,8 +29,8 @@ export interface Route {
    * are joined first and the route gets one job listing its parts.
    */
   readonly mode?: "parts" | "whole";
-  /** Starts the route and resumes jobs persisted by an earlier run (ids below `resumeBefore`). */
-  start(host: RouteHost, resumeBefore: string): Promise<void>;
+  /** Starts the route with the unfinished jobs of an earlier run (oldest first). */
+  start(host: RouteHost, resume: AsyncIterable<JobRecord>): Promise<void>;
   /** A job was just committed for this route. */
   enqueue(job: JobRecord): void;
   /** Stops taking work; resolves when in-flight settlements are stored. */

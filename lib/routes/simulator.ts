@@ -86,11 +86,10 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
   return {
     name: "simulator",
     mode: opts.mode ?? "parts",
-    async start(h, resumeBefore) {
+    async start(h, resume) {
       host = h;
       let n = 0;
-      for await (const job of h.store.jobs("simulator")) {
-        if (job.id >= resumeBefore) break;
+      for await (const job of resume) {
         queue.push(job);
         n++;
       }
