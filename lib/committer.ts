@@ -4,10 +4,11 @@
  * has committed, so "acknowledged" always means "stored".
  */
 
-/** One KV write. */
+/** One KV write. `max` keeps the larger of the stored and the given unsigned 64-bit value. */
 export type Mutation =
   | { type: "set"; key: Deno.KvKey; value: unknown; expireIn?: number }
-  | { type: "delete"; key: Deno.KvKey };
+  | { type: "delete"; key: Deno.KvKey }
+  | { type: "max"; key: Deno.KvKey; value: bigint };
 
 /** Tuning for {@link GroupCommitter}. */
 export interface CommitterOptions {
@@ -15,6 +16,11 @@ export interface CommitterOptions {
   maxMutations?: number;
   /** Approximate bytes per atomic; Deno KV allows 800 KiB. */
   maxBytes?: number;
+  /**
+   * Atomics in flight at once. A second one overlaps preparing a batch with writing the previous
+   * one; its order against the first is not relied on (hence `max` for high-water marks).
+   */
+  maxInFlight?: number;
   /** Mutations added to every atomic (e.g. the id high-water mark), computed at commit time. */
   extra?: () => Mutation[];
 }
@@ -26,13 +32,21 @@ interface Group {
   reject: (e: unknown) => void;
 }
 
+/** A second atomic starts only once this many mutations wait; smaller ones wait to grow. */
+const SECOND_BATCH_MIN = 200;
+
 /** Batches mutations across callers into as few atomic commits as the KV limits allow. */
 export class GroupCommitter {
   #pending: Group[] = [];
-  #running: Promise<void> | null = null;
+  #pendingMutations = 0;
+  #inFlight = 0;
+  #scheduled = false;
+  #extraCount: number | undefined;
+  #idle = Promise.withResolvers<void>();
   readonly #kv: Deno.Kv;
   readonly #maxMutations: number;
   readonly #maxBytes: number;
+  readonly #maxInFlight: number;
   readonly #extra: () => Mutation[];
   /** Atomics committed so far (for benchmarks and metrics). */
   commits = 0;
@@ -41,7 +55,9 @@ export class GroupCommitter {
     this.#kv = kv;
     this.#maxMutations = opts.maxMutations ?? 900;
     this.#maxBytes = opts.maxBytes ?? 600_000;
+    this.#maxInFlight = opts.maxInFlight ?? 2;
     this.#extra = opts.extra ?? (() => []);
+    this.#idle.resolve();
   }
 
   /**
@@ -51,31 +67,43 @@ export class GroupCommitter {
   write(mutations: Mutation[], bytes = 256 * mutations.length): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.#pending.push({ mutations, bytes, resolve, reject });
-    this.#running ??= this.#drain();
+    this.#pendingMutations += mutations.length;
+    if (this.#inFlight === 0 && !this.#scheduled) {
+      this.#idle = Promise.withResolvers<void>();
+      this.#scheduled = true;
+      // Let the current turn's callers join the first batch.
+      queueMicrotask(() => {
+        this.#scheduled = false;
+        this.#pump();
+      });
+    } else this.#pump();
     return promise;
   }
 
   /** Resolves when everything queued so far has been written (or failed). */
   async flush(): Promise<void> {
-    while (this.#running) await this.#running;
+    while (this.#pending.length > 0 || this.#inFlight > 0 || this.#scheduled) {
+      await this.#idle.promise;
+    }
   }
 
-  async #drain(): Promise<void> {
-    // Let the current macrotask's callers join the first batch.
-    await Promise.resolve();
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#take();
-        await this.#commit(batch);
-      }
-    } finally {
-      this.#running = null;
+  #pump() {
+    if (this.#scheduled) return;
+    while (this.#pending.length > 0 && this.#inFlight < this.#maxInFlight) {
+      if (this.#inFlight > 0 && this.#pendingMutations < SECOND_BATCH_MIN) break;
+      const batch = this.#take();
+      this.#inFlight++;
+      this.#commit(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+        if (this.#inFlight === 0 && this.#pending.length === 0) this.#idle.resolve();
+      });
     }
   }
 
   #take(): Group[] {
-    const extraCount = this.#extra().length;
-    let count = extraCount;
+    this.#extraCount ??= this.#extra().length;
+    let count = this.#extraCount;
     let bytes = 0;
     let n = 0;
     for (const g of this.#pending) {
@@ -87,7 +115,9 @@ export class GroupCommitter {
       bytes += g.bytes;
       n++;
     }
-    return this.#pending.splice(0, n);
+    const batch = this.#pending.splice(0, n);
+    for (const g of batch) this.#pendingMutations -= g.mutations.length;
+    return batch;
   }
 
   async #commit(batch: Group[]): Promise<void> {
@@ -107,5 +137,6 @@ export class GroupCommitter {
 
 function apply(op: Deno.AtomicOperation, m: Mutation) {
   if (m.type === "set") op.set(m.key, m.value, m.expireIn ? { expireIn: m.expireIn } : undefined);
+  else if (m.type === "max") op.max(m.key, m.value);
   else op.delete(m.key);
 }

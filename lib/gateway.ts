@@ -133,7 +133,7 @@ export class Gateway implements SessionHandler {
     this.#committer = new GroupCommitter(this.#opts.kv, {
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
-        { type: "set", key: Keys.idFloor(node), value: this.#ids.highWater },
+        { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids.highWater) },
         Store.checkpointOp(route, this.#pending.checkpoint()),
       ],
     });

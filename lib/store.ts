@@ -131,7 +131,7 @@ export class Store {
 
   /** The persisted id high-water mark of a node (0 when none). */
   async idFloor(node: number): Promise<number> {
-    return (await this.kv.get<number>(Keys.idFloor(node))).value ?? 0;
+    return Number((await this.kv.get<Deno.KvU64>(Keys.idFloor(node))).value?.value ?? 0n);
   }
 
   /** The route's checkpoint ("" before the first one). */

@@ -340,7 +340,7 @@ async function snapshot(path: string): Promise<Snapshot> {
       states: await all<StateRecord>(["state"]),
       jobs: await all<JobRecord>(["job"]),
       receipts: await all<ReceiptRecord>(["dlr"]),
-      idFloor: (await kv.get<number>(["ids", 0])).value ?? 0,
+      idFloor: Number((await kv.get<Deno.KvU64>(["ids", 0])).value?.value ?? 0n),
       checkpoint: (await kv.get<string>(["ckpt", "simulator"])).value ?? "",
     };
   } finally {

@@ -420,21 +420,50 @@ Deno.test("close() sends unbind to bound sessions and waits for unbind_resp", as
   c.close();
 });
 
+/** A KV whose commits first wait for `gate.promise`: holds requests in flight for a test. */
+function gatedKv(kv: Deno.Kv, gate: { promise: Promise<void> }): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop !== "atomic") {
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      return () => {
+        const op = target.atomic();
+        return new Proxy(op, {
+          get(o, p) {
+            if (p === "commit") return async () => (await gate.promise, o.commit());
+            const v = Reflect.get(o, p, o);
+            return typeof v === "function" ? v.bind(o) : v;
+          },
+        });
+      };
+    },
+  });
+}
+
 Deno.test("requests beyond the window get 0x58 ESME_RTHROTTLED, the rest are accepted", async () => {
-  const gw = await testGateway({ accounts: [{ ...ACCOUNT, window: 5 }] });
+  const kv = await Deno.openKv(":memory:");
+  const gate = { promise: Promise.resolve() };
+  const gw = await testGateway({ kv: gatedKv(kv, gate), accounts: [{ ...ACCOUNT, window: 5 }] });
   const c = await bound(gw.addr.port, "transmitter");
+  const held = Promise.withResolvers<void>();
   try {
-    // One write, so the 40 requests arrive together and the window is really exceeded.
-    const rs = await c.sendBatch(Array.from({ length: 40 }, () => ({
+    // Commits now wait, so the first 5 submits stay unanswered whatever the timing.
+    gate.promise = held.promise;
+    const rs = c.sendBatch(Array.from({ length: 40 }, () => ({
       command: "submit_sm",
       body: { destination_addr: "1", short_message: new Uint8Array([0x41]) },
     })));
-    const ok = rs.filter((r) => r.status === 0).length;
-    const throttled = rs.filter((r) => r.status === Status.ESME_RTHROTTLED).length;
-    assert.equal(ok + throttled, 40);
-    assert.ok(ok >= 5 && throttled > 0, `ok ${ok}, throttled ${throttled}`);
+    const over = await within(Promise.all(rs.slice(5)));
+    assert.deepEqual(new Set(over.map((r) => r.status)), new Set([Status.ESME_RTHROTTLED]));
+    held.resolve();
+    const first = await within(Promise.all(rs.slice(0, 5)));
+    assert.deepEqual(first.map((r) => r.status), [0, 0, 0, 0, 0]);
   } finally {
+    held.resolve();
     c.close();
     await gw.close();
+    kv.close();
   }
 });
