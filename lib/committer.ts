@@ -55,7 +55,7 @@ export class GroupCommitter {
     this.#kv = kv;
     this.#maxMutations = opts.maxMutations ?? 900;
     this.#maxBytes = opts.maxBytes ?? 600_000;
-    this.#maxInFlight = opts.maxInFlight ?? 2;
+    this.#maxInFlight = opts.maxInFlight ?? 3;
     this.#extra = opts.extra ?? (() => []);
     this.#idle.resolve();
   }
