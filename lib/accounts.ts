@@ -4,19 +4,11 @@ import { generatePassword, hashPassword, verifyPassword } from "./password.ts";
 import type { AccountRecord } from "./records.ts";
 import type { Store } from "./store.ts";
 
-/** An account as written in the config file (plain password; stored hashed). */
-export interface AccountConfig {
-  systemId: string;
-  password: string;
-  maxSessions?: number;
-  sourceAddrs?: string[];
-  window?: number;
-  tps?: number;
-  burst?: number;
-  dailyQuota?: number;
-  allowedIps?: string[];
-  gsmPacked?: boolean;
-}
+/** An account as written in the config file: a plain password (stored hashed), defaults optional. */
+export type AccountConfig =
+  & Omit<AccountRecord, "password" | "maxSessions" | "sourceAddrs">
+  & Partial<Pick<AccountRecord, "maxSessions" | "sourceAddrs">>
+  & { password: string };
 
 const OPTIONAL = ["window", "tps", "burst", "dailyQuota", "allowedIps", "gsmPacked"] as const;
 

@@ -4,7 +4,7 @@
  * queues and delivers receipts. Runtime-neutral: listeners and the KV handle are injected.
  */
 import { getLogger } from "@logtape/logtape";
-import { authenticate } from "./accounts.ts";
+import { BindGuard } from "./bind_guard.ts";
 import { Admission } from "./admission.ts";
 import { GroupCommitter } from "./committer.ts";
 import type { Conn, Listener } from "./conn.ts";
@@ -15,7 +15,7 @@ import { IdGenerator } from "./ids.ts";
 import { Joiner } from "./joiner.ts";
 import { StoreLease } from "./lease.ts";
 import { PendingIds } from "./pending.ts";
-import { ConnectionLimiter, FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
+import { ConnectionLimiter, type LockoutOptions } from "./limits.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
 import { queryReply } from "./query.ts";
@@ -95,7 +95,7 @@ export class Gateway implements SessionHandler {
   readonly #loops: Promise<void>[] = [];
   readonly #route: Route;
   readonly #connections: ConnectionLimiter;
-  readonly #lockout: FailureLockout;
+  readonly #binds: BindGuard;
   readonly #admission: Admission;
   #ids!: IdGenerator;
   #committer!: GroupCommitter;
@@ -119,7 +119,7 @@ export class Gateway implements SessionHandler {
       opts.maxConnections ?? 1000,
       opts.maxConnectionsPerIp ?? 100,
     );
-    this.#lockout = new FailureLockout(opts.bindLockout ?? LOCKOUT_DEFAULTS);
+    this.#binds = new BindGuard(this.store, opts.bindLockout ?? LOCKOUT_DEFAULTS);
     this.#admission = new Admission(this.store);
   }
 
@@ -230,7 +230,6 @@ export class Gateway implements SessionHandler {
 
   async bind(s: Session, pdu: Pdu, _state: SessionState): Promise<number> {
     const systemId = pdu.body.system_id as string;
-    const ipKey = `ip:${s.remote}`;
     const refuse = (status: number, why: string) => {
       this.counters.bindFailures++;
       // Never log the password or the PDU body that carries it.
@@ -242,32 +241,18 @@ export class Gateway implements SessionHandler {
       });
       return status;
     };
-    if (this.#lockout.locked(`id:${systemId}`) || this.#lockout.locked(ipKey)) {
-      return refuse(Status.ESME_RBINDFAIL, "locked out after repeated failures");
-    }
-    const auth = await authenticate(this.store, systemId, pdu.body.password as string);
-    if (!auth.ok) {
-      const locked = [this.#lockout.fail(`id:${systemId}`), this.#lockout.fail(ipKey)].some(
-        Boolean,
-      );
-      if (locked) {
+    const check = await this.#binds.check(systemId, pdu.body.password as string, s.remote);
+    if (!check.ok) {
+      if (check.lockedOut) {
         log.warn("bind failures from {remote} for {systemId}: locked out", {
           remote: s.remote,
           systemId,
         });
       }
-      return refuse(
-        auth.status,
-        auth.status === Status.ESME_RINVSYSID ? "unknown system_id" : "wrong password",
-      );
+      return refuse(check.status, check.why);
     }
-    const account = auth.account;
-    if (account.allowedIps?.length && !ipAllowed(s.remote, account.allowedIps)) {
-      return refuse(Status.ESME_RBINDFAIL, "address not in the account's allowedIps");
-    }
+    const account = check.account;
     if (this.#closing) return refuse(Status.ESME_RSYSERR, "shutting down");
-    this.#lockout.succeed(`id:${systemId}`);
-    this.#lockout.succeed(ipKey);
     s.account = systemId;
     if (!this.#registry.tryAdd(systemId, s, account.maxSessions)) {
       s.account = "";

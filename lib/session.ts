@@ -6,6 +6,8 @@ import { getLogger } from "@logtape/logtape";
 import type { Conn } from "./conn.ts";
 import { SmppError } from "./errors.ts";
 import { FrameError, readFrames } from "./frames.ts";
+import { OutstandingRequests } from "./outstanding.ts";
+import { CoalescingWriter } from "./writer.ts";
 import {
   decode,
   encode,
@@ -58,13 +60,6 @@ export interface SessionOptions {
   maxPduLength?: number;
 }
 
-interface Outstanding {
-  resolve: (p: Pdu) => void;
-  reject: (e: unknown) => void;
-  deadline: number;
-  deliver: boolean;
-}
-
 let nextSessionId = 1;
 
 /** A session; `run()` serves it until the connection ends. */
@@ -80,14 +75,11 @@ export class Session {
   readonly #conn: Conn;
   readonly #handler: SessionHandler;
   readonly #opts: SessionOptions;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  #out: Uint8Array[] = [];
-  #writing: Promise<void> | null = null;
+  readonly #out: CoalescingWriter;
   #inflight = 0;
   #window: number;
   #delivering = 0;
-  #seq = 0;
-  #pending = new Map<number, Outstanding>();
+  readonly #requests = new OutstandingRequests();
   #bindPending = false;
   #enquirePending = false;
   #lastRx = Date.now();
@@ -108,8 +100,12 @@ export class Session {
     this.#handler = handler;
     this.#opts = opts;
     this.#window = opts.window;
-    this.#writer = conn.writable.getWriter();
-    this.#writer.closed.catch(() => {});
+    this.#out = new CoalescingWriter(conn.writable, () => {
+      this.#closing = true;
+      try {
+        this.#conn.close();
+      } catch { /* already closed */ }
+    });
   }
 
   /** Resolves when the session has ended. */
@@ -171,7 +167,7 @@ export class Session {
   async deliver(pdu: Omit<PduInit, "seq">): Promise<number> {
     this.#delivering++;
     try {
-      return (await this.#request(pdu, true)).status;
+      return (await this.#request(pdu)).status;
     } finally {
       this.#delivering--;
     }
@@ -183,7 +179,7 @@ export class Session {
     if (this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX") {
       this.state = "UNBOUND";
       try {
-        await this.#request({ command: "unbind" }, false, waitMs);
+        await this.#request({ command: "unbind" }, waitMs);
       } catch { /* closing anyway */ }
     }
     await this.close();
@@ -204,7 +200,7 @@ export class Session {
       this.#closeTask = (async () => {
         await this.#settle();
         if (last) this.#send(last);
-        await this.#drain();
+        await this.#out.drain();
         try {
           this.#conn.close();
         } catch { /* already closed */ }
@@ -338,44 +334,36 @@ export class Session {
   }
 
   #onResponse(cmd: CommandDef, frame: Uint8Array, h: Header) {
-    const p = this.#pending.get(h.seq);
-    if (!p) {
+    const matched = this.#requests.answer(h.seq, () => {
+      try {
+        return decode(frame);
+      } catch {
+        // A response with a broken body still tells its status.
+        return {
+          command: cmd.name,
+          commandId: cmd.id,
+          status: h.status,
+          seq: h.seq,
+          body: {},
+          tlvs: [],
+        };
+      }
+    });
+    if (!matched) {
       log.debug("session {id}: {command} for unknown seq {seq} dropped", {
         id: this.id,
         command: cmd.name,
         seq: h.seq,
       });
-      return;
     }
-    this.#pending.delete(h.seq);
-    let pdu: Pdu;
-    try {
-      pdu = decode(frame);
-    } catch {
-      pdu = {
-        command: cmd.name,
-        commandId: cmd.id,
-        status: h.status,
-        seq: h.seq,
-        body: {},
-        tlvs: [],
-      };
-    }
-    p.resolve(pdu);
   }
 
-  #request(
-    init: Omit<PduInit, "seq">,
-    deliver: boolean,
-    timeoutMs = this.#opts.responseTimeoutMs,
-  ): Promise<Pdu> {
+  #request(init: Omit<PduInit, "seq">, timeoutMs = this.#opts.responseTimeoutMs): Promise<Pdu> {
     if (this.#closing) return Promise.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
-    this.#seq = this.#seq >= 0x7fffffff ? 1 : this.#seq + 1;
-    const seq = this.#seq;
-    const { promise, resolve, reject } = Promise.withResolvers<Pdu>();
-    this.#pending.set(seq, { resolve, reject, deadline: Date.now() + timeoutMs, deliver });
+    const seq = this.#requests.nextSeq();
+    const response = this.#requests.wait(seq, timeoutMs);
     this.#send(encode({ ...init, seq }));
-    return promise;
+    return response;
   }
 
   #reply(cmd: CommandDef, seq: number, r: Reply) {
@@ -385,44 +373,13 @@ export class Session {
   }
 
   #send(bytes: Uint8Array) {
-    if (this.state === "CLOSED") return;
-    this.#out.push(bytes);
-    this.#writing ??= this.#flushOut();
-  }
-
-  async #flushOut(): Promise<void> {
-    // Let responses resolved in the same turn join one write.
-    await Promise.resolve();
-    try {
-      while (this.#out.length > 0) {
-        const parts = this.#out;
-        this.#out = [];
-        await this.#writer.write(parts.length === 1 ? parts[0] : concat(parts));
-      }
-    } catch {
-      this.#out = [];
-      this.#closing = true;
-      try {
-        this.#conn.close();
-      } catch { /* already closed */ }
-    } finally {
-      this.#writing = null;
-    }
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#writing) await this.#writing;
+    if (this.state !== "CLOSED") this.#out.send(bytes);
   }
 
   #tick() {
     const now = Date.now();
     const o = this.#opts;
-    for (const [seq, p] of this.#pending) {
-      if (p.deadline <= now) {
-        this.#pending.delete(seq);
-        p.reject(new SmppError(Status.ESME_RSYSERR, `no response to seq ${seq}`));
-      }
-    }
+    this.#requests.expire(now);
     if (this.#closing) return;
     if (
       o.pduTimeoutMs > 0 && this.#partialSince > 0 && now - this.#partialSince >= o.pduTimeoutMs
@@ -460,7 +417,7 @@ export class Session {
     }
     if (o.enquireLinkMs > 0 && !this.#enquirePending && now - this.#lastRx >= o.enquireLinkMs) {
       this.#enquirePending = true;
-      this.#request({ command: "enquire_link" }, false).then(
+      this.#request({ command: "enquire_link" }).then(
         () => this.#enquirePending = false,
         () => {
           log.info("session {id}: enquire_link unanswered; closing", { id: this.id });
@@ -475,28 +432,13 @@ export class Session {
     clearInterval(this.#timer);
     await this.#closeTask;
     await this.#settle();
-    await this.#drain();
+    await this.#out.drain();
     try {
       this.#conn.close();
     } catch { /* already closed */ }
     this.state = "CLOSED";
-    for (const p of this.#pending.values()) {
-      p.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
-    }
-    this.#pending.clear();
+    this.#requests.failAll();
     this.#handler.closed(this);
     this.#closed.resolve();
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

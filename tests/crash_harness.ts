@@ -20,6 +20,7 @@
  *   receipt is left.
  */
 import { encode, type Pdu } from "../lib/pdu/codec.ts";
+import { Rng } from "../bench/fuzz/rng.ts";
 import { Status } from "../lib/pdu/status.ts";
 import { Tag, tlvInt, tlvString } from "../lib/pdu/tlvs.ts";
 import type { JobRecord, MessageRecord, ReceiptRecord, StateRecord } from "../lib/records.ts";
@@ -81,16 +82,10 @@ export interface CrashResult {
   totalMs: number;
 }
 
-/** mulberry32: a small seeded PRNG returning [0, 1). */
+/** mulberry32 (the fuzzer's Rng): deterministic, so failures reproduce. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function check(ok: unknown, message: string): asserts ok {

@@ -3,6 +3,7 @@
  * by hand from the spec layout (docs SMPP34.md §1-§3), never produced by `encode`.
  */
 import assert from "node:assert/strict";
+import { Rng } from "../bench/fuzz/rng.ts";
 import { SmppError } from "../lib/errors.ts";
 import {
   COMMANDS,
@@ -1005,16 +1006,10 @@ Deno.test("decode() and encode() keep command ids and sequence numbers above 0x7
 // ---------------------------------------------------------------------------------------------
 // Round trip
 
-/** mulberry32: small deterministic PRNG so failures reproduce. */
+/** mulberry32 (the fuzzer's Rng): deterministic, so failures reproduce. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 Deno.test("decode(encode(x)) deep-equals x for 200 random valid submit_sm PDUs", () => {
