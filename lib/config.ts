@@ -10,6 +10,8 @@ export interface GatewayConfig {
   nodeId?: number;
   /** Store lease lifetime; a store left by a crashed process is taken over after this. */
   leaseSec?: number;
+  /** How long the parts of a concatenated message may take to arrive. */
+  concatTimeoutSec?: number;
   accounts?: AccountConfig[];
   simulator?: { delayMs?: number; rules?: SimulatorRule[] };
   limits?: {
@@ -147,12 +149,14 @@ export function parseConfig(v: unknown): GatewayConfig {
     "systemId",
     "nodeId",
     "leaseSec",
+    "concatTimeoutSec",
     "accounts",
     "simulator",
     "limits",
     "session",
     "receipts",
   ]);
+  num(o, "concatTimeoutSec", "", 0.1, 86_400);
   if (o.limits !== undefined) {
     const l = obj(o.limits, "limits");
     const keys = [

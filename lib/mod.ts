@@ -121,6 +121,7 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     systemId: c.systemId,
     nodeId: c.nodeId,
     leaseMs: ms(c.leaseSec),
+    concatTimeoutMs: ms(c.concatTimeoutSec),
     accounts: c.accounts,
     simulator: c.simulator,
     session,

@@ -180,3 +180,24 @@ Deno.test("the deliver window caps unanswered receipts per session", async () =>
     await gw.close();
   }
 });
+
+Deno.test("a receipt never acknowledged expires after the maximum age, with a counter", async () => {
+  const gw = await testGateway({ receiptMaxAgeMs: 150, receiptRetryMs: 20, receiptRetryMaxMs: 20 });
+  const c = await bound(gw.addr.port);
+  c.autoAck = Status.ESME_RX_T_APPN;
+  try {
+    assert.equal((await c.submit("never acknowledged")).status, 0);
+    await c.next();
+    for (let i = 0; i < 300 && gw.gateway.receiptCounters.expired === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(gw.gateway.receiptCounters.expired, 1);
+    for (let i = 0; i < 100 && (await gw.gateway.store.receiptCount()) > 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await gw.gateway.store.receiptCount(), 0, "the expired receipt left KV");
+  } finally {
+    c.close();
+    await gw.close();
+  }
+});
