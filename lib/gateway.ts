@@ -335,7 +335,8 @@ export class Gateway implements SessionHandler {
     }
     this.counters.submitted++;
     this.counters.submittedParts += msg.parts;
-    if (direct) this.#route.enqueue(Store.jobOf(msg));
+    // The record itself serves as the job (no copy on the hot path; routes read only job fields).
+    if (direct) this.#route.enqueue(msg);
     if (msg.concat) {
       this.#joiner.add(msg).catch((e) =>
         log.error("joining failed: {error}", { error: String(e) })
