@@ -366,6 +366,11 @@ Deno.test("query_sm reports ENROUTE, then the final state; other accounts get 0x
       body: { message_id: "123", source_addr: "Acme" },
     });
     assert.equal(none.status, Status.ESME_RQUERYFAIL);
+    const otherSource = await c.request({
+      command: "query_sm",
+      body: { message_id: id, source_addr: "Other" },
+    });
+    assert.equal(otherSource.status, Status.ESME_RQUERYFAIL);
   } finally {
     c.close();
     await gw.close();
