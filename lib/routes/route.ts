@@ -29,7 +29,10 @@ export interface Route {
    * are joined first and the route gets one job listing its parts.
    */
   readonly mode?: "parts" | "whole";
-  /** Starts the route with the unfinished jobs of an earlier run (oldest first). */
+  /**
+   * Starts the route with the unfinished jobs of an earlier run (oldest first). Consume `resume`
+   * before resolving: the gateway listens only afterwards, so old jobs come before new ones.
+   */
   start(host: RouteHost, resume: AsyncIterable<JobRecord>): Promise<void>;
   /** A job was just committed for this route. */
   enqueue(job: JobRecord): void;
