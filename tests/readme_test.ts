@@ -12,3 +12,13 @@ Deno.test("the README's session state table is the one in lib/states.ts", async 
     );
   assert.deepEqual(cells(m[1]), cells(stateTableMarkdown()));
 });
+
+Deno.test("the README's config example is valid", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const section = readme.slice(readme.indexOf("## Config file"));
+  const json = section.match(/```json\n([\s\S]*?)```/);
+  assert.ok(json, "README has a config example");
+  const { parseConfig } = await import("../lib/config.ts");
+  const config = parseConfig(JSON.parse(json[1]));
+  assert.equal(config.accounts?.[0].systemId, "test");
+});
