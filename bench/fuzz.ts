@@ -5,6 +5,7 @@
  * Replay a failure with `--seed S --only I[,J…]`.
  */
 import { parseArgs } from "node:util";
+import { concatBytes } from "../lib/bytes.ts";
 import { MAX_PDU_LENGTH } from "../lib/frames.ts";
 import { startGateway } from "../lib/mod.ts";
 import { commandById } from "../lib/pdu/commands.ts";
@@ -65,8 +66,7 @@ export function summary(r: FuzzResult): string {
 /** Describes one case without running it: its PDUs as the gateway frames them, and the plan. */
 export function dump(seed: number, index: number, o: CaseOptions, kind?: string): string {
   const c = fuzzCase(new Rng(caseSeed(seed, index)), o, kind);
-  const bytes = new Uint8Array(c.chunks.reduce((n, b) => n + b.length, 0));
-  c.chunks.reduce((off, b) => (bytes.set(b, off), off + b.length), 0);
+  const bytes = concatBytes(c.chunks);
   const lines = [
     `seed ${seed} case ${index}: ${c.kind}, bind first: ${c.bind}, ` +
     `${bytes.length} octets in ${c.chunks.length} writes`,

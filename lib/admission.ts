@@ -25,22 +25,30 @@ export class Admission {
   }
 
   /**
-   * Charges `parts` to the account. Resolves the mutations that persist the quota count (to be
+   * Loads today's quota use of an account from KV (at bind, so that submits never wait on it).
+   * Keeps a count already in memory: this process is the only writer (store lease).
+   */
+  async prepare(a: AccountRecord, now = Date.now()): Promise<void> {
+    if (a.dailyQuota === undefined) return;
+    const day = utcDay(now);
+    const used = await this.#store.quotaUsed(a.systemId, day);
+    const q = this.#quota.get(a.systemId);
+    if (!q || q.day !== day) this.#quota.set(a.systemId, { day, used });
+  }
+
+  /**
+   * Charges `parts` to the account. Returns the mutations that persist the quota count (to be
    * committed with the message), or throws SmppError ESME_RTHROTTLED.
    */
-  async charge(a: AccountRecord, parts: number, now = Date.now()): Promise<Mutation[]> {
+  charge(a: AccountRecord, parts: number, now = Date.now()): Mutation[] {
     if (a.tps !== undefined && !this.#bucket(a).take(parts)) {
       throw new SmppError(Status.ESME_RTHROTTLED, `over ${a.tps} parts/s`);
     }
     if (a.dailyQuota === undefined) return [];
     const day = utcDay(now);
     let q = this.#quota.get(a.systemId);
-    if (!q || q.day !== day) {
-      const used = await this.#store.quotaUsed(a.systemId, day);
-      // Another submit may have loaded it meanwhile; keep its count.
-      q = this.#quota.get(a.systemId);
-      if (!q || q.day !== day) this.#quota.set(a.systemId, q = { day, used });
-    }
+    // A new UTC day in a running process starts from zero: nobody else writes its count.
+    if (!q || q.day !== day) this.#quota.set(a.systemId, q = { day, used: 0 });
     if (q.used + parts > a.dailyQuota) {
       throw new SmppError(Status.ESME_RTHROTTLED, `daily quota of ${a.dailyQuota} parts used up`);
     }

@@ -1,4 +1,5 @@
 /** Frame reader: turns a byte stream into whole SMPP PDUs whatever the TCP chunking. */
+import { concatBytes } from "./bytes.ts";
 import { SmppError } from "./errors.ts";
 import { Status } from "./pdu/status.ts";
 
@@ -39,13 +40,7 @@ export async function* readFrames(
   const max = opts.maxLength ?? MAX_PDU_LENGTH;
   let buf: Uint8Array = new Uint8Array(0);
   for await (const chunk of chunks) {
-    if (buf.length === 0) buf = chunk;
-    else {
-      const joined = new Uint8Array(buf.length + chunk.length);
-      joined.set(buf);
-      joined.set(chunk, buf.length);
-      buf = joined;
-    }
+    buf = buf.length === 0 ? chunk : concatBytes([buf, chunk]);
     let off = 0;
     while (buf.length - off >= 4) {
       const len = u32(buf, off);

@@ -252,6 +252,7 @@ export class Gateway implements SessionHandler {
       return refuse(check.status, check.why);
     }
     const account = check.account;
+    await this.#admission.prepare(account);
     if (this.#closing) return refuse(Status.ESME_RSYSERR, "shutting down");
     s.account = systemId;
     if (!this.#registry.tryAdd(systemId, s, account.maxSessions)) {
@@ -311,7 +312,7 @@ export class Gateway implements SessionHandler {
         now: Date.now(),
         previewLength: this.#opts.receiptTextLength,
       });
-      quotaOps = await this.#admission.charge(account, msg.parts);
+      quotaOps = this.#admission.charge(account, msg.parts);
     } catch (e) {
       this.#pending.delete(id);
       this.counters.submitRejected++;

@@ -1,4 +1,5 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
+import { concatBytes } from "./bytes.ts";
 import type { Mutation } from "./committer.ts";
 import type {
   AccountRecord,
@@ -77,10 +78,7 @@ export class Store {
     const m = (await this.kv.get<MessageRecord>(Keys.message(id))).value;
     if (!m) return null;
     if (m.bodyChunks) {
-      const chunks = await this.#chunks<Uint8Array>(["msgbody", id]);
-      const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      chunks.reduce((off, c) => (body.set(c, off), off + c.length), 0);
-      m.body = body;
+      m.body = concatBytes(await this.#chunks<Uint8Array>(["msgbody", id]));
     }
     if (m.textChunks) m.text = (await this.#chunks<string>(["msgtext", id])).join("");
     return m;

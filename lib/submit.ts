@@ -123,7 +123,7 @@ export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
     // A part in short_message is one SMS; a message_payload counts as the parts it would need.
     parts: payload ? countParts(dataCoding, decoded.text, textBytes.length) : 1,
     ...(concat ? { concat } : {}),
-    preview: receiptTextField(decoded.text, decoded.kind, textBytes, ctx.previewLength),
+    preview: receiptTextField(decoded.text, decoded.kind, ctx.previewLength),
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
     submitAt: ctx.now,
   };

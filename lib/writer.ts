@@ -2,6 +2,7 @@
  * Coalescing writer: PDUs queued while a write is in flight (or in the same turn) leave in one
  * socket write, which matters when a group commit answers hundreds of requests at once.
  */
+import { concatBytes } from "./bytes.ts";
 
 /** Writes byte chunks to a stream, batching those that arrive together. */
 export class CoalescingWriter {
@@ -44,17 +45,4 @@ export class CoalescingWriter {
       this.#writing = null;
     }
   }
-}
-
-/** Joins byte chunks into one array. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 /** A small SMPP test client over real TCP built on the gateway's own codec (tests only). */
+import { concatBytes } from "../lib/bytes.ts";
 import { readFrames } from "../lib/frames.ts";
 import { decode, encode, type Pdu, type PduInit } from "../lib/pdu/codec.ts";
 import { startGateway, type StartOptions } from "../lib/mod.ts";
@@ -92,9 +93,7 @@ export class TestClient {
       this.#waiting.set(seq, resolve);
       return { bytes: encode({ ...init, seq }), promise };
     });
-    const all = new Uint8Array(frames.reduce((n, f) => n + f.bytes.length, 0));
-    frames.reduce((off, f) => (all.set(f.bytes, off), off + f.bytes.length), 0);
-    this.raw(all).catch(() => {});
+    this.raw(concatBytes(frames.map((f) => f.bytes))).catch(() => {});
     return frames.map((f) => f.promise);
   }
 

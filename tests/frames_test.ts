@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { concatBytes } from "../lib/bytes.ts";
 import { FrameError, readFrames } from "../lib/frames.ts";
 import { encode } from "../lib/pdu/codec.ts";
 import { Status } from "../lib/pdu/status.ts";
@@ -22,8 +23,7 @@ const pdus = [
   }),
   encode({ command: "unbind", seq: 3 }),
 ];
-const stream = new Uint8Array(pdus.reduce((n, p) => n + p.length, 0));
-pdus.reduce((off, p) => (stream.set(p, off), off + p.length), 0);
+const stream = concatBytes(pdus);
 
 Deno.test("readFrames() yields whole PDUs when they arrive byte by byte", async () => {
   const got = await collect([...stream].map((b) => new Uint8Array([b])));

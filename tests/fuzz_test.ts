@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runFuzz, summary } from "../bench/fuzz.ts";
+import { concatBytes } from "../lib/bytes.ts";
 import { decode, encode } from "../lib/pdu/codec.ts";
 import { Status } from "../lib/pdu/status.ts";
 import { hashPassword } from "../lib/password.ts";
@@ -16,16 +17,6 @@ async function fuzzGateway() {
   // Thousands of binds at 100 000 PBKDF2 iterations would take most of the time budget.
   await store.putAccount({ ...a, password: await hashPassword(ACCOUNT.password, 1000) });
   return gw;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 const BIND = encode({
@@ -84,7 +75,9 @@ Deno.test("submit_sm pipelined before unbind are all answered, then unbind_resp,
           short_message: Uint8Array.of(72, 105),
         },
       });
-    await c.raw(concat(submit(10), submit(11), submit(12), encode({ command: "unbind", seq: 13 })));
+    await c.raw(
+      concatBytes([submit(10), submit(11), submit(12), encode({ command: "unbind", seq: 13 })]),
+    );
     await within(c.closed, 3000, "close after unbind");
     const replies = c.inbox.filter((p) => p.command.endsWith("_resp"));
     assert.deepEqual(replies.map((p) => [p.command, p.status]), [
@@ -107,7 +100,9 @@ Deno.test("a bind followed by a broken command_length still gets its bind_resp b
   const gw = await testGateway();
   const c = await TestClient.connect(gw.addr.port);
   try {
-    await c.raw(concat(BIND, Uint8Array.of(0, 0x10, 0, 0, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 2)));
+    await c.raw(
+      concatBytes([BIND, Uint8Array.of(0, 0x10, 0, 0, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 2)]),
+    );
     await within(c.closed, 3000, "close after generic_nack");
     const resp = c.inbox.find((p) => p.command === "bind_transceiver_resp");
     assert.ok(resp, "bind_transceiver_resp sent");

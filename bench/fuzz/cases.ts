@@ -2,6 +2,7 @@
  * Fuzz case generators: each turns a seeded PRNG into the bytes one hostile or broken client
  * sends on a fresh connection (random noise, truncated or mutated PDUs, protocol abuse).
  */
+import { concatBytes } from "../../lib/bytes.ts";
 import { MAX_PDU_LENGTH } from "../../lib/frames.ts";
 import { encode } from "../../lib/pdu/codec.ts";
 import { commandById } from "../../lib/pdu/commands.ts";
@@ -55,20 +56,9 @@ function setU32(b: Uint8Array, off: number, v: number) {
   new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(off, v >>> 0);
 }
 
-/** Joins byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /** Appends `extra` to a PDU and fixes command_length to cover it. */
 function grow(b: Uint8Array, extra: Uint8Array): Uint8Array {
-  const out = concat([b, extra]);
+  const out = concatBytes([b, extra]);
   setU32(out, 0, out.length);
   return out;
 }
@@ -154,7 +144,7 @@ const GENERATORS: Record<string, Gen> = {
     const len = rng.int(1, 0xffff);
     const extra = rng.bytes(rng.int(0, Math.min(len - 1, 30)));
     const head = Uint8Array.of(0x02, 0x04, len >>> 8, len & 0xff);
-    c.chunks.push(grow(t.bytes, concat([head, extra])));
+    c.chunks.push(grow(t.bytes, concatBytes([head, extra])));
     if (c.bind) {
       c.expect.push({ seq: t.seq, commandId: respIdOf(t), status: Status.ESME_RINVOPTPARSTREAM });
     }
@@ -183,7 +173,7 @@ const GENERATORS: Record<string, Gen> = {
       ]);
     }
     const body = rng.bytes(rng.int(0, 40));
-    const b = concat([new Uint8Array(16), body]);
+    const b = concatBytes([new Uint8Array(16), body]);
     setU32(b, 0, b.length);
     setU32(b, 4, id);
     setU32(b, 12, randomSeq(rng));
@@ -242,14 +232,14 @@ const GENERATORS: Record<string, Gen> = {
       last[rng.int(0, last.length - 1)] ^= 1 << rng.int(0, 7);
       parts[parts.length - 1] = last;
     }
-    c.chunks.push(concat(parts));
+    c.chunks.push(concatBytes(parts));
   },
   dribble(rng, o, c) {
     const parts = Array.from(
       { length: rng.int(1, 3) },
       () => template(rng, randomCommand(rng), o.credentials, { tlvs: false }).bytes,
     );
-    const all = concat(parts);
+    const all = concatBytes(parts);
     for (let off = 0; off < all.length && c.chunks.length < 400;) {
       const n = Math.min(all.length - off, rng.int(1, 7));
       c.chunks.push(all.subarray(off, off + n));
@@ -265,7 +255,7 @@ const GENERATORS: Record<string, Gen> = {
       { length: rng.int(1, 3) },
       () => plausibleMessage(rng, () => seq++, c.expect),
     ).flat();
-    c.chunks.push(...(rng.chance(0.8) ? [concat(pdus)] : pdus));
+    c.chunks.push(...(rng.chance(0.8) ? [concatBytes(pdus)] : pdus));
   },
   valid(rng, o, c) {
     // Structure-aware: well-framed PDUs whose field values are random.

@@ -2,13 +2,13 @@
  * The fuzz driver: runs each case on a fresh TCP connection, checks every reply with the oracle,
  * and between batches runs a health check (see health.ts).
  */
+import { concatBytes } from "../../lib/bytes.ts";
 import { MAX_PDU_LENGTH } from "../../lib/frames.ts";
-import { encode } from "../../lib/pdu/codec.ts";
-import { concat, type FuzzCase, fuzzCase } from "./cases.ts";
+import { type FuzzCase, fuzzCase } from "./cases.ts";
 import { healthCheck, type MessageStore } from "./health.ts";
 import { plan, ReplyChecker } from "./oracle.ts";
 import { caseSeed, Rng } from "./rng.ts";
-import type { Credentials } from "./templates.ts";
+import { type Credentials, transceiverBind } from "./templates.ts";
 import { Wire } from "./wire.ts";
 
 /** Options of {@link runFuzz}; only `port` is required. */
@@ -127,7 +127,7 @@ function caseResult(c: ReplyChecker, wire: Wire): CaseResult {
 
 /** Runs one case on a fresh connection and checks every reply against the oracle. */
 export async function runCase(c: FuzzCase, o: RunSettings): Promise<CaseResult> {
-  const bytes = concat(c.chunks);
+  const bytes = concatBytes(c.chunks);
   const p = plan(bytes, {
     bound: c.bind,
     maxPduLength: o.maxPduLength,
@@ -141,15 +141,7 @@ export async function runCase(c: FuzzCase, o: RunSettings): Promise<CaseResult> 
   try {
     if (c.bind) {
       const r = checker.expect(0x80000009, 1, "bind_transceiver_resp before the case", 0);
-      await wire.write(encode({
-        command: "bind_transceiver",
-        seq: 1,
-        body: {
-          system_id: o.credentials.systemId,
-          password: o.credentials.password,
-          interface_version: 0x34,
-        },
-      }));
+      await wire.write(transceiverBind(o.credentials));
       const deadline = performance.now() + o.replyTimeoutMs;
       while (true) {
         await pump(wire, checker, held, true);

@@ -5,6 +5,7 @@
 import { encode } from "../../lib/pdu/codec.ts";
 import type { RunSettings } from "./driver.ts";
 import { ReplyChecker } from "./oracle.ts";
+import { transceiverBind } from "./templates.ts";
 import { Wire } from "./wire.ts";
 
 /** Read access to the gateway's stored messages (the gateway's `Store` fits). */
@@ -56,15 +57,7 @@ export async function healthCheck(
   const failures: string[] = [];
   const wire = await Wire.connect(o.hostname, o.port);
   try {
-    const bind = encode({
-      command: "bind_transceiver",
-      seq: 1,
-      body: {
-        system_id: o.credentials.systemId,
-        password: o.credentials.password,
-        interface_version: 0x34,
-      },
-    });
+    const bind = transceiverBind(o.credentials);
     const b = await exchange(wire, bind, 1, 0x80000009, o.replyTimeoutMs);
     if (b?.status !== 0) return [`health: bind ${b ? `status ${b.status}` : "unanswered"}`];
     const text = new TextEncoder().encode(`fuzz health check ${n}`);

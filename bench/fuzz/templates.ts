@@ -264,6 +264,15 @@ export function template(
   return { command, seq, bytes, smLengthAt, mandatoryEnd: base.length };
 }
 
+/** bind_transceiver with sequence number 1: how each case and health check starts. */
+export function transceiverBind(cred: Credentials): Uint8Array {
+  return encode({
+    command: "bind_transceiver",
+    seq: 1,
+    body: { system_id: cred.systemId, password: cred.password, interface_version: 0x34 },
+  });
+}
+
 /** A valid bind of a random type with the given (good) credentials. */
 export function goodBind(rng: Rng, cred: Credentials, seq = randomSeq(rng)): Uint8Array {
   return encode({

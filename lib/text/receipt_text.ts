@@ -11,7 +11,6 @@ import { gsmCharSeptets, gsmEncode } from "./gsm7.ts";
 export function receiptTextField(
   text: string | null,
   kind: "text" | "binary" | "unknown",
-  _bytes?: Uint8Array,
   max = 20,
 ): string {
   if (kind !== "text" || text === null) return "";
