@@ -151,8 +151,3 @@ export function commandById(id: number): CommandDef | undefined {
 export function isResponse(id: number): boolean {
   return id >= 0x80000000;
 }
-
-/** The response command_id for a request command_id. */
-export function responseId(id: number): number {
-  return (id | 0x80000000) >>> 0;
-}
