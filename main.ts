@@ -145,6 +145,11 @@ async function serve(args: string[]) {
     );
   }
   const log = getLogger(["smppgw"]);
+  gw.lost.then((e) => {
+    // Another process owns the store now: everything this one still holds is refused.
+    console.error(`smppgw: ${e.message}`);
+    Deno.exit(3);
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -23,6 +23,12 @@ export interface CommitterOptions {
   maxInFlight?: number;
   /** Mutations added to every atomic (e.g. the id high-water mark), computed at commit time. */
   extra?: () => Mutation[];
+  /** Starts each atomic (e.g. with the store's ownership check); `kv.atomic()` by default. */
+  atomic?: () => Deno.AtomicOperation;
+  /** Called when an atomic failed its checks (the store's owner changed). */
+  onCheckFailed?: () => void;
+  /** The `expireIn` a `set` without one gets, by key (e.g. retention of finished history). */
+  expireIn?: (key: Deno.KvKey) => number | undefined;
 }
 
 interface Group {
@@ -48,6 +54,9 @@ export class GroupCommitter {
   readonly #maxBytes: number;
   readonly #maxInFlight: number;
   readonly #extra: () => Mutation[];
+  readonly #atomic: () => Deno.AtomicOperation;
+  readonly #onCheckFailed: () => void;
+  readonly #expireIn: (key: Deno.KvKey) => number | undefined;
   /** Atomics committed so far (for benchmarks and metrics). */
   commits = 0;
 
@@ -57,6 +66,9 @@ export class GroupCommitter {
     this.#maxBytes = opts.maxBytes ?? 600_000;
     this.#maxInFlight = opts.maxInFlight ?? 3;
     this.#extra = opts.extra ?? (() => []);
+    this.#atomic = opts.atomic ?? (() => kv.atomic());
+    this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
+    this.#expireIn = opts.expireIn ?? (() => undefined);
     this.#idle.resolve();
   }
 
@@ -122,21 +134,26 @@ export class GroupCommitter {
 
   async #commit(batch: Group[]): Promise<void> {
     try {
-      const op = this.#kv.atomic();
-      for (const g of batch) for (const m of g.mutations) apply(op, m);
-      for (const m of this.#extra()) apply(op, m);
+      const op = this.#atomic();
+      for (const g of batch) for (const m of g.mutations) this.#apply(op, m);
+      for (const m of this.#extra()) this.#apply(op, m);
       const res = await op.commit();
-      if (!res.ok) throw new Error("atomic commit failed its checks");
+      if (!res.ok) {
+        this.#onCheckFailed();
+        throw new Error("atomic commit failed its ownership check");
+      }
       this.commits++;
       for (const g of batch) g.resolve();
     } catch (e) {
       for (const g of batch) g.reject(e);
     }
   }
-}
 
-function apply(op: Deno.AtomicOperation, m: Mutation) {
-  if (m.type === "set") op.set(m.key, m.value, m.expireIn ? { expireIn: m.expireIn } : undefined);
-  else if (m.type === "max") op.max(m.key, m.value);
-  else op.delete(m.key);
+  #apply(op: Deno.AtomicOperation, m: Mutation) {
+    if (m.type === "set") {
+      const expireIn = m.expireIn ?? this.#expireIn(m.key);
+      op.set(m.key, m.value, expireIn ? { expireIn } : undefined);
+    } else if (m.type === "max") op.max(m.key, m.value);
+    else op.delete(m.key);
+  }
 }

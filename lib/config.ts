@@ -10,6 +10,8 @@ export interface GatewayConfig {
   nodeId?: number;
   /** Store lease lifetime; a store left by a crashed process is taken over after this. */
   leaseSec?: number;
+  /** Days finished messages, states and concatenation mappings are kept. */
+  retentionDays?: number;
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutSec?: number;
   accounts?: AccountConfig[];
@@ -149,6 +151,7 @@ export function parseConfig(v: unknown): GatewayConfig {
     "systemId",
     "nodeId",
     "leaseSec",
+    "retentionDays",
     "concatTimeoutSec",
     "accounts",
     "simulator",
@@ -171,6 +174,7 @@ export function parseConfig(v: unknown): GatewayConfig {
     for (const k of keys) num(l, k, "limits.", 0, 1_000_000);
   }
   num(o, "leaseSec", "", 0.1, 3600);
+  num(o, "retentionDays", "", 0.001, 3650);
   str(o, "systemId", "", 15);
   num(o, "nodeId", "", 0, 99);
   if (o.accounts !== undefined) {

@@ -13,7 +13,7 @@ import { ReceiptDispatcher } from "./dispatcher.ts";
 import { SmppError } from "./errors.ts";
 import { IdGenerator } from "./ids.ts";
 import { Joiner } from "./joiner.ts";
-import { StoreLease } from "./lease.ts";
+import { type LeaseError, StoreLease } from "./lease.ts";
 import { PendingIds } from "./pending.ts";
 import { ConnectionLimiter, type LockoutOptions } from "./limits.ts";
 import type { Pdu } from "./pdu/codec.ts";
@@ -27,7 +27,8 @@ import { simulatorRoute } from "./routes/simulator.ts";
 import { type Reply, Session, type SessionHandler, type SessionOptions } from "./session.ts";
 import { settlement } from "./settle.ts";
 import type { SessionState } from "./states.ts";
-import { Keys, Store } from "./store.ts";
+import { Keys, RETAINED, Store } from "./store.ts";
+import { inspectStore, migrate } from "./schema.ts";
 import { buildMessage } from "./submit.ts";
 import { renderReceiptTextBytes } from "./text/mod.ts";
 
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   unbindWaitMs?: number;
   /** Store lease lifetime: a crashed owner's store is taken over after this long. */
   leaseMs?: number;
+  /** Days finished messages, states and concatenation mappings are kept (default 7). */
+  retentionDays?: number;
   /** Open connections allowed in total and per remote address. */
   maxConnections?: number;
   maxConnectionsPerIp?: number;
@@ -102,6 +105,7 @@ export class Gateway implements SessionHandler {
   #dispatcher!: ReceiptDispatcher;
   #joiner!: Joiner;
   #lease: StoreLease | undefined;
+  readonly #lost = Promise.withResolvers<LeaseError>();
   /** Messages handed to the route and not yet settled; gives the route checkpoint. */
   readonly #pending = new PendingIds();
   #closing = false;
@@ -123,14 +127,25 @@ export class Gateway implements SessionHandler {
     this.#admission = new Admission(this.store);
   }
 
-  /** Takes the store lease, loads the id floor, resumes route jobs, joins and receipts. */
+  /**
+   * Checks the store marker, takes the store (fenced lease), migrates an older schema, loads the
+   * id floor, resumes route jobs, joins and receipts. Writes nothing before owning the store.
+   */
   async start(): Promise<void> {
-    this.#lease = await StoreLease.acquire(this.#opts.kv, this.#opts.leaseMs);
+    const schema = await inspectStore(this.#opts.kv);
     const node = this.#opts.nodeId ?? 0;
+    this.#lease = await StoreLease.acquire(this.#opts.kv, { ttlMs: this.#opts.leaseMs, node });
+    this.store.fence = this.#lease.fence;
+    this.#lease.lost.then((e) => this.#onLost(e));
+    await migrate(this.store, schema);
     const floor = await this.store.idFloor(node);
     this.#ids = new IdGenerator(node, floor);
     const route = this.#route.name;
+    const retentionMs = (this.#opts.retentionDays ?? 7) * 86_400_000;
     this.#committer = new GroupCommitter(this.#opts.kv, {
+      atomic: () => this.store.atomic(),
+      onCheckFailed: () => void this.#lease?.verify().catch(() => {}),
+      expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
         { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids.highWater) },
@@ -299,6 +314,7 @@ export class Gateway implements SessionHandler {
   async #submit(s: Session, pdu: Pdu): Promise<Reply> {
     const account = this.#accountOf.get(s);
     if (!account) return { status: Status.ESME_RINVBNDSTS };
+    if (this.#lease?.isLost) return { status: Status.ESME_RSYSERR };
     let msg: MessageRecord;
     let quotaOps;
     // Pending before any await, so pending ids stay in id order for the checkpoint.
@@ -369,6 +385,18 @@ export class Gateway implements SessionHandler {
     }
   }
 
+  /** Resolves once this process has lost the store to another (it then closes itself). */
+  get lost(): Promise<LeaseError> {
+    return this.#lost.promise;
+  }
+
+  /** The store was taken over: commit nothing more, unbind everyone, stop. */
+  #onLost(e: LeaseError) {
+    log.error("{error}", { error: e.message });
+    this.close().catch((err) => log.error("closing failed: {error}", { error: String(err) }))
+      .finally(() => this.#lost.resolve(e));
+  }
+
   /**
    * Stops accepting, unbinds every session (waiting briefly for unbind_resp), stops the route
    * and receipt delivery, and waits for pending KV writes. Does not close the KV handle.
@@ -387,6 +415,8 @@ export class Gateway implements SessionHandler {
     await this.#route.stop();
     this.#dispatcher?.stop();
     this.#joiner?.stop();
+    // One last atomic of just the id floor and the checkpoint, so the next start scans least.
+    if (this.#committer && !this.#lease?.isLost) await this.#committer.write([]).catch(() => {});
     await this.#committer?.flush();
     await this.#lease?.release();
   }

@@ -12,6 +12,8 @@ import { type AccountConfig, syncAccounts } from "./accounts.ts";
 import { listenTcp, listenTls, openKv } from "./adapters/deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
+import type { Listener } from "./conn.ts";
+import { noticing, STORE_LOCKED } from "./notice.ts";
 import type { Route } from "./routes/route.ts";
 import { type SimulatorOptions, simulatorRoute } from "./routes/simulator.ts";
 
@@ -54,37 +56,55 @@ export interface RunningGateway {
   tlsAddr?: { hostname: string; port: number };
   gateway: Gateway;
   kv: Deno.Kv;
+  /**
+   * Resolves if another process took the store over (this one was stalled past its lease): the
+   * gateway has then unbound its sessions and stopped; a server should exit non-zero.
+   */
+  lost: Promise<Error>;
   /** Unbinds sessions, stops work, and closes KV if this call opened it. */
   close(): Promise<void>;
 }
 
-/** Starts a gateway: opens KV, syncs accounts, resumes queued work, listens. */
+/**
+ * Starts a gateway: opens KV (refusing a file that is not an smppgw store), binds the listening
+ * sockets (so "port in use" fails before anything else), takes the store, resumes queued work,
+ * syncs accounts, then accepts connections. A failure at any step releases everything.
+ */
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const ownKv = typeof o.kv !== "object";
-  const kv = typeof o.kv === "object" ? o.kv : await openKv(o.kv ?? ":memory:");
+  const kv = typeof o.kv === "object"
+    ? o.kv
+    : await noticing(openKv(o.kv ?? ":memory:"), 3000, STORE_LOCKED);
+  const listeners: Listener[] = [];
+  let gateway: Gateway | undefined;
   try {
-    const gateway = new Gateway({ ...o, kv, route: o.route ?? simulatorRoute(o.simulator) });
-    await syncAccounts(gateway.store, o.accounts ?? []);
-    await gateway.start();
     const tcp = listenTcp(o.host ?? "127.0.0.1", o.port ?? 2775);
-    gateway.listen(tcp);
+    listeners.push(tcp);
     let tlsAddr: RunningGateway["tlsAddr"];
     if (o.tls) {
       const tls = listenTls(o.host ?? "127.0.0.1", o.tls.port, o.tls.cert, o.tls.key);
-      gateway.listen(tls);
+      listeners.push(tls);
       tlsAddr = { hostname: tls.hostname, port: tls.port };
     }
+    gateway = new Gateway({ ...o, kv, route: o.route ?? simulatorRoute(o.simulator) });
+    await gateway.start();
+    await syncAccounts(gateway.store, o.accounts ?? []);
+    for (const l of listeners) gateway.listen(l);
+    const gw = gateway;
     return {
       addr: { hostname: tcp.hostname, port: tcp.port },
       tlsAddr,
-      gateway,
+      gateway: gw,
       kv,
+      lost: gw.lost,
       async close() {
-        await gateway.close();
+        await gw.close();
         if (ownKv) kv.close();
       },
     };
   } catch (e) {
+    for (const l of listeners) l.close();
+    await gateway?.close().catch(() => {});
     if (ownKv) kv.close();
     throw e;
   }
@@ -121,6 +141,7 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     systemId: c.systemId,
     nodeId: c.nodeId,
     leaseMs: ms(c.leaseSec),
+    retentionDays: c.retentionDays,
     concatTimeoutMs: ms(c.concatTimeoutSec),
     accounts: c.accounts,
     simulator: c.simulator,

@@ -41,8 +41,28 @@ export const Keys = {
   partOf: (id: string): Deno.KvKey => ["partof", id],
   quota: (account: string, day: string): Deno.KvKey => ["quota", account, day],
   idFloor: (node: number): Deno.KvKey => ["ids", node],
+  /** The store lease, refreshed by the owner. */
   lease: (): Deno.KvKey => ["lease"],
+  /** The store's owner; its versionstamp is the fencing token every atomic write checks. */
+  owner: (): Deno.KvKey => ["owner"],
+  /** Which process claimed a node id. */
+  node: (node: number): Deno.KvKey => ["node", node],
+  /** The store marker: which program made the store, at which schema version. */
+  schema: (): Deno.KvKey => ["meta", "schema"],
 } as const;
+
+/**
+ * Key prefixes of finished history, kept for `retentionDays` (set as the entries' `expireIn`):
+ * messages with their chunks, states, and the concatenation mappings.
+ */
+export const RETAINED: ReadonlySet<string> = new Set([
+  "msg",
+  "msgbody",
+  "msgtext",
+  "state",
+  "joined",
+  "partof",
+]);
 
 /** Bodies above this many octets, and texts above this many characters, go to chunk entries. */
 const INLINE_BODY = 16_384;
@@ -50,9 +70,25 @@ const INLINE_TEXT = 8_192;
 const BODY_CHUNK = 60_000;
 const TEXT_CHUNK = 16_000;
 
+/** The ownership check every atomic write carries: the owner entry as this process wrote it. */
+export interface Fence {
+  key: Deno.KvKey;
+  versionstamp: string;
+}
+
 /** Reads and mutation builders over one Deno KV handle. */
 export class Store {
+  /** Set once this process owns the store: every atomic write checks it. */
+  fence: Fence | undefined;
+
   constructor(readonly kv: Deno.Kv) {}
+
+  /** An atomic operation that commits only while this process owns the store. */
+  atomic(): Deno.AtomicOperation {
+    const op = this.kv.atomic();
+    if (this.fence) op.check(this.fence);
+    return op;
+  }
 
   /** The account, or null. */
   async account(systemId: string): Promise<AccountRecord | null> {
@@ -61,7 +97,10 @@ export class Store {
 
   /** Creates or replaces an account. */
   async putAccount(a: AccountRecord): Promise<void> {
-    await this.kv.set(Keys.account(a.systemId), a);
+    const res = await this.atomic().set(Keys.account(a.systemId), a).commit();
+    if (!res.ok) {
+      throw new Error("writing the account failed: this process no longer owns the store");
+    }
   }
 
   /** All accounts. */
@@ -134,7 +173,8 @@ export class Store {
 
   /** The route's checkpoint ("" before the first one). */
   async checkpoint(route: string): Promise<string> {
-    return (await this.kv.get<string>(Keys.checkpoint(route))).value ?? "";
+    const v = (await this.kv.get<Deno.KvU64>(Keys.checkpoint(route))).value?.value ?? 0n;
+    return v === 0n ? "" : String(v);
   }
 
   /**
@@ -244,9 +284,12 @@ export class Store {
     return { type: "set", key: Keys.job(job.route, job.id), value: job };
   }
 
-  /** Mutation that moves a route's checkpoint. */
+  /**
+   * Mutation that moves a route's checkpoint forward (a KV `max` of the id as a number, so an
+   * atomic that commits late, or a run with nothing pending, never moves it back).
+   */
   static checkpointOp(route: string, id: string): Mutation {
-    return { type: "set", key: Keys.checkpoint(route), value: id };
+    return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
   }
 
   /** Mutations that settle a message: its final state, maybe a receipt, an explicit job gone. */

@@ -25,13 +25,11 @@ import { Status } from "../lib/pdu/status.ts";
 import { Tag, tlvInt, tlvString } from "../lib/pdu/tlvs.ts";
 import type { JobRecord, MessageRecord, ReceiptRecord, StateRecord } from "../lib/records.ts";
 import { TestClient, within } from "./client.ts";
+import { GatewayProcess } from "./support/process.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ACCOUNT = { systemId: "test", password: "secret" };
 const RECEIPT_TEXT = /^id:(\d+) sub:001 dlvrd:001 .* stat:DELIVRD err:000 text:/;
 const DELIVERED = 2;
-const MAX_OUTPUT = 64 * 1024;
 
 /** Settings of one round; all but `seed` have defaults fit for CI. */
 export interface CrashOptions {
@@ -97,75 +95,6 @@ function sample(ids: Iterable<string>, n = 5): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `main.ts serve` as a child process, with its output collected. */
-class GatewayProcess {
-  readonly #child: Deno.ChildProcess;
-  readonly #pumps: Promise<void>;
-  readonly #listening = Promise.withResolvers<number>();
-  #output = "";
-  port = 0;
-
-  private constructor(args: string[]) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "serve", ...args],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#pumps = Promise.all([this.#pump(this.#child.stdout), this.#pump(this.#child.stderr)])
-      .then(() => this.#listening.reject(new Error("gateway exited before listening")));
-    this.#listening.promise.catch(() => {});
-  }
-
-  async #pump(stream: ReadableStream<Uint8Array>) {
-    try {
-      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-        this.#output = (this.#output + text).slice(-MAX_OUTPUT);
-        const m = this.#output.match(/smppgw listening for SMPP on [^\s:]+:(\d+)/);
-        if (m) this.#listening.resolve(Number(m[1]));
-      }
-    } catch { /* process gone */ }
-  }
-
-  /** Output so far (stdout and stderr, the last 64 KiB). */
-  get output(): string {
-    return this.#output;
-  }
-
-  /** Spawns the gateway and waits for its listening line. */
-  static async start(args: string[], timeoutMs = 30_000): Promise<GatewayProcess> {
-    const p = new GatewayProcess(args);
-    try {
-      p.port = await within(p.#listening.promise, timeoutMs, "gateway startup");
-    } catch (e) {
-      await p.stop("SIGKILL");
-      throw new Error(`${(e as Error).message}\n--- gateway output ---\n${p.output}`);
-    }
-    return p;
-  }
-
-  /** Sends `signal` (if still running) and waits for the exit and the end of its output. */
-  async stop(signal: Deno.Signal, timeoutMs = 10_000): Promise<Deno.CommandStatus> {
-    try {
-      this.#child.kill(signal);
-    } catch { /* already exited */ }
-    let status: Deno.CommandStatus;
-    try {
-      status = await within(this.#child.status, timeoutMs, `gateway exit after ${signal}`);
-    } catch (e) {
-      try {
-        this.#child.kill("SIGKILL");
-      } catch { /* exited meanwhile */ }
-      await this.#child.status;
-      await this.#pumps;
-      throw e;
-    }
-    await this.#pumps;
-    return status;
-  }
-}
 
 async function bound(port: number, type: "transmitter" | "receiver"): Promise<TestClient> {
   const c = await TestClient.connect(port);
@@ -336,7 +265,7 @@ async function snapshot(path: string): Promise<Snapshot> {
       jobs: await all<JobRecord>(["job"]),
       receipts: await all<ReceiptRecord>(["dlr"]),
       idFloor: Number((await kv.get<Deno.KvU64>(["ids", 0])).value?.value ?? 0n),
-      checkpoint: (await kv.get<string>(["ckpt", "simulator"])).value ?? "",
+      checkpoint: String((await kv.get<Deno.KvU64>(["ckpt", "simulator"])).value?.value ?? ""),
     };
   } finally {
     kv.close();

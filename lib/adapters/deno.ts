@@ -49,11 +49,57 @@ export function listenTls(hostname: string, port: number, cert: string, key: str
   return wrap(Deno.listenTls({ hostname, port, cert, key }));
 }
 
-/** Opens Deno KV at `path` (":memory:" for an in-memory store), creating its folder. */
+/**
+ * Opens Deno KV at `path` (":memory:" for an in-memory store), creating its folder. An existing
+ * file that is not a Deno KV database (another SQLite database, or not SQLite at all) is refused
+ * before Deno KV would add its tables to it.
+ */
 export async function openKv(path: string): Promise<Deno.Kv> {
   if (path !== ":memory:") {
     const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
     if (dir) await Deno.mkdir(dir, { recursive: true });
+    await checkKvFile(path);
   }
   return await Deno.openKv(path);
+}
+
+/** The tables every Deno KV database has. */
+const KV_TABLES = ["kv", "data_version", "migration_state"];
+
+async function checkKvFile(path: string) {
+  let size: number;
+  try {
+    size = (await Deno.stat(path)).size;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  if (size === 0) return;
+  const f = await Deno.open(path);
+  const head = new Uint8Array(16);
+  try {
+    await f.read(head);
+  } finally {
+    f.close();
+  }
+  if (new TextDecoder().decode(head) !== "SQLite format 3\0") {
+    throw new Error(`${path} is not a Deno KV file (not an SQLite database); refusing to use it`);
+  }
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(path, { readOnly: true });
+  let names: Set<string>;
+  try {
+    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    names = new Set(rows.map((r) => String((r as { name: unknown }).name)));
+  } finally {
+    db.close();
+  }
+  const missing = KV_TABLES.filter((t) => !names.has(t));
+  if (missing.length > 0) {
+    throw new Error(
+      `${path} is an SQLite database but not a Deno KV file (no table ${
+        missing.join(", ")
+      }); refusing to use it`,
+    );
+  }
 }
