@@ -1,11 +1,18 @@
 /**
  * Who may bind: credentials, the failed-bind lockout per system_id and per IP, and the account's
  * IP allow-list. Answers with the account or the status and reason of the refusal.
+ *
+ * A bind is counted against its system_id's and its IP's budget before its password is checked,
+ * and only one check per system_id and per IP runs at a time (others wait in a short line), so
+ * concurrent guesses cannot all be checked before the first failure lands. PBKDF2 checks are
+ * capped gateway-wide, so a storm of them cannot starve other accounts' binds of CPU.
  */
-import { authenticate } from "./accounts.ts";
+import { authenticate, ConfigPasswords } from "./accounts.ts";
+import { KeyGate, Slots } from "./gate.ts";
 import { FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
+import { verifyPassword } from "./password.ts";
 import { Status } from "./pdu/status.ts";
-import type { AccountRecord } from "./records.ts";
+import type { AccountRecord, PasswordHash } from "./records.ts";
 import type { Store } from "./store.ts";
 
 /** The outcome of a bind check. */
@@ -13,45 +20,149 @@ export type BindCheck =
   | { ok: true; account: AccountRecord }
   | { ok: false; status: number; why: string; lockedOut: boolean };
 
-/** Checks binds against the store and remembers failures. */
+/** Bounds on binds waiting and on password hashing. */
+export interface BindLimits {
+  /** Binds that may wait for their system_id or IP to be free of another check, per key. */
+  maxWaitingPerKey: number;
+  /** Binds that may wait for their system_id or IP in total. */
+  maxWaiting: number;
+  /** PBKDF2 checks running at once, gateway-wide. */
+  maxHashing: number;
+  /** PBKDF2 checks that may wait for a slot; more binds are refused 0x0D. */
+  maxHashingWaiting: number;
+}
+
+/** Default bind bounds. */
+export const BIND_LIMITS: Readonly<BindLimits> = {
+  maxWaitingPerKey: 32,
+  maxWaiting: 512,
+  maxHashing: 2,
+  maxHashingWaiting: 64,
+};
+
+/** Settings of a {@link BindGuard}. */
+export interface BindGuardOptions {
+  lockout: LockoutOptions;
+  /** The config accounts' passwords (default: none). */
+  config?: ConfigPasswords;
+  /** Incremented for every bind whose password is actually compared. */
+  counters?: { passwordChecks: number };
+  limits?: Partial<BindLimits>;
+}
+
+const LOCKED = "locked out after repeated failures";
+
+/** Checks binds against the store and the config passwords, and remembers failures. */
 export class BindGuard {
   readonly #store: Store;
   readonly #lockout: FailureLockout;
+  readonly #gate: KeyGate;
+  readonly #hashing: Slots;
+  readonly #counters: { passwordChecks: number };
+  /** The config passwords, counting each comparison. */
+  readonly #config: Pick<ConfigPasswords, "has" | "verify">;
 
-  constructor(store: Store, lockout: LockoutOptions) {
+  constructor(store: Store, opts: BindGuardOptions) {
+    const limits = { ...BIND_LIMITS, ...opts.limits };
     this.#store = store;
-    this.#lockout = new FailureLockout(lockout);
+    this.#lockout = new FailureLockout(opts.lockout);
+    this.#gate = new KeyGate(limits.maxWaitingPerKey, limits.maxWaiting);
+    this.#hashing = new Slots(limits.maxHashing, limits.maxHashingWaiting);
+    this.#counters = opts.counters ?? { passwordChecks: 0 };
+    const config = opts.config ?? new ConfigPasswords();
+    this.#config = {
+      has: (id) => config.has(id),
+      verify: (id, p) => {
+        this.#counters.passwordChecks++;
+        return config.verify(id, p);
+      },
+    };
   }
 
   /**
    * 0x0F unknown system_id, 0x0E wrong password, 0x0D while locked out (even with the right
-   * password, so guessing gains nothing) or from an address outside `allowedIps`.
+   * password, so guessing gains nothing), when too many binds are waiting to be checked, or from
+   * an address outside `allowedIps`.
    */
   async check(systemId: string, password: string, remote: string): Promise<BindCheck> {
     const keys = [`id:${systemId}`, `ip:${remote}`];
-    if (keys.some((k) => this.#lockout.locked(k))) {
-      return {
-        ok: false,
-        status: Status.ESME_RBINDFAIL,
-        why: "locked out after repeated failures",
-        lockedOut: false,
-      };
+    if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED);
+    const release = await this.#gate.enter(keys);
+    if (!release) {
+      return refusal(Status.ESME_RBINDFAIL, "too many binds waiting for this system_id or address");
     }
-    const auth = await authenticate(this.#store, systemId, password);
+    try {
+      // Failures may have landed while this bind waited its turn.
+      if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED);
+      return await this.#checkCounted(keys, systemId, password, remote);
+    } finally {
+      release();
+    }
+  }
+
+  #exhausted(keys: string[]): boolean {
+    return keys.some((k) => this.#lockout.exhausted(k));
+  }
+
+  /** The password check, counted against the keys from before it starts until it ends. */
+  async #checkCounted(
+    keys: string[],
+    systemId: string,
+    password: string,
+    remote: string,
+  ): Promise<BindCheck> {
+    for (const k of keys) this.#lockout.begin(k);
+    let verdict: Verdict;
+    try {
+      verdict = await this.#verify(systemId, password, remote);
+    } catch (e) {
+      for (const k of keys) this.#lockout.finish(k, "void");
+      throw e;
+    }
+    const lockedOut = keys.map((k) => this.#lockout.finish(k, verdict.outcome)).some(Boolean);
+    return verdict.check.ok ? verdict.check : { ...verdict.check, lockedOut };
+  }
+
+  async #verify(systemId: string, password: string, remote: string): Promise<Verdict> {
+    const auth = await authenticate(this.#store, systemId, password, {
+      config: this.#config,
+      hashed: (p, stored) => this.#hashed(p, stored),
+    });
     if (!auth.ok) {
-      const lockedOut = keys.map((k) => this.#lockout.fail(k)).some(Boolean);
-      const why = auth.status === Status.ESME_RINVSYSID ? "unknown system_id" : "wrong password";
-      return { ok: false, status: auth.status, why, lockedOut };
+      // A check that could not run (no hashing slot) tells the client nothing: not a failure.
+      if (auth.why === "busy") {
+        return { outcome: "void", check: refusal(auth.status, "too many password checks at once") };
+      }
+      return { outcome: "failed", check: refusal(auth.status, auth.why) };
     }
     if (auth.account.allowedIps?.length && !ipAllowed(remote, auth.account.allowedIps)) {
       return {
-        ok: false,
-        status: Status.ESME_RBINDFAIL,
-        why: "address not in the account's allowedIps",
-        lockedOut: false,
+        outcome: "void",
+        check: refusal(Status.ESME_RBINDFAIL, "address not in the account's allowedIps"),
       };
     }
-    for (const k of keys) this.#lockout.succeed(k);
-    return auth;
+    return { outcome: "ok", check: auth };
   }
+
+  /** A PBKDF2 check in one of the gateway-wide hashing slots; null when their line is full. */
+  async #hashed(password: string, stored: PasswordHash): Promise<boolean | null> {
+    const release = await this.#hashing.acquire();
+    if (!release) return null;
+    try {
+      this.#counters.passwordChecks++;
+      return await verifyPassword(password, stored);
+    } finally {
+      release();
+    }
+  }
+}
+
+interface Verdict {
+  /** What the lockout records. */
+  outcome: "ok" | "failed" | "void";
+  check: BindCheck;
+}
+
+function refusal(status: number, why: string): BindCheck {
+  return { ok: false, status, why, lockedOut: false };
 }

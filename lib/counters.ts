@@ -5,6 +5,8 @@ export interface Counters {
   connections: number;
   binds: number;
   bindFailures: number;
+  /** Binds whose password was actually compared (binds refused by the lockout never are). */
+  passwordChecks: number;
   submitted: number;
   /** SMS parts accepted (a long message_payload counts as the parts it needs). */
   submittedParts: number;
@@ -19,6 +21,7 @@ export function newCounters(): Counters {
     connections: 0,
     binds: 0,
     bindFailures: 0,
+    passwordChecks: 0,
     submitted: 0,
     submittedParts: 0,
     submitRejected: 0,

@@ -1,4 +1,7 @@
-/** Password hashing with PBKDF2-SHA256 (WebCrypto) and constant-time comparison. */
+/**
+ * Password checks: PBKDF2-SHA256 hashes (WebCrypto) for passwords kept in KV, and a constant-time
+ * comparison of SHA-256 digests for passwords held in memory (config accounts).
+ */
 import type { PasswordHash } from "./records.ts";
 
 /** PBKDF2 iterations for new hashes; bind-time cost is paid once per bind. */
@@ -45,6 +48,20 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
+}
+
+/**
+ * True when `password` equals `expected`: both are hashed with SHA-256 and the digests compared in
+ * constant time, so neither the content nor the length of `expected` shows in the timing. For
+ * secrets already held in memory (the config file's passwords): microseconds instead of PBKDF2's
+ * tens of milliseconds.
+ */
+export async function sameSecret(password: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", enc.encode(password)),
+    crypto.subtle.digest("SHA-256", enc.encode(expected)),
+  ]);
+  return constantTimeEqual(new Uint8Array(a), new Uint8Array(b));
 }
 
 /** True when `password` matches the stored hash. */

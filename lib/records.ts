@@ -11,7 +11,13 @@ export interface PasswordHash {
 /** An ESME account. */
 export interface AccountRecord {
   systemId: string;
-  password: PasswordHash;
+  /**
+   * PBKDF2 hash of the password; absent on a config account (`source: "config"`), whose password
+   * stays in the config file and is checked against it in memory.
+   */
+  password?: PasswordHash;
+  /** "config": created from the config file, kept in step with it at every start. */
+  source?: "config";
   /** Concurrent bound sessions allowed. */
   maxSessions: number;
   /** Allowed source_addr patterns (regular expressions, anchored); empty = any. */

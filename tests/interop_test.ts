@@ -600,8 +600,13 @@ Deno.test("npm smpp client: a restart on the same KV file keeps the account and 
         await gw.close();
       }
     }
-    // No accounts this time: test/secret must come from KV.
-    const gw = await startGateway({ port: 0, kv: path, unbindWaitMs: 200 });
+    // A new process (the config is read again); the queued receipt must come from KV.
+    const gw = await startGateway({
+      port: 0,
+      kv: path,
+      accounts: [{ ...ACCOUNT }],
+      unbindWaitMs: 200,
+    });
     let rx: Esme | undefined;
     try {
       rx = await Esme.bound(gw.addr.port, "receiver");
