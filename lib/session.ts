@@ -58,7 +58,17 @@ export interface SessionOptions {
   /** A PDU started must be complete within this time, so a byte-by-byte sender cannot hold a session. */
   pduTimeoutMs: number;
   maxPduLength?: number;
+  /** Unsent output at which the session stops reading until it has drained to half. */
+  maxOutputBytes: number;
+  /**
+   * A session whose output makes no progress (no write completes) for this long is closed: the
+   * peer does not read. 0 turns it off.
+   */
+  drainTimeoutMs: number;
 }
+
+/** A closing session gives its last output at most this long (or drainTimeoutMs if less). */
+export const CLOSE_DRAIN_MS = 5000;
 
 let nextSessionId = 1;
 
@@ -85,6 +95,8 @@ export class Session {
   #lastRx = Date.now();
   /** When the currently buffered, incomplete PDU began arriving (0 = none). */
   #partialSince = 0;
+  /** When reading paused for unsent output (0 = reading). */
+  #pausedAt = 0;
   readonly #openedAt = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = Promise.withResolvers<void>();
@@ -105,7 +117,7 @@ export class Session {
       try {
         this.#conn.close();
       } catch { /* already closed */ }
-    });
+    }, { maxBytes: opts.maxOutputBytes });
   }
 
   /** Resolves when the session has ended. */
@@ -125,7 +137,14 @@ export class Session {
       10,
       Math.min(
         1000,
-        ...[o.enquireLinkMs, o.responseTimeoutMs, o.bindTimeoutMs, o.inactivityMs, o.pduTimeoutMs]
+        ...[
+          o.enquireLinkMs,
+          o.responseTimeoutMs,
+          o.bindTimeoutMs,
+          o.inactivityMs,
+          o.pduTimeoutMs,
+          o.drainTimeoutMs,
+        ]
           .filter((t) => t > 0)
           .map((t) => t / 4),
       ),
@@ -142,6 +161,12 @@ export class Session {
         this.#lastRx = Date.now();
         this.#onFrame(frame);
         if (this.#closing) break;
+        // Backpressure: no next frame (and so no next read) while the peer leaves output unread.
+        const drained = this.#out.ready();
+        if (drained) {
+          await this.#paused(drained);
+          if (this.#closing) break;
+        }
       }
     } catch (e) {
       if (e instanceof FrameError) {
@@ -156,6 +181,18 @@ export class Session {
       }
     }
     await this.#finish();
+  }
+
+  /** Waits out a pause in reading; the time does not count against the PDU timeout. */
+  async #paused(drained: Promise<void>) {
+    this.#pausedAt = Date.now();
+    log.debug("session {id}: {bytes} bytes unsent; reading paused", {
+      id: this.id,
+      bytes: this.#out.pending,
+    });
+    await drained;
+    if (this.#partialSince > 0) this.#partialSince += Date.now() - this.#pausedAt;
+    this.#pausedAt = 0;
   }
 
   /** True when a receipt can be sent now: bound to receive and under the deliver window. */
@@ -187,7 +224,7 @@ export class Session {
 
   /**
    * Closes once the requests in flight are answered (waiting at most responseTimeoutMs) and
-   * queued output is written.
+   * queued output is written (waiting at most {@link CLOSE_DRAIN_MS}; what is left is dropped).
    */
   close(): Promise<void> {
     return this.#close();
@@ -200,13 +237,34 @@ export class Session {
       this.#closeTask = (async () => {
         await this.#settle();
         if (last) this.#send(last);
-        await this.#out.drain();
-        try {
-          this.#conn.close();
-        } catch { /* already closed */ }
+        await this.#shut();
       })();
     }
     return this.done;
+  }
+
+  /**
+   * Gives queued output a bounded time to be written, then closes the connection (which aborts
+   * a write in flight) and drops what is left, so a peer that does not read cannot hold the
+   * session, its slot or its memory. The wait is shorter by however long output has already been
+   * stuck, so a session closed for not reading closes at once.
+   */
+  async #shut(): Promise<void> {
+    const d = this.#opts.drainTimeoutMs;
+    const limit = d > 0 ? Math.min(d, CLOSE_DRAIN_MS) : CLOSE_DRAIN_MS;
+    const left = limit - this.#out.stalledMs();
+    if (left > 0) {
+      let t: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#out.drain(),
+        new Promise<void>((resolve) => t = setTimeout(resolve, left)),
+      ]);
+      clearTimeout(t);
+    }
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    this.#out.drop();
   }
 
   /** Resolves when no request is in flight, or after responseTimeoutMs. */
@@ -381,8 +439,19 @@ export class Session {
     const o = this.#opts;
     this.#requests.expire(now);
     if (this.#closing) return;
+    if (o.drainTimeoutMs > 0 && this.#out.stalledMs(now) >= o.drainTimeoutMs) {
+      log.info("session {id} from {remote}: {bytes} bytes unread for {ms} ms; closing", {
+        id: this.id,
+        remote: this.remote,
+        bytes: this.#out.pending,
+        ms: o.drainTimeoutMs,
+      });
+      this.close();
+      return;
+    }
     if (
-      o.pduTimeoutMs > 0 && this.#partialSince > 0 && now - this.#partialSince >= o.pduTimeoutMs
+      o.pduTimeoutMs > 0 && this.#partialSince > 0 && this.#pausedAt === 0 &&
+      now - this.#partialSince >= o.pduTimeoutMs
     ) {
       log.info("session {id} from {remote}: a PDU took over {ms} ms to arrive; closing", {
         id: this.id,
@@ -432,10 +501,7 @@ export class Session {
     clearInterval(this.#timer);
     await this.#closeTask;
     await this.#settle();
-    await this.#out.drain();
-    try {
-      this.#conn.close();
-    } catch { /* already closed */ }
+    await this.#shut();
     this.state = "CLOSED";
     this.#requests.failAll();
     this.#handler.closed(this);
