@@ -19,7 +19,14 @@ export interface GatewayConfig {
   limits?: {
     maxConnections?: number;
     maxConnectionsPerIp?: number;
+    /** Connections not bound yet, in total and per remote address. */
+    maxUnboundConnections?: number;
+    maxUnboundConnectionsPerIp?: number;
     pduTimeoutSec?: number;
+    /** Unsent output per connection at which reading pauses (resumes at half). */
+    maxOutputBytes?: number;
+    /** A connection whose output makes no progress this long is closed; 0 = never. */
+    drainTimeoutSec?: number;
     bindFailures?: number;
     bindFailureWindowSec?: number;
     bindLockoutSec?: number;
@@ -165,13 +172,17 @@ export function parseConfig(v: unknown): GatewayConfig {
     const keys = [
       "maxConnections",
       "maxConnectionsPerIp",
+      "maxUnboundConnections",
+      "maxUnboundConnectionsPerIp",
       "pduTimeoutSec",
+      "drainTimeoutSec",
       "bindFailures",
       "bindFailureWindowSec",
       "bindLockoutSec",
     ];
-    known(l, "limits", keys);
+    known(l, "limits", [...keys, "maxOutputBytes"]);
     for (const k of keys) num(l, k, "limits.", 0, 1_000_000);
+    num(l, "maxOutputBytes", "limits.", 4096, 1 << 30);
   }
   num(o, "leaseSec", "", 0.1, 3600);
   num(o, "retentionDays", "", 0.001, 3650);

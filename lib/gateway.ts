@@ -4,6 +4,7 @@
  * queues and delivers receipts. Runtime-neutral: listeners and the KV handle are injected.
  */
 import { getLogger } from "@logtape/logtape";
+import { type AccountConfig, ConfigPasswords } from "./accounts.ts";
 import { BindGuard } from "./bind_guard.ts";
 import { Admission } from "./admission.ts";
 import { GroupCommitter } from "./committer.ts";
@@ -15,7 +16,15 @@ import { IdGenerator } from "./ids.ts";
 import { Joiner } from "./joiner.ts";
 import { type LeaseError, StoreLease } from "./lease.ts";
 import { PendingIds } from "./pending.ts";
-import { ConnectionLimiter, type LockoutOptions } from "./limits.ts";
+import {
+  connectionCaps,
+  ConnectionLimiter,
+  FD_RESERVE,
+  type LockoutOptions,
+  type SlotEvent,
+  slotEventText,
+} from "./limits.ts";
+import { LogSummary } from "./log_summary.ts";
 import type { Pdu } from "./pdu/codec.ts";
 import { Status } from "./pdu/status.ts";
 import { queryReply } from "./query.ts";
@@ -57,11 +66,27 @@ export interface GatewayOptions {
   leaseMs?: number;
   /** Days finished messages, states and concatenation mappings are kept (default 7). */
   retentionDays?: number;
-  /** Open connections allowed in total and per remote address. */
+  /**
+   * Open connections allowed in total (default 1000, kept below the open-file limit) and per
+   * remote address (default 100).
+   */
   maxConnections?: number;
   maxConnectionsPerIp?: number;
+  /**
+   * Connections not bound yet allowed in total (default 200; when full, the oldest idle one is
+   * closed to make room) and per remote address (default 20; more are refused).
+   */
+  maxUnboundConnections?: number;
+  maxUnboundConnectionsPerIp?: number;
+  /** The process's soft open-file limit, when known: the default connection cap stays below it. */
+  fdLimit?: number | null;
   /** Failed binds per system_id and per IP before a lockout. */
   bindLockout?: LockoutOptions;
+  /**
+   * The config accounts (as given to `syncAccounts`): binds as them are checked against these
+   * passwords, held in memory only; their KV records carry no password.
+   */
+  accounts?: readonly AccountConfig[];
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutMs?: number;
 }
@@ -73,6 +98,9 @@ export const SESSION_DEFAULTS: Omit<SessionOptions, "systemId"> = {
   bindTimeoutMs: 10_000,
   inactivityMs: 300_000,
   pduTimeoutMs: 30_000,
+  /** 1 MiB of unsent output pauses reading; output stuck for 30 s closes the session. */
+  maxOutputBytes: 1024 * 1024,
+  drainTimeoutMs: 30_000,
   window: 100,
   deliverWindow: 10,
 };
@@ -83,6 +111,22 @@ export const LOCKOUT_DEFAULTS: LockoutOptions = {
   windowMs: 60_000,
   lockoutMs: 60_000,
 };
+
+/** A refusal or failed accept is logged at once, later ones at most once per this interval. */
+export const LIMIT_LOG_MS = 10_000;
+
+/** After a failed accept, the loop waits this long, doubling per failure in a row up to the max. */
+const ACCEPT_BACKOFF_MS = 5;
+const ACCEPT_BACKOFF_MAX_MS = 250;
+
+/** Descriptors kept free below the number of connections open when the process ran out of them. */
+const FD_HEADROOM = 16;
+
+/** True for an error saying the process (EMFILE) or the system (ENFILE) is out of descriptors. */
+function outOfFiles(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "EMFILE" || code === "ENFILE";
+}
 
 /** A running gateway. */
 export class Gateway implements SessionHandler {
@@ -97,7 +141,13 @@ export class Gateway implements SessionHandler {
   readonly #listeners: Listener[] = [];
   readonly #loops: Promise<void>[] = [];
   readonly #route: Route;
-  readonly #connections: ConnectionLimiter;
+  readonly #connections: ConnectionLimiter<Session>;
+  /** What sessions call: the gateway, plus connection-slot bookkeeping around binds. */
+  readonly #handler: SessionHandler;
+  /** Refused and evicted connections, logged at a bounded rate. */
+  readonly #slotLog: LogSummary<SlotEvent>;
+  /** Failed accepts (e.g. EMFILE), logged at a bounded rate. */
+  readonly #acceptLog: LogSummary<"failed">;
   readonly #binds: BindGuard;
   readonly #admission: Admission;
   #ids!: IdGenerator;
@@ -119,11 +169,41 @@ export class Gateway implements SessionHandler {
       ...SESSION_DEFAULTS,
       ...opts.session,
     };
-    this.#connections = new ConnectionLimiter(
-      opts.maxConnections ?? 1000,
-      opts.maxConnectionsPerIp ?? 100,
-    );
-    this.#binds = new BindGuard(this.store, opts.bindLockout ?? LOCKOUT_DEFAULTS);
+    this.#connections = this.#connectionLimiter(opts);
+    this.#handler = {
+      bind: (s, pdu, state) => {
+        this.#connections.binding(s);
+        return this.bind(s, pdu, state);
+      },
+      bound: (s) => {
+        this.#connections.bound(s);
+        this.bound(s);
+      },
+      request: (s, pdu) => this.request(s, pdu),
+      closed: (s) => this.closed(s),
+    };
+    this.#slotLog = new LogSummary(LIMIT_LOG_MS, (s) =>
+      log.warn("{text}", {
+        text: slotEventText(s, this.#connections.caps, LIMIT_LOG_MS),
+        total: s.total,
+        top: s.top,
+      }));
+    this.#acceptLog = new LogSummary(LIMIT_LOG_MS, (s) => {
+      const error = s.top[0]?.[0];
+      if (s.first) log.warn("accept failed: {error}; backing off", { error });
+      else {
+        log.warn("accept failed {n} times in {sec} s, mostly: {error}", {
+          n: s.total,
+          sec: Math.round(s.ms / 1000),
+          error,
+        });
+      }
+    });
+    this.#binds = new BindGuard(this.store, {
+      lockout: opts.bindLockout ?? LOCKOUT_DEFAULTS,
+      config: new ConfigPasswords(opts.accounts),
+      counters: this.counters,
+    });
     this.#admission = new Admission(this.store);
   }
 
@@ -195,15 +275,20 @@ export class Gateway implements SessionHandler {
   }
 
   async #acceptLoop(listener: Listener) {
+    let backoff = ACCEPT_BACKOFF_MS;
     while (!this.#closing) {
       let conn: Conn | null;
       try {
         conn = await listener.accept();
+        backoff = ACCEPT_BACKOFF_MS;
       } catch (e) {
-        // A client that resets before accept() makes it throw (ENOTCONN); keep accepting.
+        // A client that resets before accept() makes it throw (ENOTCONN); out of file descriptors
+        // (EMFILE) it throws until one is freed. Keep accepting, backing off, logging rarely.
         if (this.#closing) break;
-        log.warn("accept failed: {error}", { error: String(e) });
-        await new Promise((r) => setTimeout(r, 5));
+        this.#acceptLog.add("failed", String(e));
+        if (outOfFiles(e)) this.#outOfFiles();
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, ACCEPT_BACKOFF_MAX_MS);
         continue;
       }
       if (conn === null) break;
@@ -215,22 +300,74 @@ export class Gateway implements SessionHandler {
     }
   }
 
-  /** Runs a session on an already-connected transport (refused when a connection cap is hit). */
+  /**
+   * Runs a session on an already-connected transport. Over a cap it is refused (closed), or an
+   * idle unbound connection is closed to make room for it; see {@link ConnectionLimiter}.
+   */
   serve(conn: Conn): Session | null {
-    if (!this.#connections.open(conn.remote)) {
-      log.warn("connection from {remote} refused: connection limit reached", {
-        remote: conn.remote,
-      });
+    const s = new Session(conn, this.#handler, this.#sessionOpts);
+    const admitted = this.#connections.open(conn.remote, s);
+    if (!admitted.ok) {
+      this.#slotLog.add(admitted.reason, conn.remote);
       conn.close();
       return null;
     }
+    if (admitted.evicted) {
+      this.#slotLog.add("evicted", admitted.evicted.remote);
+      void admitted.evicted.close();
+    }
     this.counters.connections++;
-    const s = new Session(conn, this, this.#sessionOpts);
     this.#sessions.add(s);
     s.run()
       .catch((e) => log.error("session {id} crashed: {error}", { id: s.id, error: String(e) }))
-      .finally(() => this.#connections.close(conn.remote));
+      .finally(() => this.#connections.close(s));
     return s;
+  }
+
+  /**
+   * Out of file descriptors (the open-file limit was unknown or is shared): lowers the total cap
+   * to a little below the connections open now and closes idle unbound ones above it, so there is
+   * room again to accept, refuse and evict. With few connections open they are not the cause,
+   * and the cap stays.
+   */
+  #outOfFiles() {
+    const before = this.#connections.caps.maxTotal;
+    const target = this.#connections.size - FD_HEADROOM;
+    if (target < FD_HEADROOM) return;
+    const evicted = this.#connections.lower(target);
+    for (const s of evicted) {
+      this.#slotLog.add("evicted", s.remote);
+      void s.close();
+    }
+    const cap = this.#connections.caps.maxTotal;
+    if (cap < before) {
+      log.warn(
+        "out of file descriptors with {open} connections open: connection cap lowered from " +
+          "{before} to {cap}; raise the open-file limit (ulimit -n)",
+        { open: this.#connections.size + evicted.length, before, cap },
+      );
+    }
+  }
+
+  /** The connection caps from the options, the default total kept below the open-file limit. */
+  #connectionLimiter(o: GatewayOptions): ConnectionLimiter<Session> {
+    const fd = o.fdLimit ?? null;
+    const { caps, room } = connectionCaps({
+      maxTotal: o.maxConnections,
+      maxPerIp: o.maxConnectionsPerIp,
+      maxUnbound: o.maxUnboundConnections,
+      maxUnboundPerIp: o.maxUnboundConnectionsPerIp,
+    }, fd);
+    if (room !== null && caps.maxTotal > room) {
+      log.warn(
+        "maxConnections {max} is above what the open-file limit {fd} allows ({room}, keeping " +
+          "{reserve} for the store and listeners): raise the limit (ulimit -n) or lower the cap",
+        { max: caps.maxTotal, fd, room, reserve: FD_RESERVE },
+      );
+    } else if (o.maxConnections === undefined && room !== null && caps.maxTotal === room) {
+      log.info("open-file limit {fd}: at most {max} connections", { fd, max: caps.maxTotal });
+    }
+    return new ConnectionLimiter(caps);
   }
 
   /** Number of open sessions. */
@@ -410,6 +547,8 @@ export class Gateway implements SessionHandler {
       } catch { /* already closed */ }
     }
     await Promise.all(this.#loops);
+    this.#slotLog.close();
+    this.#acceptLog.close();
     const wait = this.#opts.unbindWaitMs ?? 2000;
     await Promise.all([...this.#sessions].map((s) => s.unbind(wait)));
     await this.#route.stop();

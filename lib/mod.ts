@@ -9,7 +9,7 @@
  * ```
  */
 import { type AccountConfig, syncAccounts } from "./accounts.ts";
-import { listenTcp, listenTls, openKv } from "./adapters/deno.ts";
+import { fdLimit, listenTcp, listenTls, openKv } from "./adapters/deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import type { Listener } from "./conn.ts";
@@ -86,7 +86,12 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       listeners.push(tls);
       tlsAddr = { hostname: tls.hostname, port: tls.port };
     }
-    gateway = new Gateway({ ...o, kv, route: o.route ?? simulatorRoute(o.simulator) });
+    gateway = new Gateway({
+      fdLimit: fdLimit(),
+      ...o,
+      kv,
+      route: o.route ?? simulatorRoute(o.simulator),
+    });
     await gateway.start();
     await syncAccounts(gateway.store, o.accounts ?? []);
     for (const l of listeners) gateway.listen(l);
@@ -127,9 +132,13 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
   const r = c.receipts ?? {};
   const l = c.limits ?? {};
   if (l.pduTimeoutSec !== undefined) session.pduTimeoutMs = l.pduTimeoutSec * 1000;
+  if (l.drainTimeoutSec !== undefined) session.drainTimeoutMs = l.drainTimeoutSec * 1000;
+  if (l.maxOutputBytes !== undefined) session.maxOutputBytes = l.maxOutputBytes;
   return {
     maxConnections: l.maxConnections,
     maxConnectionsPerIp: l.maxConnectionsPerIp,
+    maxUnboundConnections: l.maxUnboundConnections,
+    maxUnboundConnectionsPerIp: l.maxUnboundConnectionsPerIp,
     bindLockout: l.bindFailures === undefined && l.bindFailureWindowSec === undefined &&
         l.bindLockoutSec === undefined
       ? undefined

@@ -50,6 +50,28 @@ export function listenTls(hostname: string, port: number, cert: string, key: str
 }
 
 /**
+ * The process's soft limit on open files (`ulimit -n`), read from /proc/self/limits; null when
+ * unknown (not Linux, or no read permission) or unlimited.
+ */
+export function fdLimit(): number | null {
+  // Without read permission, say unknown rather than prompt for it.
+  const path = "/proc/self/limits";
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return null;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied
+    ) return null;
+    throw e;
+  }
+  const soft = text.match(/^Max open files\s+(\d+)\s/m)?.[1];
+  return soft === undefined ? null : Number(soft);
+}
+
+/**
  * Opens Deno KV at `path` (":memory:" for an in-memory store), creating its folder. An existing
  * file that is not a Deno KV database (another SQLite database, or not SQLite at all) is refused
  * before Deno KV would add its tables to it.
