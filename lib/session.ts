@@ -465,7 +465,7 @@ export class Session {
       this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 &&
       now - this.#openedAt >= o.bindTimeoutMs
     ) {
-      log.info("session {id} from {remote}: no bind within {ms} ms; closing", {
+      log.debug("session {id} from {remote}: no bind within {ms} ms; closing", {
         id: this.id,
         remote: this.remote,
         ms: o.bindTimeoutMs,
