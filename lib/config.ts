@@ -39,7 +39,13 @@ export interface GatewayConfig {
     window?: number;
     deliverWindow?: number;
   };
-  receipts?: { textLength?: number; retrySec?: number; retryMaxSec?: number; maxAgeHours?: number };
+  receipts?: {
+    textLength?: number;
+    retrySec?: number;
+    retryMaxSec?: number;
+    maxAgeHours?: number;
+    maxReceiverFailures?: number;
+  };
 }
 
 /** A config value is wrong; the message names the key. */
@@ -231,11 +237,18 @@ export function parseConfig(v: unknown): GatewayConfig {
   }
   if (o.receipts !== undefined) {
     const r = obj(o.receipts, "receipts");
-    known(r, "receipts", ["textLength", "retrySec", "retryMaxSec", "maxAgeHours"]);
+    known(r, "receipts", [
+      "textLength",
+      "retrySec",
+      "retryMaxSec",
+      "maxAgeHours",
+      "maxReceiverFailures",
+    ]);
     num(r, "textLength", "receipts.", 0, 160);
     num(r, "retrySec", "receipts.", 0, 86_400);
     num(r, "retryMaxSec", "receipts.", 0, 86_400);
     num(r, "maxAgeHours", "receipts.", 0, 8760);
+    num(r, "maxReceiverFailures", "receipts.", 0, 1000);
   }
   return o as GatewayConfig;
 }

@@ -1,7 +1,12 @@
 /**
  * The receipt outbox: receipts live in KV until an RX/TRX session answers deliver_sm_resp OK
- * (at-least-once). Sends are spread round robin over the account's receivers, each within its
- * deliver window; failures are retried with backoff; a session bind pulls what waited in KV.
+ * (at-least-once). Sends are spread round robin over the account's healthy receivers, each within
+ * its deliver window; a session bind pulls what waited in KV.
+ *
+ * A receiver that answers an error or times out is skipped for a while (growing with each failure
+ * in a row) and its receipt goes straight to another healthy receiver; after `maxReceiverFailures`
+ * failures in a row it is unbound. Only when no healthy receiver is left does a receipt wait for
+ * the account-wide retry backoff. So one bad receiver never slows the account's others.
  */
 import { getLogger } from "@logtape/logtape";
 import type { GroupCommitter } from "./committer.ts";
@@ -17,6 +22,8 @@ export interface Receiver {
   readonly interfaceVersion: number;
   canDeliver(): boolean;
   deliver(pdu: Omit<PduInit, "seq">): Promise<number>;
+  /** Ends the session (a receiver that keeps failing). */
+  unbind(): Promise<void>;
 }
 
 /** Dispatcher settings. */
@@ -32,6 +39,21 @@ export interface DispatcherOptions {
   maxAgeMs?: number;
   /** Most receipts held in memory per account; the rest wait in KV. */
   memoryLimit?: number;
+  /** Failures in a row (error status or timeout) after which a receiver is unbound (0 = never). */
+  maxReceiverFailures?: number;
+}
+
+/** A failing receiver is skipped for this long, doubling per failure in a row up to the cap. */
+const RECEIVER_BACKOFF_MS = 1000;
+const RECEIVER_BACKOFF_MAX_MS = 60_000;
+
+/** How a receiver has been answering. */
+interface Health {
+  /** Failures in a row. */
+  failures: number;
+  /** Skipped until then while others can take receipts. */
+  skipUntil: number;
+  unbinding: boolean;
 }
 
 interface AccountQueue {
@@ -44,6 +66,8 @@ interface AccountQueue {
   ackedDuringScan: Set<string>;
   scanning: boolean;
   rr: number;
+  /** A pump is scheduled for when the first skipped receiver is healthy again. */
+  wake: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Counters of the receipt outbox. */
@@ -52,6 +76,8 @@ export interface ReceiptCounters {
   acked: number;
   retried: number;
   expired: number;
+  /** Receivers unbound after failing `maxReceiverFailures` times in a row. */
+  receiversUnbound: number;
 }
 
 /** Delivers queued receipts to receiver sessions. */
@@ -61,9 +87,16 @@ export class ReceiptDispatcher {
   readonly #opts: Required<DispatcherOptions>;
   readonly #accounts = new Map<string, AccountQueue>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #health = new WeakMap<Receiver, Health>();
   #stopped = false;
   /** Counters since start. */
-  readonly counters: ReceiptCounters = { sent: 0, acked: 0, retried: 0, expired: 0 };
+  readonly counters: ReceiptCounters = {
+    sent: 0,
+    acked: 0,
+    retried: 0,
+    expired: 0,
+    receiversUnbound: 0,
+  };
 
   constructor(store: Store, committer: GroupCommitter, opts: DispatcherOptions) {
     this.#store = store;
@@ -74,6 +107,7 @@ export class ReceiptDispatcher {
       retryMaxMs: opts.retryMaxMs ?? 300_000,
       maxAgeMs: opts.maxAgeMs ?? 72 * 3600_000,
       memoryLimit: opts.memoryLimit ?? 10_000,
+      maxReceiverFailures: opts.maxReceiverFailures ?? 5,
     };
   }
 
@@ -86,6 +120,7 @@ export class ReceiptDispatcher {
         dirty: true,
         scanning: false,
         rr: 0,
+        wake: undefined,
         ackedDuringScan: new Set(),
       };
       this.#accounts.set(account, q);
@@ -110,23 +145,74 @@ export class ReceiptDispatcher {
     const q = this.#queue(account);
     const receivers = this.#opts.receivers(account);
     if (receivers.length === 0) return;
+    const now = Date.now();
     while (q.ready.length > 0) {
-      const s = this.#pick(q, receivers);
-      if (!s) return;
+      const s = this.#pick(q, receivers, now);
+      if (!s) {
+        this.#wakeLater(account, q, receivers, now);
+        return;
+      }
       this.#send(account, q, s, q.ready.shift()!);
     }
     if (q.dirty && !q.scanning) this.#scan(account, q);
   }
 
-  #pick(q: AccountQueue, receivers: Receiver[]): Receiver | undefined {
+  /** The next receiver in round robin that has room and is not being skipped. */
+  #pick(q: AccountQueue, receivers: Receiver[], now: number): Receiver | undefined {
     for (let i = 0; i < receivers.length; i++) {
       const s = receivers[(q.rr + i) % receivers.length];
-      if (s.canDeliver()) {
+      if (s.canDeliver() && this.#healthy(s, now)) {
         q.rr = (q.rr + i + 1) % receivers.length;
         return s;
       }
     }
     return undefined;
+  }
+
+  #healthy(s: Receiver, now: number): boolean {
+    const h = this.#health.get(s);
+    return !h || (!h.unbinding && h.skipUntil <= now);
+  }
+
+  /** With receipts waiting and only skipped receivers, pumps again when the first is healthy. */
+  #wakeLater(account: string, q: AccountQueue, receivers: Receiver[], now: number) {
+    if (q.wake !== undefined || this.#stopped) return;
+    let at = Infinity;
+    for (const s of receivers) {
+      const h = this.#health.get(s);
+      if (h && !h.unbinding && h.skipUntil > now && s.canDeliver()) at = Math.min(at, h.skipUntil);
+    }
+    if (at === Infinity) return; // receivers are full: an answer pumps again
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      q.wake = undefined;
+      this.pump(account);
+    }, at - now);
+    q.wake = t;
+    this.#timers.add(t);
+  }
+
+  /** Records how a receiver answered; unbinds one that failed too often in a row. */
+  #answered(s: Receiver, ok: boolean, account: string) {
+    if (ok) {
+      this.#health.delete(s);
+      return;
+    }
+    const h = this.#health.get(s) ?? { failures: 0, skipUntil: 0, unbinding: false };
+    h.failures++;
+    h.skipUntil = Date.now() +
+      Math.min(RECEIVER_BACKOFF_MAX_MS, RECEIVER_BACKOFF_MS * 2 ** Math.min(h.failures - 1, 20));
+    this.#health.set(s, h);
+    const max = this.#opts.maxReceiverFailures;
+    if (max > 0 && h.failures >= max && !h.unbinding) {
+      h.unbinding = true;
+      this.counters.receiversUnbound++;
+      log.warn("a receiver of {account} failed {n} receipts in a row; unbinding it", {
+        account,
+        n: h.failures,
+      });
+      s.unbind().catch((e) => log.error("unbinding failed: {error}", { error: String(e) }));
+    }
   }
 
   async #scan(account: string, q: AccountQueue) {
@@ -163,7 +249,7 @@ export class ReceiptDispatcher {
         account,
         attempts: r.attempts,
       });
-      await this.#committer.write([Store.receiptDoneOp(r)]).catch(() => {});
+      await this.#committer.write([Store.receiptDoneOp(r)]).catch((e) => this.#writeFailed(e));
       q.known.delete(r.messageId);
       return;
     }
@@ -174,6 +260,7 @@ export class ReceiptDispatcher {
     } catch {
       status = -1; // timeout or session lost
     }
+    this.#answered(s, status === Status.ESME_ROK, account);
     if (status === Status.ESME_ROK) {
       this.counters.acked++;
       try {
@@ -186,10 +273,25 @@ export class ReceiptDispatcher {
       }
       if (q.scanning) q.ackedDuringScan.add(r.messageId);
       q.known.delete(r.messageId);
+    } else if (this.#otherHealthy(account, s)) {
+      // Another receiver can take it now: no account-wide backoff for one bad session.
+      this.counters.retried++;
+      const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
+      this.#committer.write([Store.receiptOp(next)]).catch((e) => this.#writeFailed(e));
+      q.ready.unshift(next);
     } else {
       this.#retry(account, q, r, status);
     }
     this.pump(account);
+  }
+
+  #otherHealthy(account: string, failed: Receiver): boolean {
+    const now = Date.now();
+    return this.#opts.receivers(account).some((s) => s !== failed && this.#healthy(s, now));
+  }
+
+  #writeFailed(e: unknown) {
+    log.error("updating a queued receipt failed: {error}", { error: String(e) });
   }
 
   #retry(account: string, q: AccountQueue, r: ReceiptRecord, status: number) {
@@ -205,7 +307,7 @@ export class ReceiptDispatcher {
       n: next.attempts,
       delay,
     });
-    this.#committer.write([Store.receiptOp(next)]).catch(() => {});
+    this.#committer.write([Store.receiptOp(next)]).catch((e) => this.#writeFailed(e));
     if (this.#stopped) return;
     const t = setTimeout(() => {
       this.#timers.delete(t);

@@ -60,6 +60,8 @@ export interface GatewayOptions {
   receiptRetryMs?: number;
   receiptRetryMaxMs?: number;
   receiptMaxAgeMs?: number;
+  /** Receipt failures in a row after which a receiver session is unbound (default 5, 0 = never). */
+  maxReceiverFailures?: number;
   /** How long shutdown waits for each unbind_resp. */
   unbindWaitMs?: number;
   /** Store lease lifetime: a crashed owner's store is taken over after this long. */
@@ -243,6 +245,7 @@ export class Gateway implements SessionHandler {
       retryBaseMs: this.#opts.receiptRetryMs,
       retryMaxMs: this.#opts.receiptRetryMaxMs,
       maxAgeMs: this.#opts.receiptMaxAgeMs,
+      maxReceiverFailures: this.#opts.maxReceiverFailures,
     });
     this.#joiner = new Joiner(this.store, this.#committer, {
       timeoutMs: this.#opts.concatTimeoutMs ?? 300_000,

@@ -159,5 +159,6 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     receiptRetryMs: ms(r.retrySec),
     receiptRetryMaxMs: ms(r.retryMaxSec),
     receiptMaxAgeMs: r.maxAgeHours === undefined ? undefined : r.maxAgeHours * 3600_000,
+    maxReceiverFailures: r.maxReceiverFailures,
   };
 }
