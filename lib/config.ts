@@ -1,6 +1,6 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
 import type { AccountConfig } from "./accounts.ts";
-import type { Stat } from "./records.ts";
+import { type Stat, STAT_STATES } from "./records.ts";
 import { validIpEntry } from "./limits.ts";
 import type { SimulatorRule } from "./routes/simulator.ts";
 
@@ -56,15 +56,7 @@ export class ConfigError extends Error {
   }
 }
 
-const STATS: readonly Stat[] = [
-  "DELIVRD",
-  "EXPIRED",
-  "DELETED",
-  "UNDELIV",
-  "ACCEPTD",
-  "UNKNOWN",
-  "REJECTD",
-];
+const STATS = Object.keys(STAT_STATES) as Stat[];
 
 type Obj = Record<string, unknown>;
 

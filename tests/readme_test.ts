@@ -1,17 +1,29 @@
 import assert from "node:assert/strict";
+import { statusTableMarkdown } from "../lib/pdu/status.ts";
 import { stateTableMarkdown } from "../lib/states.ts";
 
-Deno.test("the README's session state table is the one in lib/states.ts", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  const m = readme.match(/<!-- states:begin -->\n([\s\S]*?)\n<!-- states:end -->/);
-  assert.ok(m, "README has the states markers");
-  // deno fmt aligns Markdown tables: compare cell by cell.
-  const cells = (table: string) =>
-    table.trim().split("\n").filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) =>
-      row.split("|").map((c) => c.trim()).join("|")
+/** deno fmt aligns Markdown tables: compare cell by cell. */
+function cells(table: string): string[] {
+  return table.trim().split("\n").filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) =>
+    row.split("|").map((c) => c.trim()).join("|")
+  );
+}
+
+for (
+  const [name, source, table] of [
+    ["states", "lib/states.ts", stateTableMarkdown],
+    ["statuses", "lib/pdu/status.ts", statusTableMarkdown],
+  ] as const
+) {
+  Deno.test(`the README's ${name} table is the one in ${source}`, async () => {
+    const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+    const m = readme.match(
+      new RegExp(`<!-- ${name}:begin -->\n([\\s\\S]*?)\n<!-- ${name}:end -->`),
     );
-  assert.deepEqual(cells(m[1]), cells(stateTableMarkdown()));
-});
+    assert.ok(m, `README has the ${name} markers`);
+    assert.deepEqual(cells(m[1]), cells(table()));
+  });
+}
 
 Deno.test("the README's config example is valid", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));

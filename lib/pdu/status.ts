@@ -55,3 +55,81 @@ export function statusName(code: number): string {
   for (const [name, value] of Object.entries(Status)) if (value === code) return name;
   return `0x${code.toString(16).padStart(8, "0")}`;
 }
+
+/**
+ * When the gateway answers each status it uses: the one source of the README's error-code table
+ * (a test keeps them equal).
+ */
+export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> = [
+  ["ESME_ROK", "success"],
+  [
+    "ESME_RINVMSGLEN",
+    "`sm_length` runs past the PDU; `short_message` and `message_payload` both present; bytes invalid for the declared data_coding (odd-length UCS2, trailing ESC, GSM octet > 0x7F, IA5 octet > 0x7F); malformed UDH",
+  ],
+  [
+    "ESME_RINVCMDLEN",
+    "`generic_nack` for `command_length` < 16 or over the cap (64 KiB + 512); the connection is then closed. Also a body that ends inside a mandatory field",
+  ],
+  ["ESME_RINVCMDID", "`generic_nack` for an unknown or reserved `command_id`"],
+  ["ESME_RINVBNDSTS", "a request not allowed in the session state (table above)"],
+  [
+    "ESME_RALYBND",
+    "a bind on a bound session, or the account already has `maxSessions` sessions",
+  ],
+  ["ESME_RINVPRTFLG", "`priority_flag` > 3"],
+  ["ESME_RINVREGDLVFLG", "`registered_delivery` with the reserved value 3 or reserved bits"],
+  [
+    "ESME_RSYSERR",
+    "the KV commit holding the message failed, or this process no longer owns the store (never OK)",
+  ],
+  [
+    "ESME_RINVSRCADR",
+    "`source_addr` not matching the account's `sourceAddrs`, or longer than 20 characters",
+  ],
+  ["ESME_RINVDSTADR", "empty or too long `destination_addr`"],
+  [
+    "ESME_RINVMSGID",
+    "a `message_id` (query_sm, cancel_sm, replace_sm) longer than 64 characters",
+  ],
+  [
+    "ESME_RBINDFAIL",
+    "bind from an address outside `allowedIps`; bind during a lockout (even with the right password); too many binds waiting for their password check",
+  ],
+  ["ESME_RINVPASWD", "wrong password (or longer than 9 characters)"],
+  [
+    "ESME_RINVSYSID",
+    "unknown system_id (or longer than 16 characters), or a config account no longer in the config",
+  ],
+  ["ESME_RCANCELFAIL", "`cancel_sm` (not supported yet)"],
+  ["ESME_RREPLACEFAIL", "`replace_sm` (not supported yet)"],
+  ["ESME_RINVSERTYP", "`service_type` longer than 5 characters"],
+  ["ESME_RINVESMCLASS", "`submit_sm` asking for transaction mode"],
+  ["ESME_RSUBMITFAIL", "`submit_multi` (not supported yet)"],
+  ["ESME_RINVSYSTYP", "`system_type` too long"],
+  [
+    "ESME_RTHROTTLED",
+    "more unanswered requests than the window, over the account's `tps`, or daily quota used up. Clients back off and resend",
+  ],
+  ["ESME_RINVSCHED", "`schedule_delivery_time` neither empty nor 16 characters"],
+  ["ESME_RINVEXPIRY", "`validity_period` neither empty nor 16 characters"],
+  [
+    "ESME_RQUERYFAIL",
+    "`query_sm` for an unknown message, another account's, or with another `source_addr`",
+  ],
+  [
+    "ESME_RINVOPTPARSTREAM",
+    "the TLV part is broken: a length past the end, or 1–3 stray octets",
+  ],
+  ["ESME_RINVPARLEN", "a known fixed-size TLV with the wrong length"],
+  ["ESME_RINVOPTPARAMVAL", "SAR TLVs with a segment number outside 1..total"],
+];
+
+/** The README's error-code table, from {@link STATUS_USES}. */
+export function statusTableMarkdown(): string {
+  const hex = (n: number) => `\`0x${n.toString(16).toUpperCase().padStart(2, "0")}\``;
+  return [
+    "| status | name | when |",
+    "|---|---|---|",
+    ...STATUS_USES.map(([name, when]) => `| ${hex(Status[name])} | ${name} | ${when} |`),
+  ].join("\n");
+}
