@@ -124,7 +124,7 @@ export class Joiner {
 
   /** Reloads parts waiting from an earlier run, so their timeout still applies. */
   async resume(): Promise<void> {
-    for await (const e of this.#store.kv.list<PartRef>({ prefix: ["cpart"] })) {
+    for await (const e of this.#store.allPendingParts()) {
       const [, account, group, , id] = e.key as [string, string, string, number, string];
       const key = `${account}\u0000${group}`;
       let p = this.#pending.get(key);

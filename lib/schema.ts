@@ -78,7 +78,7 @@ export async function migrate(store: Store, from: number): Promise<void> {
   if (from === SCHEMA_VERSION) return;
   if (from === 1) {
     // Route checkpoints were id strings; now they are numbers moved forward with a KV `max`.
-    for await (const e of store.kv.list<unknown>({ prefix: ["ckpt"] })) {
+    for await (const e of store.kv.list<unknown>({ prefix: Keys.checkpoints() })) {
       if (typeof e.value !== "string") continue;
       // Two steps (a crash between them only costs a full resume scan once).
       await commit(store.atomic().check(e).delete(e.key));

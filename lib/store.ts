@@ -18,6 +18,8 @@ export const Keys = {
   message: (id: string): Deno.KvKey => ["msg", id],
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
   textChunk: (id: string, i: number): Deno.KvKey => ["msgtext", id, i],
+  bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
+  textChunks: (id: string): Deno.KvKey => ["msgtext", id],
   state: (id: string): Deno.KvKey => ["state", id],
   /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
@@ -36,6 +38,8 @@ export const Keys = {
     id,
   ],
   pendingParts: (account: string, group: string): Deno.KvKey => ["cpart", account, group],
+  allPendingParts: (): Deno.KvKey => ["cpart"],
+  checkpoints: (): Deno.KvKey => ["ckpt"],
   joined: (account: string, id: string): Deno.KvKey => ["joined", account, id],
   /** Which joined message a part belongs to. */
   partOf: (id: string): Deno.KvKey => ["partof", id],
@@ -117,9 +121,9 @@ export class Store {
     const m = (await this.kv.get<MessageRecord>(Keys.message(id))).value;
     if (!m) return null;
     if (m.bodyChunks) {
-      m.body = concatBytes(await this.#chunks<Uint8Array>(["msgbody", id]));
+      m.body = concatBytes(await this.#chunks<Uint8Array>(Keys.bodyChunks(id)));
     }
-    if (m.textChunks) m.text = (await this.#chunks<string>(["msgtext", id])).join("");
+    if (m.textChunks) m.text = (await this.#chunks<string>(Keys.textChunks(id))).join("");
     return m;
   }
 
@@ -159,6 +163,11 @@ export class Store {
       out.push(e.value);
     }
     return out;
+  }
+
+  /** Every part waiting to be joined, with its key (account, group, seq, id). */
+  allPendingParts(): Deno.KvListIterator<PartRef> {
+    return this.kv.list<PartRef>({ prefix: Keys.allPendingParts() });
   }
 
   /** Parts used today of an account's daily quota. */
