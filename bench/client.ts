@@ -3,10 +3,10 @@
  * transceiver, keeps `window` submit_sm outstanding (a new one per response; every send caused
  * by one socket read goes out in one write), answers deliver_sm, and records per-PDU latency.
  */
-import { readFrames } from "../lib/frames.ts";
-import { decode, encode, type PduInit, peekHeader } from "../lib/pdu/codec.ts";
-import { CommandId } from "../lib/pdu/commands.ts";
-import { Tag, tlvString } from "../lib/pdu/tlvs.ts";
+import { readFrames } from "../lib/smpp/frames.ts";
+import { decode, encode, type PduInit, peekHeader } from "../lib/smpp/codec.ts";
+import { CommandId } from "../lib/smpp/commands.ts";
+import { Tag, tlvString } from "../lib/smpp/tlvs.ts";
 
 const ID = {
   bindResp: CommandId.bind_transceiver_resp,

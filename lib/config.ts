@@ -1,8 +1,8 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
-import type { AccountConfig } from "./accounts.ts";
-import { type Stat, STAT_STATES } from "./records.ts";
-import { validIpEntry } from "./limits.ts";
-import type { SimulatorRule } from "./routes/simulator.ts";
+import type { AccountConfig } from "./accounts/accounts.ts";
+import { type Stat, STAT_STATES } from "./store/records.ts";
+import { validIpEntry } from "./accounts/limits.ts";
+import type { SimulatorRule } from "./delivery/simulator.ts";
 
 /** The config file, all keys optional. Times are in the unit their name says. */
 export interface GatewayConfig {

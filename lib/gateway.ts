@@ -4,41 +4,46 @@
  * queues and delivers receipts. Runtime-neutral: listeners and the KV handle are injected.
  */
 import { getLogger } from "@logtape/logtape";
-import { type AccountConfig, ConfigPasswords } from "./accounts.ts";
-import { BindGuard } from "./bind_guard.ts";
-import { Admission } from "./admission.ts";
-import { GroupCommitter } from "./committer.ts";
-import type { Conn, Listener } from "./conn.ts";
-import { type Counters, newCounters } from "./counters.ts";
-import { ReceiptDispatcher } from "./dispatcher.ts";
-import { SmppError } from "./errors.ts";
-import { IdGenerator } from "./ids.ts";
-import { Joiner } from "./joiner.ts";
-import { type LeaseError, StoreLease } from "./lease.ts";
-import { PendingIds } from "./pending.ts";
+import { type AccountConfig, ConfigPasswords } from "./accounts/accounts.ts";
+import { BindGuard } from "./accounts/bind_guard.ts";
+import { Admission } from "./accounts/admission.ts";
+import { GroupCommitter } from "./store/committer.ts";
+import type { Conn, Listener } from "./transport/conn.ts";
+import { type Counters, newCounters } from "./metrics/counters.ts";
+import { ReceiptDispatcher } from "./delivery/dispatcher.ts";
+import { SmppError } from "./smpp/errors.ts";
+import { IdGenerator } from "./intake/ids.ts";
+import { Joiner } from "./intake/joiner.ts";
+import { type LeaseError, StoreLease } from "./store/lease.ts";
+import { PendingIds } from "./delivery/pending.ts";
+import type { LockoutOptions } from "./accounts/limits.ts";
 import {
   connectionCaps,
   ConnectionLimiter,
   FD_RESERVE,
-  type LockoutOptions,
   type SlotEvent,
   slotEventText,
-} from "./limits.ts";
-import { LogSummary } from "./log_summary.ts";
-import type { Pdu } from "./pdu/codec.ts";
-import { Status } from "./pdu/status.ts";
-import { queryReply } from "./query.ts";
-import { receiptPdu } from "./receipt.ts";
-import type { AccountRecord, JobRecord, JoinedRecord, MessageRecord } from "./records.ts";
-import { SessionRegistry } from "./registry.ts";
-import type { Outcome, Route } from "./routes/route.ts";
-import { simulatorRoute } from "./routes/simulator.ts";
-import { type Reply, Session, type SessionHandler, type SessionOptions } from "./session.ts";
-import { settlement } from "./settle.ts";
-import type { SessionState } from "./states.ts";
-import { Keys, RETAINED, Store } from "./store.ts";
-import { inspectStore, migrate } from "./schema.ts";
-import { buildMessage } from "./submit.ts";
+} from "./transport/connections.ts";
+import { LogSummary } from "./transport/log_summary.ts";
+import type { Pdu } from "./smpp/codec.ts";
+import { Status } from "./smpp/status.ts";
+import { queryReply } from "./intake/query.ts";
+import { receiptPdu } from "./delivery/receipt.ts";
+import type { AccountRecord, JobRecord, JoinedRecord, MessageRecord } from "./store/records.ts";
+import { SessionRegistry } from "./session/registry.ts";
+import type { Outcome, Route } from "./delivery/route.ts";
+import { simulatorRoute } from "./delivery/simulator.ts";
+import {
+  type Reply,
+  Session,
+  type SessionHandler,
+  type SessionOptions,
+} from "./session/session.ts";
+import { settlement } from "./delivery/settle.ts";
+import type { SessionState } from "./smpp/states.ts";
+import { Keys, RETAINED, Store } from "./store/store.ts";
+import { inspectStore, migrate } from "./store/schema.ts";
+import { buildMessage } from "./intake/submit.ts";
 import { renderReceiptTextBytes } from "./text/mod.ts";
 
 const log = getLogger(["smppgw", "gateway"]);

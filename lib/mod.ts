@@ -8,28 +8,28 @@
  * await gw.close();
  * ```
  */
-import { type AccountConfig, syncAccounts } from "./accounts.ts";
-import { fdLimit, listenTcp, listenTls, openKv } from "./adapters/deno.ts";
+import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
+import { fdLimit, listenTcp, listenTls, openKv } from "./deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
-import type { Listener } from "./conn.ts";
-import { noticing, STORE_LOCKED } from "./notice.ts";
-import type { Route } from "./routes/route.ts";
-import { type SimulatorOptions, simulatorRoute } from "./routes/simulator.ts";
+import type { Listener } from "./transport/conn.ts";
+import { noticing, STORE_LOCKED } from "./store/notice.ts";
+import type { Route } from "./delivery/route.ts";
+import { type SimulatorOptions, simulatorRoute } from "./delivery/simulator.ts";
 
-export { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts.ts";
+export { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts/accounts.ts";
 export { ConfigError, type GatewayConfig, parseConfig } from "./config.ts";
 export { Gateway, type GatewayOptions, SESSION_DEFAULTS } from "./gateway.ts";
-export type { Outcome, Route, RouteHost } from "./routes/route.ts";
+export type { Outcome, Route, RouteHost } from "./delivery/route.ts";
 export {
   simulate,
   type SimulatorOptions,
   simulatorRoute,
   type SimulatorRule,
-} from "./routes/simulator.ts";
-export { Store } from "./store.ts";
-export { SmppError } from "./errors.ts";
-export * as pdu from "./pdu/mod.ts";
+} from "./delivery/simulator.ts";
+export { Store } from "./store/store.ts";
+export { SmppError } from "./smpp/errors.ts";
+export * as pdu from "./smpp/mod.ts";
 export * as text from "./text/mod.ts";
 
 /** Options of {@link startGateway}. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Conn, Listener } from "../lib/conn.ts";
+import type { Conn, Listener } from "../lib/transport/conn.ts";
 import { Gateway } from "../lib/gateway.ts";
 import { ACCOUNT, TestClient, testGateway } from "./client.ts";
 

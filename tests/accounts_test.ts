@@ -6,11 +6,11 @@ import {
   ensureDefaultAccount,
   SYNC_BATCH,
   syncAccounts,
-} from "../lib/accounts.ts";
+} from "../lib/accounts/accounts.ts";
 import { startGateway } from "../lib/mod.ts";
-import { hashPassword } from "../lib/password.ts";
-import { Status } from "../lib/pdu/status.ts";
-import { Keys, Store } from "../lib/store.ts";
+import { hashPassword } from "../lib/accounts/password.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { Keys, Store } from "../lib/store/store.ts";
 import { ACCOUNT, TestClient, testGateway } from "./client.ts";
 
 /** Runs `f` on a fresh KV file, removed afterwards. */

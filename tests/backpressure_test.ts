@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { concatBytes } from "../lib/bytes.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
 import { ConfigError, parseConfig } from "../lib/config.ts";
-import { readFrames } from "../lib/frames.ts";
+import { readFrames } from "../lib/smpp/frames.ts";
 import { optionsFromConfig } from "../lib/mod.ts";
-import { decode, encode } from "../lib/pdu/codec.ts";
-import { CLOSE_DRAIN_MS } from "../lib/session.ts";
-import { CoalescingWriter, MERGE_PARTS, WRITE_CHUNK } from "../lib/writer.ts";
+import { decode, encode } from "../lib/smpp/codec.ts";
+import { CLOSE_DRAIN_MS } from "../lib/session/session.ts";
+import { CoalescingWriter, MERGE_PARTS, WRITE_CHUNK } from "../lib/session/writer.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 import { GatewayProcess } from "./support/process.ts";
 

@@ -1,7 +1,7 @@
 /** A small SMPP test client over real TCP built on the gateway's own codec (tests only). */
-import { concatBytes } from "../lib/bytes.ts";
-import { readFrames } from "../lib/frames.ts";
-import { decode, encode, type Pdu, type PduInit } from "../lib/pdu/codec.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
+import { readFrames } from "../lib/smpp/frames.ts";
+import { decode, encode, type Pdu, type PduInit } from "../lib/smpp/codec.ts";
 import { startGateway, type StartOptions } from "../lib/mod.ts";
 
 /** Fails a promise that takes longer than `ms`. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { GroupCommitter } from "../lib/committer.ts";
+import { GroupCommitter } from "../lib/store/committer.ts";
 
 Deno.test("GroupCommitter.write() resolves after the data is readable in KV", async () => {
   const kv = await Deno.openKv(":memory:");

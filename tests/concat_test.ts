@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { intTlv, Tag, tlvString } from "../lib/pdu/tlvs.ts";
+import { intTlv, Tag, tlvString } from "../lib/smpp/tlvs.ts";
 import { buildUdh, gsmEncode } from "../lib/text/mod.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 import type { Gateway } from "../lib/gateway.ts";

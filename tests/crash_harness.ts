@@ -19,11 +19,11 @@
  * - after a clean stop every answered message has its body and a DELIVERED state, and no job or
  *   receipt is left.
  */
-import { encode, type Pdu } from "../lib/pdu/codec.ts";
+import { encode, type Pdu } from "../lib/smpp/codec.ts";
 import { Rng } from "../bench/fuzz/rng.ts";
-import { Status } from "../lib/pdu/status.ts";
-import { Tag, tlvInt, tlvString } from "../lib/pdu/tlvs.ts";
-import type { JobRecord, MessageRecord, ReceiptRecord, StateRecord } from "../lib/records.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { Tag, tlvInt, tlvString } from "../lib/smpp/tlvs.ts";
+import type { JobRecord, MessageRecord, ReceiptRecord, StateRecord } from "../lib/store/records.ts";
 import { TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./support/process.ts";
 

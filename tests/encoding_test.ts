@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Status } from "../lib/pdu/status.ts";
-import { Tag } from "../lib/pdu/tlvs.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { Tag } from "../lib/smpp/tlvs.ts";
 import { gsmDecode, gsmEncode, pack7, ucs2Encode } from "../lib/text/mod.ts";
 import { ACCOUNT, TestClient, testGateway } from "./client.ts";
 

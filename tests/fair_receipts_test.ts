@@ -1,6 +1,6 @@
 /** One bad receiver must not slow an account's receipts (issue: fair receipts). */
 import assert from "node:assert/strict";
-import { Status } from "../lib/pdu/status.ts";
+import { Status } from "../lib/smpp/status.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { concatBytes } from "../lib/bytes.ts";
-import { FrameError, readFrames } from "../lib/frames.ts";
-import { encode } from "../lib/pdu/codec.ts";
-import { Status } from "../lib/pdu/status.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
+import { FrameError, readFrames } from "../lib/smpp/frames.ts";
+import { encode } from "../lib/smpp/codec.ts";
+import { Status } from "../lib/smpp/status.ts";
 
 async function* chunks(parts: Uint8Array[]) {
   for (const p of parts) yield p;

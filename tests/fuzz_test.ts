@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { runFuzz, summary } from "../bench/fuzz.ts";
-import { concatBytes } from "../lib/bytes.ts";
-import { decode, encode } from "../lib/pdu/codec.ts";
-import { Status } from "../lib/pdu/status.ts";
-import { hashPassword } from "../lib/password.ts";
-import { receiptPdu } from "../lib/receipt.ts";
-import type { ReceiptRecord } from "../lib/records.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
+import { decode, encode } from "../lib/smpp/codec.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { hashPassword } from "../lib/accounts/password.ts";
+import { receiptPdu } from "../lib/delivery/receipt.ts";
+import type { ReceiptRecord } from "../lib/store/records.ts";
 import { renderReceiptTextBytes } from "../lib/text/mod.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { IdGenerator } from "../lib/ids.ts";
+import { IdGenerator } from "../lib/intake/ids.ts";
 
 Deno.test("IdGenerator.next() gives 19-digit decimal ids that grow", () => {
   const g = new IdGenerator(7);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { LeaseError, StoreLease } from "../lib/lease.ts";
-import { Keys } from "../lib/store.ts";
-import { Status } from "../lib/pdu/status.ts";
+import { LeaseError, StoreLease } from "../lib/store/lease.ts";
+import { Keys } from "../lib/store/store.ts";
+import { Status } from "../lib/smpp/status.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 
 Deno.test("a second gateway on the same KV file refuses to start while the first runs", async () => {

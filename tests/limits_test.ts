@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FailureLockout, ipAllowed, TokenBucket, validIpEntry } from "../lib/limits.ts";
+import { FailureLockout, ipAllowed, TokenBucket, validIpEntry } from "../lib/accounts/limits.ts";
 
 Deno.test("TokenBucket.take() allows a burst, then the refill rate", () => {
   let now = 0;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import net from "node:net";
-import { concatBytes } from "../lib/bytes.ts";
-import { KeyGate, type Release, Slots } from "../lib/gate.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
+import { KeyGate, type Release, Slots } from "../lib/accounts/gate.ts";
 import { LOCKOUT_DEFAULTS } from "../lib/gateway.ts";
-import { FailureLockout } from "../lib/limits.ts";
-import { hashPassword } from "../lib/password.ts";
-import { decode, encode } from "../lib/pdu/codec.ts";
-import { Status } from "../lib/pdu/status.ts";
+import { FailureLockout } from "../lib/accounts/limits.ts";
+import { hashPassword } from "../lib/accounts/password.ts";
+import { decode, encode } from "../lib/smpp/codec.ts";
+import { Status } from "../lib/smpp/status.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 
 Deno.test("FailureLockout counts attempts in flight against the budget", () => {

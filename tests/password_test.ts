@@ -4,7 +4,7 @@ import {
   generatePassword,
   hashPassword,
   verifyPassword,
-} from "../lib/password.ts";
+} from "../lib/accounts/password.ts";
 
 Deno.test("hashPassword() stores a salted PBKDF2 hash that verifyPassword() accepts", async () => {
   const h = await hashPassword("secret", 1000);

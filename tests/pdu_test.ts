@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Rng } from "../bench/fuzz/rng.ts";
-import { SmppError } from "../lib/errors.ts";
+import { SmppError } from "../lib/smpp/errors.ts";
 import {
   COMMANDS,
   decode,
@@ -16,7 +16,7 @@ import {
   type Tlv,
   tlvInt,
   tlvString,
-} from "../lib/pdu/mod.ts";
+} from "../lib/smpp/mod.ts";
 
 /** Spaced/newlined hex → bytes. */
 function hex(s: string): Uint8Array {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PendingIds } from "../lib/pending.ts";
-import type { MessageRecord } from "../lib/records.ts";
-import { Keys, Store } from "../lib/store.ts";
+import { PendingIds } from "../lib/delivery/pending.ts";
+import type { MessageRecord } from "../lib/store/records.ts";
+import { Keys, Store } from "../lib/store/store.ts";
 
 Deno.test("PendingIds.checkpoint() is the lowest unsettled id, or the last id when none is", () => {
   const p = new PendingIds();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { statusTableMarkdown } from "../lib/pdu/status.ts";
-import { stateTableMarkdown } from "../lib/states.ts";
+import { statusTableMarkdown } from "../lib/smpp/status.ts";
+import { stateTableMarkdown } from "../lib/smpp/states.ts";
 
 /** deno fmt aligns Markdown tables: compare cell by cell. */
 function cells(table: string): string[] {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { decode, encode } from "../lib/pdu/codec.ts";
-import { Tag, tlvInt, tlvString } from "../lib/pdu/tlvs.ts";
-import { formatReceipt, receiptDate, receiptPdu } from "../lib/receipt.ts";
-import type { ReceiptRecord } from "../lib/records.ts";
+import { decode, encode } from "../lib/smpp/codec.ts";
+import { Tag, tlvInt, tlvString } from "../lib/smpp/tlvs.ts";
+import { formatReceipt, receiptDate, receiptPdu } from "../lib/delivery/receipt.ts";
+import type { ReceiptRecord } from "../lib/store/records.ts";
 import { renderReceiptTextBytes } from "../lib/text/mod.ts";
 
 const r: ReceiptRecord = {

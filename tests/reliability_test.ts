@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { encode } from "../lib/pdu/codec.ts";
-import { Status } from "../lib/pdu/status.ts";
+import { encode } from "../lib/smpp/codec.ts";
+import { Status } from "../lib/smpp/status.ts";
 import { startGateway } from "../lib/mod.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { SCHEMA_VERSION, StoreError } from "../lib/schema.ts";
+import { SCHEMA_VERSION, StoreError } from "../lib/store/schema.ts";
 import { testGateway } from "./client.ts";
 
 async function withTempKv(f: (path: string) => Promise<void>) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import { fdLimit } from "../lib/adapters/deno.ts";
+import { fdLimit } from "../lib/deno.ts";
 import {
   CONNECTION_DEFAULTS,
   type ConnectionCaps,
@@ -10,11 +10,11 @@ import {
   FD_RESERVE,
   type SlotEvent,
   slotEventText,
-} from "../lib/limits.ts";
-import { LogSummary, type Summary } from "../lib/log_summary.ts";
-import type { Conn as Transport, Listener } from "../lib/conn.ts";
+} from "../lib/transport/connections.ts";
+import { LogSummary, type Summary } from "../lib/transport/log_summary.ts";
+import type { Conn as Transport, Listener } from "../lib/transport/conn.ts";
 import { Gateway } from "../lib/gateway.ts";
-import { Status } from "../lib/pdu/status.ts";
+import { Status } from "../lib/smpp/status.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
 
 /** A connection as the limiter sees it. */

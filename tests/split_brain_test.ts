@@ -3,9 +3,9 @@
  * store, then thawed. Fencing must keep every acknowledged message and every id unique.
  */
 import assert from "node:assert/strict";
-import type { Pdu } from "../lib/pdu/codec.ts";
-import { Status } from "../lib/pdu/status.ts";
-import type { MessageRecord } from "../lib/records.ts";
+import type { Pdu } from "../lib/smpp/codec.ts";
+import { Status } from "../lib/smpp/status.ts";
+import type { MessageRecord } from "../lib/store/records.ts";
 import { ACCOUNT, TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./support/process.ts";
 

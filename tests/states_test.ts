@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { COMMANDS } from "../lib/pdu/commands.ts";
-import { Status } from "../lib/pdu/status.ts";
-import { BIND_STATE, canReceive, INCOMING, isAllowed, refusal } from "../lib/states.ts";
+import { COMMANDS } from "../lib/smpp/commands.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { BIND_STATE, canReceive, INCOMING, isAllowed, refusal } from "../lib/smpp/states.ts";
 
 Deno.test("INCOMING lists a rule for every command of the codec", () => {
   for (const c of COMMANDS) assert.ok(c.name in INCOMING, c.name);

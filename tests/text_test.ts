@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { SmppError } from "../lib/errors.ts";
-import { Status } from "../lib/pdu/status.ts";
-import { intTlv, Tag, type Tlv } from "../lib/pdu/tlvs.ts";
+import { SmppError } from "../lib/smpp/errors.ts";
+import { Status } from "../lib/smpp/status.ts";
+import { intTlv, Tag, type Tlv } from "../lib/smpp/tlvs.ts";
 import {
   buildUdh,
   concatInfo,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { readFrames } from "../lib/frames.ts";
-import { decode, encode, type Pdu } from "../lib/pdu/codec.ts";
-import { Tag, tlvString } from "../lib/pdu/tlvs.ts";
+import { readFrames } from "../lib/smpp/frames.ts";
+import { decode, encode, type Pdu } from "../lib/smpp/codec.ts";
+import { Tag, tlvString } from "../lib/smpp/tlvs.ts";
 import { ACCOUNT, testGateway, within } from "./client.ts";
 
 async function openssl(args: string[]): Promise<boolean> {

@@ -3,8 +3,8 @@
  * declared coding (GSM octet > 0x7F, trailing ESC, IA5 octet > 0x7F, odd UCS2 length) throw
  * SmppError with ESME_RINVMSGLEN (0x01): the short_message content does not match its coding.
  */
-import { SmppError } from "../errors.ts";
-import { Status } from "../pdu/status.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
 import { gsmDecode, gsmEncode, unpack7 } from "./gsm7.ts";
 import { ucs2Decode, ucs2Encode } from "./ucs2.ts";
 

@@ -3,9 +3,9 @@
  * otherwise the sar_* TLVs (SMPP 3.4 §5.3.2.22-24). Bad UDH → ESME_RINVMSGLEN (it is part of
  * short_message); bad SAR values → ESME_RINVOPTPARAMVAL.
  */
-import { SmppError } from "../errors.ts";
-import { Status } from "../pdu/status.ts";
-import { Tag, type Tlv, tlvInt } from "../pdu/tlvs.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
+import { Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
 
 /** esm_class bit saying short_message starts with a User Data Header. */
 export const ESM_UDHI = 0x40;

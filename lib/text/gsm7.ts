@@ -2,8 +2,8 @@
  * GSM 03.38 default alphabet (3GPP TS 23.038 §6.2.1) and the packed-septet form of GSM 03.40.
  * Malformed septet input is reported as ESME_RINVMSGLEN, like every other bad short_message.
  */
-import { SmppError } from "../errors.ts";
-import { Status } from "../pdu/status.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
 
 /** The escape septet that selects the extension table for the next septet. */
 export const GSM_ESC = 0x1b;

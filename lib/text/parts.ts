@@ -3,8 +3,8 @@
  * 6-octet 8-bit-reference UDH on every part of a multipart message). Sizes are in the coding's
  * units: GSM septets, UCS2 16-bit units, or octets for everything else.
  */
-import { SmppError } from "../errors.ts";
-import { Status } from "../pdu/status.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
 import { alphabetOf, encodeText } from "./coding.ts";
 import { GSM_ESC } from "./gsm7.ts";
 import { isHighSurrogate, isLowSurrogate } from "./ucs2.ts";

@@ -1,6 +1,6 @@
 /** UCS2 as SMPP peers use it in practice: UTF-16BE, so emoji travel as surrogate pairs. */
-import { SmppError } from "../errors.ts";
-import { Status } from "../pdu/status.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
 
 // String.fromCharCode takes its arguments on the stack; chunk to stay far below engine limits.
 const CHUNK = 4096;

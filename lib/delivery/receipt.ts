@@ -1,7 +1,7 @@
 /** Delivery receipts: the Appendix B text and the deliver_sm that carries it. */
-import type { PduInit } from "./pdu/codec.ts";
-import { intTlv, stringTlv, Tag, type Tlv } from "./pdu/tlvs.ts";
-import { type ReceiptRecord, STAT_STATES } from "./records.ts";
+import type { PduInit } from "../smpp/codec.ts";
+import { intTlv, stringTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
+import { type ReceiptRecord, STAT_STATES } from "../store/records.ts";
 
 /** YYMMDDhhmm in UTC. */
 export function receiptDate(ms: number): string {

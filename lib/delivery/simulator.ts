@@ -3,7 +3,7 @@
  * destination-prefix rules (first match wins), DELIVRD/000 when none matches.
  */
 import { getLogger } from "@logtape/logtape";
-import type { JobRecord, Stat } from "../records.ts";
+import type { JobRecord, Stat } from "../store/records.ts";
 import type { Outcome, Route, RouteHost } from "./route.ts";
 
 const log = getLogger(["smppgw", "simulator"]);

@@ -2,11 +2,11 @@
  * Checks a submit_sm (or data_sm) against the spec and the account, decodes its text, finds its
  * place in a concatenated message, counts its parts, and turns it into a record to store.
  */
-import { SmppError } from "./errors.ts";
-import type { Pdu } from "./pdu/codec.ts";
-import { Status } from "./pdu/status.ts";
-import { findTlv, Tag, tlvInt } from "./pdu/tlvs.ts";
-import type { AccountRecord, ConcatRef, MessageRecord } from "./records.ts";
+import { SmppError } from "../smpp/errors.ts";
+import type { Pdu } from "../smpp/codec.ts";
+import { Status } from "../smpp/status.ts";
+import { findTlv, Tag, tlvInt } from "../smpp/tlvs.ts";
+import type { AccountRecord, ConcatRef, MessageRecord } from "../store/records.ts";
 import {
   alphabetOf,
   concatInfo,
@@ -14,7 +14,7 @@ import {
   gsmSeptetCount,
   partsFor,
   receiptTextField,
-} from "./text/mod.ts";
+} from "../text/mod.ts";
 
 const patternCache = new Map<string, RegExp>();
 

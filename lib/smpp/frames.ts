@@ -1,7 +1,7 @@
 /** Frame reader: turns a byte stream into whole SMPP PDUs whatever the TCP chunking. */
 import { concatBytes } from "./bytes.ts";
 import { SmppError } from "./errors.ts";
-import { Status } from "./pdu/status.ts";
+import { Status } from "./status.ts";
 
 /** Default cap on command_length: a full 64 KiB message_payload plus header and mandatory fields. */
 export const MAX_PDU_LENGTH = 65536 + 512;

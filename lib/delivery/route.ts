@@ -3,8 +3,8 @@
  * final state is a job (a joined message for a "whole" route is an explicit job record), so a
  * route resumes its work after a restart; it reports each outcome to the host.
  */
-import type { JobRecord, Stat } from "../records.ts";
-import type { Store } from "../store.ts";
+import type { JobRecord, Stat } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
 
 /** The final outcome of one message on a route. */
 export interface Outcome {

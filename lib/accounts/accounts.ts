@@ -4,10 +4,10 @@
  * ({@link ConfigPasswords}); the first-run default account and accounts written by other means
  * keep a PBKDF2 hash in KV.
  */
-import { Status } from "./pdu/status.ts";
+import { Status } from "../smpp/status.ts";
 import { generatePassword, hashPassword, sameSecret, verifyPassword } from "./password.ts";
-import type { AccountRecord, PasswordHash } from "./records.ts";
-import { Keys, type Store } from "./store.ts";
+import type { AccountRecord, PasswordHash } from "../store/records.ts";
+import { Keys, type Store } from "../store/store.ts";
 
 /** An account as written in the config file: a plain password (kept in memory), defaults optional. */
 export type AccountConfig =

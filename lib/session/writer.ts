@@ -7,7 +7,7 @@
  * has waited without a write completing ({@link CoalescingWriter.stalledMs}), so a peer that does
  * not read can be cut off.
  */
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../smpp/bytes.ts";
 
 /** Most bytes handed to the stream in one write; a stall is "no write of this size in N ms". */
 export const WRITE_CHUNK = 64 * 1024;

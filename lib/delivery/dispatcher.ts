@@ -9,11 +9,11 @@
  * the account-wide retry backoff. So one bad receiver never slows the account's others.
  */
 import { getLogger } from "@logtape/logtape";
-import type { GroupCommitter } from "./committer.ts";
-import type { PduInit } from "./pdu/codec.ts";
-import { Status } from "./pdu/status.ts";
-import type { ReceiptRecord } from "./records.ts";
-import { Store } from "./store.ts";
+import type { GroupCommitter } from "../store/committer.ts";
+import type { PduInit } from "../smpp/codec.ts";
+import { Status } from "../smpp/status.ts";
+import type { ReceiptRecord } from "../store/records.ts";
+import { Store } from "../store/store.ts";
 
 const log = getLogger(["smppgw", "receipts"]);
 

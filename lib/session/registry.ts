@@ -2,7 +2,7 @@
  * Bound sessions per account. Kept behind this small interface so the registry can later move
  * into KV (entries with a heartbeat expiry) when several nodes share one store.
  */
-import { canReceive, type SessionState } from "./states.ts";
+import { canReceive, type SessionState } from "../smpp/states.ts";
 
 /** What the registry needs of a session. */
 export interface RegisteredSession {

@@ -5,9 +5,9 @@
  * which arrived, and the caller decides what the route gets.
  */
 import { getLogger } from "@logtape/logtape";
-import type { GroupCommitter } from "./committer.ts";
-import type { JoinedRecord, MessageRecord, PartRef } from "./records.ts";
-import { Store } from "./store.ts";
+import type { GroupCommitter } from "../store/committer.ts";
+import type { JoinedRecord, MessageRecord, PartRef } from "../store/records.ts";
+import { Store } from "../store/store.ts";
 
 const log = getLogger(["smppgw", "concat"]);
 

@@ -2,12 +2,12 @@
  * Per-account throughput admission: a token bucket (`tps`, `burst`) and a daily quota, both
  * counted in SMS parts. Over either limit → ESME_RTHROTTLED (0x58), which clients retry later.
  */
-import type { Mutation } from "./committer.ts";
-import { SmppError } from "./errors.ts";
+import type { Mutation } from "../store/committer.ts";
+import { SmppError } from "../smpp/errors.ts";
 import { TokenBucket } from "./limits.ts";
-import { Status } from "./pdu/status.ts";
-import type { AccountRecord } from "./records.ts";
-import { Store } from "./store.ts";
+import { Status } from "../smpp/status.ts";
+import type { AccountRecord } from "../store/records.ts";
+import { Store } from "../store/store.ts";
 
 /** The UTC day of a timestamp, e.g. "2026-11-25". */
 export function utcDay(ms: number): string {

@@ -1,5 +1,5 @@
 /** Deno adapter: TCP/TLS listeners and the KV opener. The only lib/ file that touches `Deno.*`. */
-import type { Conn, Listener } from "../conn.ts";
+import type { Conn, Listener } from "./transport/conn.ts";
 
 function adapt(conn: Deno.Conn): Conn {
   const remote = conn.remoteAddr as Deno.NetAddr;

@@ -2,9 +2,9 @@
  * The gateway's own requests on one session (deliver_sm, enquire_link, unbind) awaiting their
  * responses: sequence numbering, matching by sequence number, and response timeouts.
  */
-import { SmppError } from "./errors.ts";
-import type { Pdu } from "./pdu/codec.ts";
-import { Status } from "./pdu/status.ts";
+import { SmppError } from "../smpp/errors.ts";
+import type { Pdu } from "../smpp/codec.ts";
+import { Status } from "../smpp/status.ts";
 
 interface Entry {
   resolve: (p: Pdu) => void;

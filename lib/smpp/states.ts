@@ -2,7 +2,7 @@
  * Session rules as data (spec §2.3, SMPP34.md §7.2): which incoming PDU is processed in which
  * state. The session code, the README table and the tests all read this one table.
  */
-import { Status } from "./pdu/status.ts";
+import { Status } from "./status.ts";
 
 /** Session states, server view. */
 export type SessionState = "OPEN" | "BOUND_TX" | "BOUND_RX" | "BOUND_TRX" | "UNBOUND" | "CLOSED";

@@ -3,9 +3,9 @@
  * work, responses out. The session never lets one bad PDU end another session.
  */
 import { getLogger } from "@logtape/logtape";
-import type { Conn } from "./conn.ts";
-import { SmppError } from "./errors.ts";
-import { FrameError, readFrames } from "./frames.ts";
+import type { Conn } from "../transport/conn.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { FrameError, readFrames } from "../smpp/frames.ts";
 import { OutstandingRequests } from "./outstanding.ts";
 import { CoalescingWriter } from "./writer.ts";
 import {
@@ -16,11 +16,11 @@ import {
   type Pdu,
   type PduInit,
   peekHeader,
-} from "./pdu/codec.ts";
-import { commandById, type CommandDef, CommandId, isResponse } from "./pdu/commands.ts";
-import { Status } from "./pdu/status.ts";
-import { intTlv, Tag, type Tlv } from "./pdu/tlvs.ts";
-import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "./states.ts";
+} from "../smpp/codec.ts";
+import { commandById, type CommandDef, CommandId, isResponse } from "../smpp/commands.ts";
+import { Status } from "../smpp/status.ts";
+import { intTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
+import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "../smpp/states.ts";
 
 const log = getLogger(["smppgw", "session"]);
 

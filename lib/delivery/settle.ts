@@ -1,8 +1,8 @@
 /** Turning a route's outcome into stored state and receipts: one receipt per submitted part. */
-import type { Mutation } from "./committer.ts";
-import type { JobRecord, ReceiptRecord, Stat } from "./records.ts";
-import { STAT_STATES } from "./records.ts";
-import { Store } from "./store.ts";
+import type { Mutation } from "../store/committer.ts";
+import type { JobRecord, ReceiptRecord, Stat } from "../store/records.ts";
+import { STAT_STATES } from "../store/records.ts";
+import { Store } from "../store/store.ts";
 
 /** True when registered_delivery asks for a receipt of this final state. */
 export function wantsReceipt(registeredDelivery: number, stat: Stat): boolean {

@@ -1,5 +1,5 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../smpp/bytes.ts";
 import type { Mutation } from "./committer.ts";
 import type {
   AccountRecord,

@@ -1,9 +1,9 @@
 /** query_sm answered from the store (spec §4.8). */
-import type { Pdu } from "./pdu/codec.ts";
-import { Status } from "./pdu/status.ts";
-import { MessageState } from "./records.ts";
-import type { Reply } from "./session.ts";
-import type { Store } from "./store.ts";
+import type { Pdu } from "../smpp/codec.ts";
+import { Status } from "../smpp/status.ts";
+import { MessageState } from "../store/records.ts";
+import type { Reply } from "../session/session.ts";
+import type { Store } from "../store/store.ts";
 
 /** SMPP absolute time `YYMMDDhhmmss000+` in UTC. */
 export function smppTime(ms: number): string {

@@ -1,5 +1,5 @@
 /** Pure SMPP 3.4 codec: bytes ⇄ PDU objects, driven by the command and TLV tables. */
-import { SmppError } from "../errors.ts";
+import { SmppError } from "./errors.ts";
 import { commandById, type CommandDef, CommandId, type Field, isResponse } from "./commands.ts";
 import { Status } from "./status.ts";
 import { type Tlv, tlvFixedSize } from "./tlvs.ts";

@@ -11,9 +11,9 @@ import { authenticate, ConfigPasswords } from "./accounts.ts";
 import { KeyGate, Slots } from "./gate.ts";
 import { FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
 import { verifyPassword } from "./password.ts";
-import { Status } from "./pdu/status.ts";
-import type { AccountRecord, PasswordHash } from "./records.ts";
-import type { Store } from "./store.ts";
+import { Status } from "../smpp/status.ts";
+import type { AccountRecord, PasswordHash } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
 
 /** The outcome of a bind check. */
 export type BindCheck =

@@ -1,0 +1,61 @@
+/** The layout's one rule: a folder of lib/ imports only from folders below it (and itself). */
+import assert from "node:assert/strict";
+
+/** lib/ folders, bottom first; the root files (gateway, config, mod, deno) are on top. */
+export const LAYERS = [
+  ["smpp", "metrics"],
+  ["text"],
+  ["store"],
+  ["transport"],
+  ["session"],
+  ["accounts"],
+  ["intake"],
+  ["delivery"],
+  [""],
+] as const;
+
+const LIB = new URL("../lib/", import.meta.url);
+
+function level(folder: string): number {
+  return LAYERS.findIndex((l) => (l as readonly string[]).includes(folder));
+}
+
+async function* files(dir: URL, prefix = ""): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isDirectory) yield* files(new URL(`${e.name}/`, dir), `${prefix}${e.name}/`);
+    else if (e.name.endsWith(".ts")) yield `${prefix}${e.name}`;
+  }
+}
+
+Deno.test("every lib/ folder imports only from itself and folders below it", async () => {
+  const wrong: string[] = [];
+  for await (const file of files(LIB)) {
+    const folder = file.includes("/") ? file.slice(0, file.indexOf("/")) : "";
+    assert.ok(level(folder) >= 0, `lib/${folder} is not in LAYERS`);
+    const src = await Deno.readTextFile(new URL(file, LIB));
+    for (const m of src.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+      const target = new URL(m[1], new URL(file, LIB)).pathname.slice(LIB.pathname.length);
+      const to = target.includes("/") ? target.slice(0, target.indexOf("/")) : "";
+      if (to === folder) continue;
+      if (level(to) >= level(folder)) wrong.push(`lib/${file} imports lib/${target}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+Deno.test("runtime calls (Deno.*) happen only in lib/deno.ts", async () => {
+  const wrong: string[] = [];
+  for await (const file of files(LIB)) {
+    if (file === "deno.ts") continue;
+    const src = await Deno.readTextFile(new URL(file, LIB));
+    // Types (Deno.Kv, Deno.KvKey, …) are fine; calls and constructors are not.
+    for (const m of src.matchAll(/\bDeno\.(\w+)/g)) {
+      const after = src.slice(m.index! + m[0].length, m.index! + m[0].length + 1);
+      const before = src.slice(Math.max(0, m.index! - 4), m.index!);
+      if (after === "(" || before.endsWith("new ") || /^[a-z]/.test(m[1])) {
+        wrong.push(`lib/${file}: ${m[0]}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
