@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PendingIds } from "../lib/delivery/pending.ts";
+import { PendingIds } from "../lib/intake/pending.ts";
 import type { MessageRecord } from "../lib/store/records.ts";
 import { Keys, Store } from "../lib/store/store.ts";
 

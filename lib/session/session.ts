@@ -32,9 +32,20 @@ export interface Reply {
 }
 
 /** The business side of a session, implemented by the gateway. */
+/** What the bind policy decided; the session applies it to itself. */
+export interface BindDecision {
+  /** The bind_*_resp status; anything but 0 refuses the bind and closes the connection. */
+  status: number;
+  /** The system_id the session is bound as (with status 0). */
+  account?: string;
+  /** The account's request window, when it has its own. */
+  window?: number;
+}
+
+/** The business side of a session (internal to the gateway). */
 export interface SessionHandler {
-  /** Authenticates and registers a bind; resolves the status to answer. */
-  bind(s: Session, pdu: Pdu, state: SessionState): Promise<number>;
+  /** Authenticates and registers a bind; resolves the decision. */
+  bind(s: Session, pdu: Pdu, state: SessionState): Promise<BindDecision>;
   /** Called once the successful bind_*_resp has been queued. */
   bound(s: Session): void;
   /** Handles a request allowed in the current state (submit_sm, query_sm, …). */
@@ -77,8 +88,7 @@ export class Session {
   /** Process-unique id, for logs. */
   readonly id = nextSessionId++;
   state: SessionState = "OPEN";
-  /** system_id of the bound account. */
-  account = "";
+  #account = "";
   /** interface_version from the bind; below 0x34 the gateway sends no TLVs. */
   interfaceVersion = 0x34;
   readonly remote: string;
@@ -125,9 +135,9 @@ export class Session {
     return this.#closed.promise;
   }
 
-  /** Sets the request window (per account, known after bind). */
-  setWindow(window: number) {
-    this.#window = window;
+  /** system_id of the bound account ("" before the bind). */
+  get account(): string {
+    return this.#account;
   }
 
   /** Reads and serves PDUs until the connection ends, then cleans up. */
@@ -335,13 +345,14 @@ export class Session {
   async #bind(cmd: CommandDef, pdu: Pdu) {
     this.#bindPending = true;
     const target = BIND_STATE[cmd.name];
-    let status: number;
+    let decision: BindDecision;
     try {
-      status = await this.#handler.bind(this, pdu, target);
+      decision = await this.#handler.bind(this, pdu, target);
     } catch (e) {
       log.error("session {id}: bind failed: {error}", { id: this.id, error: String(e) });
-      status = Status.ESME_RSYSERR;
+      decision = { status: Status.ESME_RSYSERR };
     }
+    const status = decision.status;
     this.#bindPending = false;
     if (this.#closing) {
       // The close waited for this answer; a closing session does not become bound.
@@ -358,6 +369,8 @@ export class Session {
       return;
     }
     this.state = target;
+    this.#account = decision.account ?? "";
+    if (decision.window !== undefined) this.#window = decision.window;
     this.interfaceVersion = pdu.body.interface_version as number;
     this.#reply(cmd, pdu.seq, {
       status,

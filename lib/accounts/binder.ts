@@ -1,0 +1,106 @@
+/**
+ * The bind policy: who may bind (credentials, lockout, allow-list), how many sessions an account
+ * may hold, and which account each bound session is. Answers a decision for the session to apply;
+ * never writes into the session.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Counters } from "../metrics/counters.ts";
+import { Status } from "../smpp/status.ts";
+import type { BindDecision } from "../session/session.ts";
+import { type RegisteredSession, SessionRegistry } from "../session/registry.ts";
+import type { AccountRecord } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
+import { type AccountConfig, ConfigPasswords } from "./accounts.ts";
+import { Admission } from "./admission.ts";
+import { BindGuard } from "./bind_guard.ts";
+import type { LockoutOptions } from "./limits.ts";
+
+const log = getLogger(["smppgw", "gateway"]);
+
+/** What the binder needs of a session. */
+export interface BindingSession extends RegisteredSession {
+  readonly remote: string;
+}
+
+/** Binder settings. */
+export interface BinderOptions {
+  lockout: LockoutOptions;
+  /** Config accounts, whose passwords are checked in memory. */
+  accounts?: readonly AccountConfig[];
+  counters: Counters;
+  /** True once the gateway is shutting down: binds are refused. */
+  closing: () => boolean;
+}
+
+/** Authenticates binds and keeps the bound sessions per account. */
+export class Binder<S extends BindingSession> {
+  readonly registry = new SessionRegistry<S>();
+  readonly admission: Admission;
+  readonly #guard: BindGuard;
+  readonly #opts: BinderOptions;
+  /** The account each bound session authenticated as (read once per bind, not per submit). */
+  readonly #accountOf = new Map<S, AccountRecord>();
+
+  constructor(store: Store, opts: BinderOptions) {
+    this.#opts = opts;
+    this.admission = new Admission(store);
+    this.#guard = new BindGuard(store, {
+      lockout: opts.lockout,
+      config: new ConfigPasswords(opts.accounts),
+      counters: opts.counters,
+    });
+  }
+
+  /** Decides a bind of `s` as `systemId`; on success `s` is registered under the account. */
+  async bind(s: S, command: string, systemId: string, password: string): Promise<BindDecision> {
+    const refuse = (status: number, why: string): BindDecision => {
+      this.#opts.counters.bindFailures++;
+      // Never log the password or the PDU body that carries it.
+      log.info("bind {command} refused for {systemId} from {remote}: {why}", {
+        command,
+        systemId,
+        remote: s.remote,
+        why,
+      });
+      return { status };
+    };
+    const check = await this.#guard.check(systemId, password, s.remote);
+    if (!check.ok) {
+      if (check.lockedOut) {
+        log.warn("bind failures from {remote} for {systemId}: locked out", {
+          remote: s.remote,
+          systemId,
+        });
+      }
+      return refuse(check.status, check.why);
+    }
+    const account = check.account;
+    await this.admission.prepare(account);
+    if (this.#opts.closing()) return refuse(Status.ESME_RSYSERR, "shutting down");
+    if (!this.registry.tryAdd(systemId, s, account.maxSessions)) {
+      return refuse(Status.ESME_RALYBND, `already ${account.maxSessions} sessions`);
+    }
+    this.#accountOf.set(s, account);
+    this.#opts.counters.binds++;
+    log.info("session {id} bound {command} as {systemId} from {remote}", {
+      id: s.id,
+      command,
+      systemId,
+      remote: s.remote,
+    });
+    return { status: Status.ESME_ROK, account: systemId, window: account.window };
+  }
+
+  /** The account a bound session authenticated as. */
+  accountOf(s: S): AccountRecord | undefined {
+    return this.#accountOf.get(s);
+  }
+
+  /** Forgets a session that ended. */
+  release(s: S) {
+    const account = this.#accountOf.get(s);
+    if (!account) return;
+    this.#accountOf.delete(s);
+    this.registry.remove(account.systemId, s);
+  }
+}

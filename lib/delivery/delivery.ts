@@ -1,0 +1,124 @@
+/**
+ * The delivery side: resumes unfinished route jobs at start, turns the route's outcomes into
+ * stored states and queued receipts, gives "whole" routes their joined messages, and sends
+ * receipts to the account's receivers through the dispatcher.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { PendingIds } from "../intake/pending.ts";
+import type { Counters } from "../metrics/counters.ts";
+import type { GroupCommitter } from "../store/committer.ts";
+import type { JobRecord, JoinedRecord } from "../store/records.ts";
+import { Store } from "../store/store.ts";
+import { renderReceiptTextBytes } from "../text/mod.ts";
+import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
+import { receiptPdu } from "./receipt.ts";
+import type { Outcome, Route } from "./route.ts";
+import { settlement } from "./settle.ts";
+
+const log = getLogger(["smppgw", "delivery"]);
+
+/** Delivery settings (receipt timing in ms). */
+export interface DeliveryOptions {
+  receiptTextLength?: number;
+  receiptRetryMs?: number;
+  receiptRetryMaxMs?: number;
+  receiptMaxAgeMs?: number;
+  maxReceiverFailures?: number;
+}
+
+/** The parts delivery works with, built by the gateway. */
+export interface DeliveryParts {
+  store: Store;
+  committer: GroupCommitter;
+  route: Route;
+  /** Accepted, unsettled ids: settled ones leave it. */
+  pending: PendingIds;
+  counters: Counters;
+  /** The account's sessions that may receive deliver_sm now. */
+  receivers: (account: string) => Receiver[];
+}
+
+/** Route outcomes in, receipts out. */
+export class Delivery {
+  readonly #p: DeliveryParts;
+  readonly #dispatcher: ReceiptDispatcher;
+
+  constructor(parts: DeliveryParts, o: DeliveryOptions = {}) {
+    this.#p = parts;
+    this.#dispatcher = new ReceiptDispatcher(parts.store, parts.committer, {
+      receivers: parts.receivers,
+      build: (r, iv) =>
+        receiptPdu(r, {
+          textLength: o.receiptTextLength,
+          tlvs: iv >= 0x34,
+          encode: renderReceiptTextBytes,
+        }),
+      retryBaseMs: o.receiptRetryMs,
+      retryMaxMs: o.receiptRetryMaxMs,
+      maxAgeMs: o.receiptMaxAgeMs,
+      maxReceiverFailures: o.maxReceiverFailures,
+    });
+  }
+
+  /** Receipt delivery counters. */
+  get receiptCounters(): ReceiptCounters {
+    return this.#dispatcher.counters;
+  }
+
+  /** Starts the route with the unfinished work of earlier runs (ids below `before`). */
+  start(before: string): Promise<void> {
+    const { route, store } = this.#p;
+    return route.start({ store, settle: (o) => this.#settle(o) }, this.#resume(before));
+  }
+
+  /** Messages without a state from the checkpoint on, then the explicit jobs. */
+  async *#resume(before: string): AsyncGenerator<JobRecord> {
+    const { route, store, pending } = this.#p;
+    let n = 0;
+    for await (const job of store.pending(route.name, await store.checkpoint(route.name), before)) {
+      pending.add(job.id);
+      n++;
+      yield job;
+    }
+    for await (const job of store.jobs(route.name)) yield job;
+    if (n > 0) {
+      log.info("resumed {n} unsettled messages for route {route}", { n, route: route.name });
+    }
+  }
+
+  /** A session that can receive became bound: send what waits for its account. */
+  bound(account: string) {
+    this.#dispatcher.pump(account);
+  }
+
+  /** A joined message is stored; a "whole" route now gets one job for it. */
+  async joined(j: JoinedRecord): Promise<void> {
+    const { route, store, committer } = this.#p;
+    if (route.mode !== "whole") return;
+    const parts = j.parts.filter((p) => p !== null);
+    const first = await store.message(parts[0].id);
+    if (!first) return;
+    const job: JobRecord = { ...Store.jobOf(first), id: j.id, joinedParts: parts };
+    await committer.write([Store.jobOp(job)]);
+    route.enqueue(job);
+  }
+
+  async #settle(outcomes: Outcome[]): Promise<void> {
+    const { committer, pending, counters } = this.#p;
+    const now = Date.now();
+    const all = outcomes.map(({ job, stat, err }) => settlement(job, stat, err, now));
+    await Promise.all(all.map(({ ops }) => committer.write(ops)));
+    for (const { job } of outcomes) if (!job.joinedParts) pending.delete(job.id);
+    counters.settled += outcomes.length;
+    for (const { receipts } of all) {
+      counters.receiptsQueued += receipts.length;
+      for (const r of receipts) this.#dispatcher.added(r);
+    }
+  }
+
+  /** Stops the route and receipt delivery; queued work stays in KV. */
+  async stop(): Promise<void> {
+    await this.#p.route.stop();
+    this.#dispatcher.stop();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The submit path: a bound session's submit_sm / data_sm becomes a stored message (group commit)
+ * before it is answered, then a job for the route; parts of a concatenated message also go to
+ * the joiner. query_sm is answered from the store.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Admission } from "../accounts/admission.ts";
+import type { Counters } from "../metrics/counters.ts";
+import type { Reply } from "../session/session.ts";
+import type { Pdu } from "../smpp/codec.ts";
+import { SmppError } from "../smpp/errors.ts";
+import { Status } from "../smpp/status.ts";
+import type { GroupCommitter, Mutation } from "../store/committer.ts";
+import type { AccountRecord, JobRecord, MessageRecord } from "../store/records.ts";
+import { Store } from "../store/store.ts";
+import type { IdGenerator } from "./ids.ts";
+import type { Joiner } from "./joiner.ts";
+import type { PendingIds } from "./pending.ts";
+import { queryReply } from "./query.ts";
+import { buildMessage } from "./submit.ts";
+
+const log = getLogger(["smppgw", "intake"]);
+
+/** Where accepted messages go: the route, as far as intake needs to know it. */
+export interface JobSink {
+  readonly name: string;
+  /** "whole": parts of a concatenated message reach the route only once joined. */
+  readonly mode?: "parts" | "whole";
+  enqueue(job: JobRecord): void;
+}
+
+/** The parts intake works with, built by the gateway. */
+export interface IntakeParts {
+  store: Store;
+  committer: GroupCommitter;
+  ids: IdGenerator;
+  /** Accepted, unsettled ids: the route checkpoint. */
+  pending: PendingIds;
+  admission: Admission;
+  joiner: Joiner;
+  route: JobSink;
+  counters: Counters;
+  /** Characters of text kept for the receipt. */
+  previewLength?: number;
+  /** How long parts wait to be joined. */
+  concatTimeoutMs: number;
+  /** True once this process lost the store: nothing more is accepted. */
+  lost: () => boolean;
+}
+
+/** Accepts messages for the route. */
+export class Intake {
+  readonly #p: IntakeParts;
+
+  constructor(parts: IntakeParts) {
+    this.#p = parts;
+  }
+
+  /** Answers a request of a session bound as `account`. */
+  request(account: AccountRecord, pdu: Pdu): Promise<Reply> {
+    switch (pdu.command) {
+      case "submit_sm":
+      case "data_sm":
+        return this.submit(account, pdu);
+      case "query_sm":
+        return queryReply(this.#p.store, account.systemId, pdu);
+      case "cancel_sm":
+        return Promise.resolve({ status: Status.ESME_RCANCELFAIL });
+      case "replace_sm":
+        return Promise.resolve({ status: Status.ESME_RREPLACEFAIL });
+      default:
+        return Promise.resolve({ status: Status.ESME_RSUBMITFAIL });
+    }
+  }
+
+  /** Validates, stores (answering only after the commit) and hands the message on. */
+  async submit(account: AccountRecord, pdu: Pdu): Promise<Reply> {
+    const p = this.#p;
+    if (p.lost()) return { status: Status.ESME_RSYSERR };
+    let msg: MessageRecord;
+    let quotaOps: Mutation[];
+    // Pending before any await, so pending ids stay in id order for the checkpoint.
+    const id = p.ids.next();
+    p.pending.add(id);
+    try {
+      msg = buildMessage(pdu, {
+        account,
+        id,
+        route: p.route.name,
+        now: Date.now(),
+        previewLength: p.previewLength,
+      });
+      quotaOps = p.admission.charge(account, msg.parts);
+    } catch (e) {
+      p.pending.delete(id);
+      p.counters.submitRejected++;
+      if (e instanceof SmppError) return { status: e.status };
+      throw e;
+    }
+    // A route that wants whole messages gets a job once all parts are joined.
+    const direct = !msg.concat || p.route.mode !== "whole";
+    if (!direct) {
+      msg.joinLater = true;
+      p.pending.delete(id);
+    }
+    try {
+      const ops = Store.acceptOps(msg, { partTtlMs: 2 * p.concatTimeoutMs });
+      await p.committer.write([...ops, ...quotaOps], 400 + msg.body.length * 2);
+    } catch (e) {
+      p.pending.delete(id);
+      log.error("storing message {id} failed: {error}", { id: msg.id, error: String(e) });
+      p.counters.submitRejected++;
+      return { status: Status.ESME_RSYSERR };
+    }
+    p.counters.submitted++;
+    p.counters.submittedParts += msg.parts;
+    // The record itself serves as the job (no copy on the hot path; routes read only job fields).
+    if (direct) p.route.enqueue(msg);
+    if (msg.concat) {
+      p.joiner.add(msg).catch((e) => log.error("joining failed: {error}", { error: String(e) }));
+    }
+    return { status: Status.ESME_ROK, body: { message_id: msg.id } };
+  }
+}
