@@ -63,6 +63,8 @@ export interface RunningGateway {
   lost: Promise<Error>;
   /** Unbinds sessions, stops work, and closes KV if this call opened it. */
   close(): Promise<void>;
+  /** The same as {@link close}, for `await using gw = await startGateway(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -96,16 +98,18 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     await syncAccounts(gateway.store, o.accounts ?? []);
     for (const l of listeners) gateway.listen(l);
     const gw = gateway;
+    const close = async () => {
+      await gw.close();
+      if (ownKv) kv.close();
+    };
     return {
       addr: { hostname: tcp.hostname, port: tcp.port },
       tlsAddr,
       gateway: gw,
       kv,
       lost: gw.lost,
-      async close() {
-        await gw.close();
-        if (ownKv) kv.close();
-      },
+      close,
+      [Symbol.asyncDispose]: close,
     };
   } catch (e) {
     for (const l of listeners) l.close();
