@@ -1,5 +1,5 @@
 /**
- * gosmpp-style golden tests for the pure SMPP 3.4 codec (lib/pdu). Every vector below was written
+ * gosmpp-style golden tests for the pure SMPP 3.4 codec (lib/smpp). Every vector below was written
  * by hand from the spec layout (docs SMPP34.md §1-§3), never produced by `encode`.
  */
 import assert from "node:assert/strict";

@@ -11,8 +11,8 @@ function cells(table: string): string[] {
 
 for (
   const [name, source, table] of [
-    ["states", "lib/states.ts", stateTableMarkdown],
-    ["statuses", "lib/pdu/status.ts", statusTableMarkdown],
+    ["states", "lib/smpp/states.ts", stateTableMarkdown],
+    ["statuses", "lib/smpp/status.ts", statusTableMarkdown],
   ] as const
 ) {
   Deno.test(`the README's ${name} table is the one in ${source}`, async () => {
