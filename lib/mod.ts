@@ -12,6 +12,7 @@ import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
 import { fdLimit, listenTcp, listenTls, openKv } from "./deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
+import { getLogger } from "@logtape/logtape";
 import type { Listener } from "./transport/conn.ts";
 import { noticing, STORE_LOCKED } from "./store/notice.ts";
 import type { Route } from "./delivery/route.ts";
@@ -113,7 +114,10 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     };
   } catch (e) {
     for (const l of listeners) l.close();
-    await gateway?.close().catch(() => {});
+    // The start error is the one to report; a failing cleanup is logged beside it.
+    await gateway?.close().catch((c) =>
+      getLogger(["smppgw"]).error("cleanup after a failed start: {error}", { error: String(c) })
+    );
     if (ownKv) kv.close();
     throw e;
   }
