@@ -8,7 +8,7 @@
  * and prints the seed that reproduces it; otherwise prints one summary line.
  */
 import { parseArgs } from "node:util";
-import { type CrashResult, crashRound, summarize } from "../tests/crash_harness.ts";
+import { type CrashResult, crashRound, summarize } from "../tests/support/crash_harness.ts";
 
 const USAGE = `Usage: deno task soak [options]
   --rounds N     kill-and-restart rounds (default 20)

@@ -99,10 +99,12 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     await syncAccounts(gateway.store, o.accounts ?? []);
     for (const l of listeners) gateway.listen(l);
     const gw = gateway;
-    const close = async () => {
-      await gw.close();
-      if (ownKv) kv.close();
-    };
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      closing ??= (async () => {
+        await gw.close();
+        if (ownKv) kv.close();
+      })();
     return {
       addr: { hostname: tcp.hostname, port: tcp.port },
       tlsAddr,

@@ -3,7 +3,8 @@ import { encode } from "../lib/smpp/codec.ts";
 import { Status } from "../lib/smpp/status.ts";
 import { Tag, tlvInt, tlvString } from "../lib/smpp/tlvs.ts";
 import { startGateway } from "../lib/mod.ts";
-import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
+import { ACCOUNT, TestClient, testGateway, within } from "./support/client.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const RECEIPT =
   /^id:(\d{1,20}) sub:001 dlvrd:(\d{3}) submit date:\d{10} done date:\d{10} stat:(\w+) err:(\d{3}) text:(.*)$/;
@@ -23,7 +24,7 @@ async function bound(
 }
 
 Deno.test("binds as transmitter, receiver and transceiver with system_id and sc_interface_version", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const clients: TestClient[] = [];
   try {
     for (const type of ["transmitter", "receiver", "transceiver"] as const) {
@@ -37,34 +38,29 @@ Deno.test("binds as transmitter, receiver and transceiver with system_id and sc_
     }
   } finally {
     clients.forEach((c) => c.close());
-    await gw.close();
   }
 });
 
 Deno.test("refuses unknown system_id with 0x0F and wrong password with 0x0E, then closes", async () => {
-  const gw = await testGateway();
-  try {
-    for (
-      const [id, pw, status] of [["nobody", "secret", 0x0f], [
-        ACCOUNT.systemId,
-        "wrong",
-        0x0e,
-      ]] as const
-    ) {
-      const c = await TestClient.connect(gw.addr.port);
-      const r = await c.bind(id, pw);
-      assert.equal(r.status, status);
-      assert.equal(r.body.system_id, "", "error bind_resp is header-only");
-      await within(c.closed, 2000, "server close after failed bind");
-      c.close();
-    }
-  } finally {
-    await gw.close();
+  await using gw = await testGateway();
+  for (
+    const [id, pw, status] of [["nobody", "secret", 0x0f], [
+      ACCOUNT.systemId,
+      "wrong",
+      0x0e,
+    ]] as const
+  ) {
+    const c = await TestClient.connect(gw.addr.port);
+    const r = await c.bind(id, pw);
+    assert.equal(r.status, status);
+    assert.equal(r.body.system_id, "", "error bind_resp is header-only");
+    await within(c.closed, 2000, "server close after failed bind");
+    c.close();
   }
 });
 
 Deno.test("rejects a 6th bind with 0x05 and accepts again once one session unbinds", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const clients: TestClient[] = [];
   try {
     for (let i = 0; i < 5; i++) clients.push(await bound(gw.addr.port));
@@ -79,12 +75,11 @@ Deno.test("rejects a 6th bind with 0x05 and accepts again once one session unbin
     clients[0] = await bound(gw.addr.port);
   } finally {
     clients.forEach((c) => c.close());
-    await gw.close();
   }
 });
 
 Deno.test("submit_sm is answered with a message id and followed by a DELIVRD receipt with TLVs", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const c = await bound(gw.addr.port);
   try {
     const r = await c.submit("Hello World, this is a long text");
@@ -109,7 +104,6 @@ Deno.test("submit_sm is answered with a message id and followed by a DELIVRD rec
     assert.deepEqual([...d.tlvs.find((t) => t.tag === Tag.network_error_code)!.value], [3, 0, 0]);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
@@ -118,7 +112,7 @@ Deno.test("message ids never repeat, also across a restart on the same KV file",
   const ids = new Set<string>();
   try {
     for (let run = 0; run < 2; run++) {
-      const gw = await testGateway({ kv: path });
+      await using gw = await testGateway({ kv: path });
       const c = await bound(gw.addr.port, "transmitter");
       try {
         const rs = await Promise.all(Array.from({ length: 90 }, () =>
@@ -132,7 +126,6 @@ Deno.test("message ids never repeat, also across a restart on the same KV file",
         }
       } finally {
         c.close();
-        await gw.close();
       }
     }
     assert.equal(ids.size, 180);
@@ -142,7 +135,7 @@ Deno.test("message ids never repeat, also across a restart on the same KV file",
 });
 
 Deno.test("registered_delivery 2 sends receipts for failures only; rules pick stat and err", async () => {
-  const gw = await testGateway({
+  await using gw = await testGateway({
     simulator: { delayMs: 10, rules: [{ prefix: "4479", stat: "UNDELIV", err: "001" }] },
   });
   const c = await bound(gw.addr.port);
@@ -158,12 +151,11 @@ Deno.test("registered_delivery 2 sends receipts for failures only; rules pick st
     assert.equal(c.inbox.length, 0, "no receipt for the delivered message");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("receipts are spread evenly over 3 receiver sessions", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const rx = [
     await bound(gw.addr.port, "receiver"),
     await bound(gw.addr.port, "receiver"),
@@ -178,41 +170,39 @@ Deno.test("receipts are spread evenly over 3 receiver sessions", async () => {
     assert.equal(tx.inbox.length, 0, "a transmitter never gets receipts");
   } finally {
     [...rx, tx].forEach((c) => c.close());
-    await gw.close();
   }
 });
 
 Deno.test("receipts wait in KV while no receiver is bound and go out on bind", async () => {
-  const gw = await testGateway({ simulator: { delayMs: 0 } });
+  await using gw = await testGateway({ simulator: { delayMs: 0 } });
   const tx = await bound(gw.addr.port, "transmitter");
   try {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await tx.submit(`queued ${i}`)).body.message_id);
     // Wait until all three receipts are stored.
-    for (let i = 0; i < 200 && gw.gateway.counters.receiptsQueued < 3; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntil(() => gw.gateway.counters.receiptsQueued >= 3, 10_000, "3 receipts queued");
     assert.equal(await gw.gateway.store.receiptCount(), 3);
     const rx = await bound(gw.addr.port, "receiver");
     try {
       const got = [];
       for (let i = 0; i < 3; i++) got.push(receiptText(await rx.next()).match(RECEIPT)![1]);
       assert.deepEqual(got.sort(), ids.sort());
-      for (let i = 0; i < 200 && (await gw.gateway.store.receiptCount()) > 0; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitUntil(
+        async () => (await gw.gateway.store.receiptCount()) === 0,
+        10_000,
+        "acknowledged receipts removed",
+      );
       assert.equal(await gw.gateway.store.receiptCount(), 0, "acknowledged receipts are removed");
     } finally {
       rx.close();
     }
   } finally {
     tx.close();
-    await gw.close();
   }
 });
 
 Deno.test("a receipt answered with an error status is sent again", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const c = await bound(gw.addr.port);
   c.autoAck = Status.ESME_RX_T_APPN;
   try {
@@ -224,7 +214,6 @@ Deno.test("a receipt answered with an error status is sent again", async () => {
     assert.equal(tlvString(second.tlvs, Tag.receipted_message_id), id);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
@@ -236,14 +225,12 @@ Deno.test("a restart on the same KV keeps accounts and queued receipts", async (
       const gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
       const tx = await bound(gw.addr.port, "transmitter");
       id = (await tx.submit("survives")).body.message_id;
-      for (let i = 0; i < 200 && gw.gateway.counters.receiptsQueued < 1; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitUntil(() => gw.gateway.counters.receiptsQueued >= 1, 10_000, "receipt queued");
       tx.close();
       await gw.close();
     }
     // A new process (the config is read again); the queued receipt must come from KV.
-    const gw = await startGateway({
+    await using gw = await startGateway({
       port: 0,
       kv: path,
       accounts: [{ ...ACCOUNT }],
@@ -254,7 +241,6 @@ Deno.test("a restart on the same KV keeps accounts and queued receipts", async (
       assert.equal(tlvString((await rx.next()).tlvs, Tag.receipted_message_id), id);
     } finally {
       rx.close();
-      await gw.close();
     }
   } finally {
     await Deno.remove(path);
@@ -262,7 +248,7 @@ Deno.test("a restart on the same KV keeps accounts and queued receipts", async (
 });
 
 Deno.test("unknown command_id gets generic_nack 0x03 with the same sequence number", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const c = await bound(gw.addr.port);
   try {
     const bytes = encode({ command: "enquire_link", seq: 77 });
@@ -273,12 +259,11 @@ Deno.test("unknown command_id gets generic_nack 0x03 with the same sequence numb
     assert.equal((await c.request({ command: "enquire_link" })).status, 0, "session still alive");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("submit_sm before bind or on a receiver session gets 0x04", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const open = await TestClient.connect(gw.addr.port);
   const rx = await bound(gw.addr.port, "receiver");
   try {
@@ -293,12 +278,11 @@ Deno.test("submit_sm before bind or on a receiver session gets 0x04", async () =
   } finally {
     open.close();
     rx.close();
-    await gw.close();
   }
 });
 
 Deno.test("a broken TLV part gets 0xC0 and other sessions go on", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const a = await bound(gw.addr.port);
   const b = await bound(gw.addr.port);
   try {
@@ -317,24 +301,24 @@ Deno.test("a broken TLV part gets 0xC0 and other sessions go on", async () => {
   } finally {
     a.close();
     b.close();
-    await gw.close();
   }
 });
 
 Deno.test("a command_length over the cap gets generic_nack 0x02 and the connection is closed", async () => {
-  const gw = await testGateway();
+  await using gw = await testGateway();
   const c = await bound(gw.addr.port);
   try {
     await c.raw(new Uint8Array([0x7f, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 9]));
     await within(c.closed, 2000, "server close");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("submit checks: source not allowed 0x0A, short_message and payload 0x01, priority 0x06", async () => {
-  const gw = await testGateway({ accounts: [{ ...ACCOUNT, sourceAddrs: ["Acme", "44\\d+"] }] });
+  await using gw = await testGateway({
+    accounts: [{ ...ACCOUNT, sourceAddrs: ["Acme", "44\\d+"] }],
+  });
   const c = await bound(gw.addr.port);
   try {
     assert.equal((await c.submit("x", { source_addr: "Other" })).status, Status.ESME_RINVSRCADR);
@@ -349,12 +333,11 @@ Deno.test("submit checks: source not allowed 0x0A, short_message and payload 0x0
     assert.equal((await c.submit("x", { destination_addr: "" })).status, Status.ESME_RINVDSTADR);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("query_sm reports ENROUTE, then the final state; other accounts get 0x67", async () => {
-  const gw = await testGateway({ simulator: { delayMs: 0 } });
+  await using gw = await testGateway({ simulator: { delayMs: 0 } });
   const c = await bound(gw.addr.port);
   try {
     const id = (await c.submit("q")).body.message_id as string;
@@ -378,12 +361,11 @@ Deno.test("query_sm reports ENROUTE, then the final state; other accounts get 0x
     assert.equal(otherSource.status, Status.ESME_RQUERYFAIL);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("the server sends enquire_link after silence and closes a session that does not answer", async () => {
-  const gw = await testGateway({ session: { enquireLinkMs: 50, responseTimeoutMs: 100 } });
+  await using gw = await testGateway({ session: { enquireLinkMs: 50, responseTimeoutMs: 100 } });
   const c = await bound(gw.addr.port);
   try {
     const probe = await c.next(2000, "enquire_link").catch(() => null);
@@ -406,18 +388,16 @@ Deno.test("the server sends enquire_link after silence and closes a session that
     assert.ok(closed, "server closed the mute session");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("a connection that never binds is closed after the bind timeout", async () => {
-  const gw = await testGateway({ session: { bindTimeoutMs: 50 } });
+  await using gw = await testGateway({ session: { bindTimeoutMs: 50 } });
   const c = await TestClient.connect(gw.addr.port);
   try {
     await within(c.closed, 2000, "server close");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
@@ -455,7 +435,10 @@ function gatedKv(kv: Deno.Kv, gate: { promise: Promise<void> }): Deno.Kv {
 Deno.test("requests beyond the window get 0x58 ESME_RTHROTTLED, the rest are accepted", async () => {
   const kv = await Deno.openKv(":memory:");
   const gate = { promise: Promise.resolve() };
-  const gw = await testGateway({ kv: gatedKv(kv, gate), accounts: [{ ...ACCOUNT, window: 5 }] });
+  const gw = await testGateway({
+    kv: gatedKv(kv, gate),
+    accounts: [{ ...ACCOUNT, window: 5 }],
+  });
   const c = await bound(gw.addr.port, "transmitter");
   const held = Promise.withResolvers<void>();
   try {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import { ACCOUNT, TestClient, testGateway } from "./client.ts";
+import { ACCOUNT, TestClient, testGateway } from "./support/client.ts";
 
 Deno.test("passwords never appear in logs, even at trace level", async () => {
   const records: LogRecord[] = [];

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { encode } from "../lib/smpp/codec.ts";
 import { Status } from "../lib/smpp/status.ts";
 import { startGateway } from "../lib/mod.ts";
-import { ACCOUNT, TestClient, testGateway, within } from "./client.ts";
+import { ACCOUNT, TestClient, testGateway, within } from "./support/client.ts";
+import { waitUntil } from "./support/wait.ts";
 
 async function bound(
   port: number,
@@ -20,7 +21,12 @@ const sm = (n = 1) => ({
 
 Deno.test("a failed KV commit answers submit_sm with 0x08, never OK", async () => {
   const kv = await Deno.openKv(":memory:");
-  const gw = await startGateway({ port: 0, kv, accounts: [{ ...ACCOUNT }], unbindWaitMs: 200 });
+  await using gw = await startGateway({
+    port: 0,
+    kv,
+    accounts: [{ ...ACCOUNT }],
+    unbindWaitMs: 200,
+  });
   const c = await bound(gw.addr.port);
   try {
     assert.equal((await c.request(sm())).status, 0);
@@ -33,12 +39,11 @@ Deno.test("a failed KV commit answers submit_sm with 0x08, never OK", async () =
     ]);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("tps limit answers 0x58 once the burst is used, counting message parts", async () => {
-  const gw = await testGateway({ accounts: [{ ...ACCOUNT, tps: 1, burst: 4 }] });
+  await using gw = await testGateway({ accounts: [{ ...ACCOUNT, tps: 1, burst: 4 }] });
   const c = await bound(gw.addr.port);
   try {
     // A 300-character message_payload is 2 GSM parts.
@@ -54,7 +59,6 @@ Deno.test("tps limit answers 0x58 once the burst is used, counting message parts
     assert.equal(gw.gateway.counters.submittedParts, 4, "counters count parts");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
@@ -62,13 +66,12 @@ Deno.test("the daily quota answers 0x58 when used up and survives a restart", as
   const path = await Deno.makeTempFile({ suffix: ".kv" });
   try {
     for (const expected of [[0, 0, Status.ESME_RTHROTTLED], [Status.ESME_RTHROTTLED]]) {
-      const gw = await testGateway({ kv: path, accounts: [{ ...ACCOUNT, dailyQuota: 2 }] });
+      await using gw = await testGateway({ kv: path, accounts: [{ ...ACCOUNT, dailyQuota: 2 }] });
       const c = await bound(gw.addr.port);
       try {
         for (const status of expected) assert.equal((await c.request(sm())).status, status);
       } finally {
         c.close();
-        await gw.close();
       }
     }
   } finally {
@@ -77,45 +80,37 @@ Deno.test("the daily quota answers 0x58 when used up and survives a restart", as
 });
 
 Deno.test("repeated bind failures lock out the system_id with 0x0D, even with the right password", async () => {
-  const gw = await testGateway({
+  await using gw = await testGateway({
     bindLockout: { maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000 },
   });
-  try {
-    for (let i = 0; i < 3; i++) {
-      const c = await TestClient.connect(gw.addr.port);
-      assert.equal((await c.bind(ACCOUNT.systemId, "wrong")).status, Status.ESME_RINVPASWD);
-      c.close();
-    }
+  for (let i = 0; i < 3; i++) {
     const c = await TestClient.connect(gw.addr.port);
-    assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, Status.ESME_RBINDFAIL);
+    assert.equal((await c.bind(ACCOUNT.systemId, "wrong")).status, Status.ESME_RINVPASWD);
     c.close();
-  } finally {
-    await gw.close();
   }
+  const c = await TestClient.connect(gw.addr.port);
+  assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, Status.ESME_RBINDFAIL);
+  c.close();
 });
 
 Deno.test("a bind from an address outside the account's allowedIps gets 0x0D", async () => {
-  const gw = await testGateway({
+  await using gw = await testGateway({
     accounts: [{ ...ACCOUNT, allowedIps: ["10.0.0.0/8"] }, {
       systemId: "local",
       password: "pw",
       allowedIps: ["127.0.0.1"],
     }],
   });
-  try {
-    const c = await TestClient.connect(gw.addr.port);
-    assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, Status.ESME_RBINDFAIL);
-    c.close();
-    const ok = await TestClient.connect(gw.addr.port);
-    assert.equal((await ok.bind("local", "pw")).status, 0);
-    ok.close();
-  } finally {
-    await gw.close();
-  }
+  const c = await TestClient.connect(gw.addr.port);
+  assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, Status.ESME_RBINDFAIL);
+  c.close();
+  const ok = await TestClient.connect(gw.addr.port);
+  assert.equal((await ok.bind("local", "pw")).status, 0);
+  ok.close();
 });
 
 Deno.test("connections past the per-IP limit are closed at once", async () => {
-  const gw = await testGateway({ maxConnectionsPerIp: 2 });
+  await using gw = await testGateway({ maxConnectionsPerIp: 2 });
   const a = await TestClient.connect(gw.addr.port);
   const b = await TestClient.connect(gw.addr.port);
   const c = await TestClient.connect(gw.addr.port);
@@ -137,12 +132,11 @@ Deno.test("connections past the per-IP limit are closed at once", async () => {
     d.close();
   } finally {
     [a, b, c].forEach((x) => x.close());
-    await gw.close();
   }
 });
 
 Deno.test("a PDU dribbled slower than the PDU timeout gets the connection closed", async () => {
-  const gw = await testGateway({ session: { pduTimeoutMs: 100 } });
+  await using gw = await testGateway({ session: { pduTimeoutMs: 100 } });
   const c = await bound(gw.addr.port);
   try {
     const bytes = encode({ command: "enquire_link", seq: 99 });
@@ -150,24 +144,22 @@ Deno.test("a PDU dribbled slower than the PDU timeout gets the connection closed
     await within(c.closed, 3000, "server close");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("a session silent past the inactivity limit is unbound and closed", async () => {
-  const gw = await testGateway({ session: { inactivityMs: 100, enquireLinkMs: 0 } });
+  await using gw = await testGateway({ session: { inactivityMs: 100, enquireLinkMs: 0 } });
   const c = await bound(gw.addr.port);
   try {
     await within(c.closed, 3000, "server close");
     assert.ok(c.inbox.some((p) => p.command === "unbind"), "unbind sent before closing");
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("the deliver window caps unanswered receipts per session", async () => {
-  const gw = await testGateway({ session: { deliverWindow: 2 }, simulator: { delayMs: 0 } });
+  await using gw = await testGateway({ session: { deliverWindow: 2 }, simulator: { delayMs: 0 } });
   const c = await bound(gw.addr.port);
   c.autoAck = false;
   try {
@@ -177,27 +169,29 @@ Deno.test("the deliver window caps unanswered receipts per session", async () =>
     await assert.rejects(c.next(300), /no deliver_sm/);
   } finally {
     c.close();
-    await gw.close();
   }
 });
 
 Deno.test("a receipt never acknowledged expires after the maximum age, with a counter", async () => {
-  const gw = await testGateway({ receiptMaxAgeMs: 150, receiptRetryMs: 20, receiptRetryMaxMs: 20 });
+  await using gw = await testGateway({
+    receiptMaxAgeMs: 150,
+    receiptRetryMs: 20,
+    receiptRetryMaxMs: 20,
+  });
   const c = await bound(gw.addr.port);
   c.autoAck = Status.ESME_RX_T_APPN;
   try {
     assert.equal((await c.submit("never acknowledged")).status, 0);
     await c.next();
-    for (let i = 0; i < 300 && gw.gateway.receiptCounters.expired === 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntil(() => gw.gateway.receiptCounters.expired > 0, 10_000, "a receipt expired");
     assert.equal(gw.gateway.receiptCounters.expired, 1);
-    for (let i = 0; i < 100 && (await gw.gateway.store.receiptCount()) > 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntil(
+      async () => (await gw.gateway.store.receiptCount()) === 0,
+      10_000,
+      "the expired receipt left KV",
+    );
     assert.equal(await gw.gateway.store.receiptCount(), 0, "the expired receipt left KV");
   } finally {
     c.close();
-    await gw.close();
   }
 });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Pdu } from "../lib/smpp/codec.ts";
 import { Status } from "../lib/smpp/status.ts";
 import type { MessageRecord } from "../lib/store/records.ts";
-import { ACCOUNT, TestClient, within } from "./client.ts";
+import { ACCOUNT, TestClient, within } from "./support/client.ts";
 import { GatewayProcess } from "./support/process.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFrames } from "../lib/smpp/frames.ts";
 import { decode, encode, type Pdu } from "../lib/smpp/codec.ts";
 import { Tag, tlvString } from "../lib/smpp/tlvs.ts";
-import { ACCOUNT, testGateway, within } from "./client.ts";
+import { ACCOUNT, testGateway, within } from "./support/client.ts";
 
 async function openssl(args: string[]): Promise<boolean> {
   try {
@@ -76,7 +76,7 @@ Deno.test("bind, submit and receipt over TLS", async (t) => {
       console.warn("SKIPPED: openssl is not available to make a test certificate");
       return;
     }
-    const gw = await testGateway({ tls: { port: 0, cert: pem.cert, key: pem.key } });
+    await using gw = await testGateway({ tls: { port: 0, cert: pem.cert, key: pem.key } });
     const conn = await Deno.connectTls({
       hostname: "127.0.0.1",
       port: gw.tlsAddr!.port,
@@ -118,7 +118,6 @@ Deno.test("bind, submit and receipt over TLS", async (t) => {
       });
     } finally {
       conn.close();
-      await gw.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -1,5 +1,5 @@
 /** `main.ts serve` as a child process for end-to-end tests (crash, split brain, memory). */
-import { within } from "../client.ts";
+import { within } from "./client.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { intTlv, Tag, tlvString } from "../../lib/smpp/tlvs.ts";
+import { buildUdh, gsmEncode } from "../../lib/text/mod.ts";
+import { ACCOUNT, TestClient, testGateway, within } from "../support/client.ts";
+import type { Gateway } from "../../lib/gateway.ts";
+import { waitUntil } from "../support/wait.ts";
+
+type Kind = 8 | 16 | "sar";
+const TEXTS = ["First part, ", "second part, ", "third part."];
+
+async function bound(port: number) {
+  const c = await TestClient.connect(port);
+  assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, 0);
+  return c;
+}
+
+/** Submits part `seq` (1-based) of a 3-part message with reference `ref`. */
+async function part(
+  c: TestClient,
+  kind: Kind,
+  ref: number,
+  seq: number,
+  total = 3,
+): Promise<string> {
+  const text = gsmEncode(TEXTS[seq - 1])!;
+  const udh = kind === "sar" ? new Uint8Array(0) : buildUdh(ref, total, seq, kind);
+  const sm = new Uint8Array(udh.length + text.length);
+  sm.set(udh);
+  sm.set(text, udh.length);
+  const r = await c.request({
+    command: "submit_sm",
+    body: {
+      source_addr: "Acme",
+      destination_addr: "447700900123",
+      esm_class: kind === "sar" ? 0 : 0x40,
+      registered_delivery: 1,
+      short_message: sm,
+    },
+    tlvs: kind === "sar"
+      ? [
+        intTlv(Tag.sar_msg_ref_num, ref, 2),
+        intTlv(Tag.sar_total_segments, total),
+        intTlv(Tag.sar_segment_seqnum, seq),
+      ]
+      : [],
+  });
+  assert.equal(r.status, 0);
+  return r.body.message_id as string;
+}
+
+async function waitJoined(gw: Gateway, partId: string) {
+  let joined: Awaited<ReturnType<Gateway["store"]["joinedOf"]>> = null;
+  await waitUntil(
+    async () => (joined = await gw.store.joinedOf(partId)) !== null,
+    10_000,
+    `part ${partId} joined`,
+  );
+  return joined!;
+}
+
+for (const kind of [8, 16, "sar"] as const) {
+  Deno.test(`parts by ${kind === "sar" ? "SAR TLVs" : `${kind}-bit UDH`} sent out of order get their own ids and receipts and are joined`, async () => {
+    await using gw = await testGateway();
+    const c = await bound(gw.addr.port);
+    try {
+      const ids = new Map<number, string>();
+      for (const seq of [3, 1, 2]) ids.set(seq, await part(c, kind, 300, seq));
+      const receipted = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        receipted.add(tlvString((await c.next()).tlvs, Tag.receipted_message_id)!);
+      }
+      assert.deepEqual(
+        [...receipted].sort(),
+        [...ids.values()].sort(),
+        "one receipt per part, each with its id",
+      );
+      const { joined, text } = await waitJoined(gw.gateway, ids.get(2)!);
+      assert.equal(joined.complete, true);
+      assert.deepEqual(joined.parts.map((p) => p!.id), [ids.get(1), ids.get(2), ids.get(3)]);
+      assert.equal(text, TEXTS.join(""));
+      const msg = await gw.gateway.store.message(ids.get(3)!);
+      assert.deepEqual(msg!.concat && { total: msg!.concat.total, seq: msg!.concat.seq }, {
+        total: 3,
+        seq: 3,
+      });
+      assert.equal(msg!.text, TEXTS[2], "a part's own text excludes the UDH");
+    } finally {
+      c.close();
+    }
+  });
+}
+
+Deno.test("a duplicate part is stored and receipted but joined once", async () => {
+  await using gw = await testGateway();
+  const c = await bound(gw.addr.port);
+  try {
+    const first = await part(c, 8, 7, 1);
+    const dup = await part(c, 8, 7, 1);
+    await part(c, 8, 7, 2);
+    await part(c, 8, 7, 3);
+    const { joined, text } = await waitJoined(gw.gateway, first);
+    assert.equal(joined.parts[0]!.id, first);
+    assert.notEqual(dup, first);
+    assert.equal(text, TEXTS.join(""));
+    for (let i = 0; i < 4; i++) await c.next();
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("a message with a missing part is given up on after the timeout", async () => {
+  await using gw = await testGateway({ concatTimeoutMs: 100 });
+  const c = await bound(gw.addr.port);
+  try {
+    const one = await part(c, 16, 40000, 1);
+    await part(c, 16, 40000, 3);
+    const { joined, text } = await waitJoined(gw.gateway, one);
+    assert.equal(joined.complete, false);
+    assert.equal(joined.parts[1], null);
+    assert.equal(text, null);
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("a route in whole mode gets the joined message once; each part still gets a receipt", async () => {
+  await using gw = await testGateway({ simulator: { delayMs: 0, mode: "whole" } });
+  const c = await bound(gw.addr.port);
+  try {
+    const ids = [await part(c, 8, 9, 1), await part(c, 8, 9, 2)];
+    await assert.rejects(c.next(200), /no deliver_sm/, "nothing settles before the last part");
+    ids.push(await part(c, 8, 9, 3));
+    const got = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      got.add(tlvString((await c.next()).tlvs, Tag.receipted_message_id)!);
+    }
+    assert.deepEqual([...got].sort(), ids.sort());
+    assert.equal(gw.gateway.counters.settled, 1, "the route settled one joined message");
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("parts keep joining across a restart", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    let first;
+    {
+      const gw = await testGateway({ kv: path });
+      const c = await bound(gw.addr.port);
+      first = await part(c, 8, 77, 1);
+      await part(c, 8, 77, 2);
+      c.close();
+      await gw.close();
+    }
+    await using gw = await testGateway({ kv: path });
+    const c = await bound(gw.addr.port);
+    try {
+      await part(c, 8, 77, 3);
+      const { joined, text } = await within(waitJoined(gw.gateway, first), 5000);
+      assert.equal(joined.complete, true);
+      assert.equal(text, TEXTS.join(""));
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});

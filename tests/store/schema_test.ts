@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { SCHEMA_VERSION, StoreError } from "../../lib/store/schema.ts";
+import { testGateway } from "../support/client.ts";
+
+async function withTempKv(f: (path: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "smppgw-schema-" });
+  try {
+    await f(`${dir}/gw.kv`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function keys(path: string): Promise<string[]> {
+  const kv = await Deno.openKv(path);
+  try {
+    return (await Array.fromAsync(kv.list({ prefix: [] }))).map((e) => JSON.stringify(e.key));
+  } finally {
+    kv.close();
+  }
+}
+
+Deno.test("a new store gets the smppgw marker with the schema version", async () => {
+  await withTempKv(async (path) => {
+    const gw = await testGateway({ kv: path });
+    await gw.close();
+    const kv = await Deno.openKv(path);
+    try {
+      const m = (await kv.get(["meta", "schema"])).value;
+      assert.deepEqual(m, { app: "smppgw", version: SCHEMA_VERSION });
+    } finally {
+      kv.close();
+    }
+  });
+});
+
+Deno.test("a Deno KV store of another program is refused and left untouched", async () => {
+  await withTempKv(async (path) => {
+    const kv = await Deno.openKv(path);
+    await kv.set(["users", 1], { name: "x" });
+    kv.close();
+    await assert.rejects(
+      testGateway({ kv: path }),
+      (e: Error) => e instanceof StoreError && /not made by smppgw/.test(e.message),
+    );
+    assert.deepEqual(await keys(path), [JSON.stringify(["users", 1])]);
+  });
+});
+
+Deno.test("a store of a newer schema version is refused", async () => {
+  await withTempKv(async (path) => {
+    const kv = await Deno.openKv(path);
+    await kv.set(["meta", "schema"], { app: "smppgw", version: SCHEMA_VERSION + 1 });
+    kv.close();
+    await assert.rejects(
+      testGateway({ kv: path }),
+      (e: Error) => e instanceof StoreError && /newer smppgw/.test(e.message),
+    );
+  });
+});
+
+Deno.test("an SQLite database that is not Deno KV is refused and not modified", async () => {
+  await withTempKv(async (path) => {
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ann');");
+    db.close();
+    const before = await Deno.readFile(path);
+    await assert.rejects(testGateway({ kv: path }), /not a Deno KV file/);
+    assert.deepEqual(await Deno.readFile(path), before);
+  });
+});
+
+Deno.test("a file that is not SQLite at all is refused", async () => {
+  await withTempKv(async (path) => {
+    await Deno.writeTextFile(path, "hello, this is a text file\n".repeat(10));
+    await assert.rejects(testGateway({ kv: path }), /not a Deno KV file/);
+  });
+});
+
+Deno.test("a store from before markers (schema 1) is migrated: checkpoints become numbers", async () => {
+  await withTempKv(async (path) => {
+    const kv = await Deno.openKv(path);
+    await kv.set(["ids", 0], new Deno.KvU64(1700000000000n));
+    await kv.set(["ckpt", "simulator"], "1700000000000000005");
+    kv.close();
+    const gw = await testGateway({ kv: path });
+    await gw.close();
+    const again = await Deno.openKv(path);
+    try {
+      const ck = (await again.get<Deno.KvU64>(["ckpt", "simulator"])).value;
+      assert.ok(ck instanceof Deno.KvU64, "numeric checkpoint");
+      assert.ok(ck.value >= 1700000000000000005n, "the checkpoint did not move back");
+      assert.equal((await again.get<{ version: number }>(["meta", "schema"])).value?.version, 2);
+    } finally {
+      again.close();
+    }
+  });
+});
