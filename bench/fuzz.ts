@@ -1,17 +1,17 @@
 /**
  * Fuzz harness for hostile and broken SMPP input: `deno task fuzz [--cases N] [--seed S]`.
- * Without `--port` it starts an in-process gateway (":memory:" KV, account test/secret);
- * with `--port` it fuzzes a running gateway on --host (default 127.0.0.1).
- * Replay a failure with `--seed S --only I[,J…]`.
+ * Without `--port` it starts an in-process gateway (":memory:" KV, account test/secret, caps
+ * and lockout loose enough for the fuzzer; see fuzz/gateway.ts); with `--port` it fuzzes a
+ * running gateway on --host (default 127.0.0.1).
+ * Replay a failure with the arguments its report prints (`--seed S --only I[,J…]`).
  */
 import { parseArgs } from "node:util";
-import { concatBytes } from "../lib/bytes.ts";
-import { MAX_PDU_LENGTH } from "../lib/frames.ts";
-import { startGateway } from "../lib/mod.ts";
-import { commandById } from "../lib/pdu/commands.ts";
-import { hashPassword } from "../lib/password.ts";
+import { concatBytes } from "../lib/smpp/bytes.ts";
+import { MAX_PDU_LENGTH } from "../lib/smpp/frames.ts";
+import { commandById } from "../lib/smpp/commands.ts";
 import { CASE_KINDS, type CaseOptions, fuzzCase } from "./fuzz/cases.ts";
-import { type FuzzResult, runFuzz } from "./fuzz/driver.ts";
+import { type FuzzResult, PROBE_SEQ, runFuzz } from "./fuzz/driver.ts";
+import { fuzzGateway, type FuzzTarget } from "./fuzz/gateway.ts";
 import { plan } from "./fuzz/oracle.ts";
 import { caseSeed, Rng } from "./fuzz/rng.ts";
 
@@ -22,16 +22,20 @@ export {
   type FuzzCase,
   fuzzCase,
 } from "./fuzz/cases.ts";
+export { bisect, type Bisection } from "./fuzz/bisect.ts";
 export {
+  type CaseConnection,
   type CaseResult,
   type Failure,
   type FuzzOptions,
   type FuzzResult,
+  PROBE_SEQ,
   runCase,
   runFuzz,
   type RunSettings,
 } from "./fuzz/driver.ts";
-export { healthCheck, type MessageStore } from "./fuzz/health.ts";
+export { Acked, healthCheck, type MessageStore } from "./fuzz/health.ts";
+export { fuzzGateway, type FuzzGatewayOptions, type FuzzTarget } from "./fuzz/gateway.ts";
 export {
   type ExpectedReply,
   type Plan,
@@ -47,18 +51,19 @@ export function summary(r: FuzzResult): string {
   const lines = [
     `seed ${r.seed}: ${r.cases} cases in ${(r.elapsedMs / 1000).toFixed(1)} s ` +
     `(${Math.round(r.casesPerSec)} cases/s), ${r.replies} replies checked, ` +
-    `${r.closedByGateway} connections closed by the gateway, ${r.healthChecks} health checks, ` +
+    `${r.closedByGateway} connections closed by the gateway, ${r.binds} binds before a case ` +
+    `(${r.reused} cases on a kept session), ${r.healthChecks} health checks, ` +
     `${r.accepted} acknowledged messages checked in storage`,
     `kinds: ${Object.entries(r.kinds).sort().map(([k, n]) => `${k}=${n}`).join(" ")}`,
     r.failures.length === 0 ? "no failures" : `${r.failures.length} FAILURES:`,
   ];
-  for (const f of r.failures) {
-    const where = f.index < 0 ? "health check" : `case ${f.index} (${f.kind})`;
+  // A broken gateway fails the cases around the one that broke it: the health check first.
+  const health = r.failures.filter((f) => f.kind === "health");
+  for (const f of [...health, ...r.failures.filter((f) => f.kind !== "health")]) {
+    const where = f.kind === "health" ? "health check" : `case ${f.index} (${f.kind})`;
     lines.push(`  seed ${f.seed} ${where}: ${f.messages.join("; ")}`);
-    if (f.index >= 0) {
-      lines.push(`    sent ${f.hex}`);
-      lines.push(`    replay: deno task fuzz --seed ${f.seed} --only ${f.index}`);
-    }
+    if (f.hex) lines.push(`    sent ${f.hex}`);
+    if (f.replay) lines.push(`    replay: deno task fuzz ${f.replay}`);
   }
   return lines.join("\n");
 }
@@ -91,6 +96,8 @@ export function dump(seed: number, index: number, o: CaseOptions, kind?: string)
     lines.push(`  expects ${r.must ? "" : "(maybe) "}${r.what}${status}`);
   }
   if (p.mustClose) lines.push("  expects the gateway to close");
+  if (p.settled) lines.push(`  then the driver's probe: enquire_link seq ${PROBE_SEQ}, answered`);
+  if (p.endsBound) lines.push("  then the session is kept for the next bound case");
   return lines.join("\n");
 }
 
@@ -107,8 +114,10 @@ async function main(argv: string[]): Promise<number> {
       "system-id": { type: "string", default: "test" },
       password: { type: "string", default: "secret" },
       concurrency: { type: "string" },
+      reuse: { type: "string", default: "32" },
       "health-every": { type: "string", default: "250" },
       "silence-ms": { type: "string", default: "50" },
+      "no-probe": { type: "boolean" },
       dump: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -116,7 +125,11 @@ async function main(argv: string[]): Promise<number> {
   if (v.help) {
     console.log(
       "deno task fuzz [--cases N] [--seed S] [--only I,J [--dump]] [--kind K] [--concurrency C]\n" +
-        "  [--health-every N] [--silence-ms MS] [--port P --host H --system-id ID --password PW]\n" +
+        "  [--reuse N] [--health-every N] [--silence-ms MS] [--no-probe]\n" +
+        "  [--port P --host H --system-id ID --password PW]\n" +
+        "  --concurrency: workers (default 32 in-process, 2 against --port)\n" +
+        "  --reuse: bound cases per kept session (default 32; 1 = bind afresh for each)\n" +
+        "  --no-probe: end every case by --silence-ms of quiet, not by an enquire_link\n" +
         "  --dump prints the --only cases (PDUs and expected replies) without running them\n" +
         `kinds: ${CASE_KINDS.join(", ")}`,
     );
@@ -129,45 +142,37 @@ async function main(argv: string[]): Promise<number> {
     for (const i of only ?? [0]) console.log(dump(seed, i, { credentials }, v.kind));
     return 0;
   }
-  // In-process the account gets room for every worker; a running gateway defaults to 5 sessions.
-  const concurrency = Number(v.concurrency ?? (v.port === undefined ? 16 : 3));
-  const gw = v.port === undefined
-    ? await startGateway({
-      port: 0,
-      kv: ":memory:",
-      accounts: [{ ...credentials, maxSessions: concurrency * 4 + 8 }],
-      simulator: { delayMs: 20 },
-      receiptRetryMs: 50,
-    })
-    : null;
-  if (gw) {
-    // A cheap password hash: the fuzzer binds thousands of times, PBKDF2 at 100k would dominate.
-    const a = (await gw.gateway.store.account(credentials.systemId))!;
-    await gw.gateway.store.putAccount({
-      ...a,
-      password: await hashPassword(credentials.password, 1000),
-    });
-  }
+  // A worker may hold a kept session and a case that binds on its own, the health check one
+  // more: 2 workers fit a running gateway's default of 5 sessions per account.
+  const concurrency = Number(v.concurrency ?? (v.port === undefined ? 32 : 2));
+  const inProcess = v.port === undefined;
+  const fresh = () => fuzzGateway({ credentials, concurrency });
+  const target: FuzzTarget = inProcess
+    ? await fresh()
+    : { port: Number(v.port), hostname: v.host!, close: () => Promise.resolve() };
   try {
     const r = await runFuzz({
-      port: gw ? gw.addr.port : Number(v.port),
-      hostname: gw ? gw.addr.hostname : v.host,
+      port: target.port,
+      hostname: target.hostname,
       cases: Number(v.cases),
       seed,
       only,
       kind: v.kind,
       credentials,
       concurrency,
+      reuse: Number(v.reuse),
       healthEvery: Number(v["health-every"]),
       silenceMs: Number(v["silence-ms"]),
-      store: gw?.gateway.store,
-      sessions: gw ? () => gw.gateway.sessionCount : undefined,
+      probe: !v["no-probe"],
+      store: target.store,
+      sessions: target.sessions,
+      fresh: inProcess ? fresh : undefined,
       onProgress: (done, failures) => console.error(`… ${done} cases, ${failures} failures`),
     });
     console.log(summary(r));
     return r.failures.length === 0 ? 0 : 1;
   } finally {
-    await gw?.close();
+    await target.close();
   }
 }
 

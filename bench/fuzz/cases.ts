@@ -2,11 +2,11 @@
  * Fuzz case generators: each turns a seeded PRNG into the bytes one hostile or broken client
  * sends on a fresh connection (random noise, truncated or mutated PDUs, protocol abuse).
  */
-import { concatBytes } from "../../lib/bytes.ts";
-import { MAX_PDU_LENGTH } from "../../lib/frames.ts";
-import { encode } from "../../lib/pdu/codec.ts";
-import { commandById } from "../../lib/pdu/commands.ts";
-import { Status } from "../../lib/pdu/status.ts";
+import { concatBytes } from "../../lib/smpp/bytes.ts";
+import { MAX_PDU_LENGTH } from "../../lib/smpp/frames.ts";
+import { encode } from "../../lib/smpp/codec.ts";
+import { commandById } from "../../lib/smpp/commands.ts";
+import { Status } from "../../lib/smpp/status.ts";
 import { plausibleMessage } from "./plausible.ts";
 import { Rng } from "./rng.ts";
 import {

@@ -3,9 +3,9 @@
  * number, sometimes the exact status) and whether it must close; then a check of every frame
  * the gateway sends back.
  */
-import { decode, encode, peekHeader } from "../../lib/pdu/codec.ts";
-import { commandById, CommandId, isResponse } from "../../lib/pdu/commands.ts";
-import { Status, statusName } from "../../lib/pdu/status.ts";
+import { decode, encode, peekHeader } from "../../lib/smpp/codec.ts";
+import { commandById, CommandId, isResponse } from "../../lib/smpp/commands.ts";
+import { Status, statusName } from "../../lib/smpp/status.ts";
 import type { Expected } from "./cases.ts";
 import type { Credentials } from "./templates.ts";
 
@@ -38,6 +38,16 @@ export interface Plan {
    * write answers (deliver_sm_resp…) without splicing them into a partial PDU.
    */
   cleanEnd: boolean;
+  /**
+   * The session was bound before the case and is certainly still bound, framed and open after
+   * it (no unbind, no bad command_length, no partial PDU): fit to run the next bound case.
+   */
+  endsBound: boolean;
+  /**
+   * The bytes end framed and leave the session as they found it or certainly bound (no bind
+   * from an open session, no unbind, no bad length): an enquire_link after them must be answered.
+   */
+  settled: boolean;
 }
 
 /** Inputs of {@link plan}. */
@@ -129,7 +139,15 @@ export function plan(bytes: Uint8Array, o: PlanOptions): Plan {
     const r = replies.find((r) => r.commandId === e.commandId && r.seqs.includes(e.seq));
     if (r) r.status = e.status;
   }
-  return { replies, mustClose, mayBeBound, cleanEnd: !mustClose && off === bytes.length };
+  const cleanEnd = !mustClose && off === bytes.length;
+  return {
+    replies,
+    mustClose,
+    mayBeBound,
+    cleanEnd,
+    endsBound: cleanEnd && state === "bound",
+    settled: cleanEnd && state !== "unknown",
+  };
 }
 
 /** Server requests the gateway may send, and the answer a well-behaved ESME gives. */

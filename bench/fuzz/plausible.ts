@@ -3,9 +3,9 @@
  * Latin-1 or UCS2, split into concatenated parts (UDH or SAR), sometimes shuffled, repeated or
  * incomplete. It drives the gateway's text decoding, concatenation and storage, not its parser.
  */
-import { encode } from "../../lib/pdu/codec.ts";
-import { Status } from "../../lib/pdu/status.ts";
-import { Tag, type Tlv } from "../../lib/pdu/tlvs.ts";
+import { encode } from "../../lib/smpp/codec.ts";
+import { Status } from "../../lib/smpp/status.ts";
+import { Tag, type Tlv } from "../../lib/smpp/tlvs.ts";
 import { encodeText, type PreferredCoding } from "../../lib/text/coding.ts";
 import { buildUdh } from "../../lib/text/concat.ts";
 import { splitEncoded } from "../../lib/text/parts.ts";
