@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers (mulberry32) shared by tests and the fuzzer (bench/fuzz), plus the
+ * Seeded pseudo-random numbers (mulberry32) shared by tests and the fuzzer (tests/support/fuzz), plus the
  * helpers the generators use.
  */
 

@@ -2,13 +2,13 @@
  * Fuzz case generators: each turns a seeded PRNG into the bytes one hostile or broken client
  * sends on a fresh connection (random noise, truncated or mutated PDUs, protocol abuse).
  */
-import { concatBytes } from "../../lib/smpp/bytes.ts";
-import { MAX_PDU_LENGTH } from "../../lib/smpp/frames.ts";
-import { encode } from "../../lib/smpp/codec.ts";
-import { commandById } from "../../lib/smpp/commands.ts";
-import { Status } from "../../lib/smpp/status.ts";
+import { concatBytes } from "../../../lib/smpp/bytes.ts";
+import { MAX_PDU_LENGTH } from "../../../lib/smpp/frames.ts";
+import { encode } from "../../../lib/smpp/codec.ts";
+import { commandById } from "../../../lib/smpp/commands.ts";
+import { Status } from "../../../lib/smpp/status.ts";
 import { plausibleMessage } from "./plausible.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import {
   type Credentials,
   ESME_RESPONSES,

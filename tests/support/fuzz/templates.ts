@@ -2,9 +2,9 @@
  * Valid SMPP PDUs with random field values, built with the gateway's own encoder: the raw
  * material the fuzz cases send as they are, cut short or mutated.
  */
-import { encode, type FieldValue, type PduInit } from "../../lib/smpp/codec.ts";
-import { Tag, type Tlv, tlvFixedSize } from "../../lib/smpp/tlvs.ts";
-import type { Rng } from "./rng.ts";
+import { encode, type FieldValue, type PduInit } from "../../../lib/smpp/codec.ts";
+import { Tag, type Tlv, tlvFixedSize } from "../../../lib/smpp/tlvs.ts";
+import type { Rng } from "../rng.ts";
 
 /** One encoded PDU and what the mutators need to know about it. */
 export interface Template {

@@ -3,9 +3,9 @@
  * number, sometimes the exact status) and whether it must close; then a check of every frame
  * the gateway sends back.
  */
-import { decode, encode, peekHeader } from "../../lib/smpp/codec.ts";
-import { commandById, CommandId, isResponse } from "../../lib/smpp/commands.ts";
-import { Status, statusName } from "../../lib/smpp/status.ts";
+import { decode, encode, peekHeader } from "../../../lib/smpp/codec.ts";
+import { commandById, CommandId, isResponse } from "../../../lib/smpp/commands.ts";
+import { Status, statusName } from "../../../lib/smpp/status.ts";
 import type { Expected } from "./cases.ts";
 import type { Credentials } from "./templates.ts";
 

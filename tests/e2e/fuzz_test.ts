@@ -9,15 +9,15 @@ import {
   Rng,
   runFuzz,
   summary,
-} from "../bench/fuzz.ts";
-import { concatBytes } from "../lib/smpp/bytes.ts";
-import { MAX_PDU_LENGTH } from "../lib/smpp/frames.ts";
-import { decode, encode } from "../lib/smpp/codec.ts";
-import { Status } from "../lib/smpp/status.ts";
-import { receiptPdu } from "../lib/delivery/receipt.ts";
-import type { ReceiptRecord } from "../lib/store/records.ts";
-import { renderReceiptTextBytes } from "../lib/text/mod.ts";
-import { ACCOUNT, TestClient, testGateway, within } from "./support/client.ts";
+} from "../support/fuzz/mod.ts";
+import { concatBytes } from "../../lib/smpp/bytes.ts";
+import { MAX_PDU_LENGTH } from "../../lib/smpp/frames.ts";
+import { decode, encode } from "../../lib/smpp/codec.ts";
+import { Status } from "../../lib/smpp/status.ts";
+import { receiptPdu } from "../../lib/delivery/receipt.ts";
+import type { ReceiptRecord } from "../../lib/store/records.ts";
+import { renderReceiptTextBytes } from "../../lib/text/mod.ts";
+import { ACCOUNT, TestClient, testGateway, within } from "../support/client.ts";
 
 const BIND = encode({
   command: "bind_transceiver",

@@ -3,14 +3,14 @@
  * Latin-1 or UCS2, split into concatenated parts (UDH or SAR), sometimes shuffled, repeated or
  * incomplete. It drives the gateway's text decoding, concatenation and storage, not its parser.
  */
-import { encode } from "../../lib/smpp/codec.ts";
-import { Status } from "../../lib/smpp/status.ts";
-import { Tag, type Tlv } from "../../lib/smpp/tlvs.ts";
-import { encodeText, type PreferredCoding } from "../../lib/text/coding.ts";
-import { buildUdh } from "../../lib/text/concat.ts";
-import { splitEncoded } from "../../lib/text/parts.ts";
+import { encode } from "../../../lib/smpp/codec.ts";
+import { Status } from "../../../lib/smpp/status.ts";
+import { Tag, type Tlv } from "../../../lib/smpp/tlvs.ts";
+import { encodeText, type PreferredCoding } from "../../../lib/text/coding.ts";
+import { buildUdh } from "../../../lib/text/concat.ts";
+import { splitEncoded } from "../../../lib/text/parts.ts";
 import type { Expected } from "./cases.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 const ALPHABETS = [
   "Hello world, how are you? 0123456789 ",

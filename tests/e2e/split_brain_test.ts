@@ -3,11 +3,11 @@
  * store, then thawed. Fencing must keep every acknowledged message and every id unique.
  */
 import assert from "node:assert/strict";
-import type { Pdu } from "../lib/smpp/codec.ts";
-import { Status } from "../lib/smpp/status.ts";
-import type { MessageRecord } from "../lib/store/records.ts";
-import { ACCOUNT, TestClient, within } from "./support/client.ts";
-import { GatewayProcess } from "./support/process.ts";
+import type { Pdu } from "../../lib/smpp/codec.ts";
+import { Status } from "../../lib/smpp/status.ts";
+import type { MessageRecord } from "../../lib/store/records.ts";
+import { ACCOUNT, TestClient, within } from "../support/client.ts";
+import { GatewayProcess } from "../support/process.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,7 +4,7 @@
  * binds on purpose, thousands a minute, all from one address). Password checks are the real
  * ones: a config account's password is compared in memory, as in production.
  */
-import { startGateway } from "../../lib/mod.ts";
+import { startGateway } from "../../../lib/mod.ts";
 import type { MessageStore } from "./health.ts";
 import type { Credentials } from "./templates.ts";
 

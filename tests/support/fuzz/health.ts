@@ -2,7 +2,7 @@
  * Health check between fuzz batches: the gateway still binds and accepts a submit_sm, and the
  * messages it acknowledged since the last check are in storage (all of them again at the end).
  */
-import { encode } from "../../lib/smpp/codec.ts";
+import { encode } from "../../../lib/smpp/codec.ts";
 import type { RunSettings } from "./driver.ts";
 import { ReplyChecker } from "./oracle.ts";
 import { transceiverBind } from "./templates.ts";

@@ -4,15 +4,15 @@
  * worker; checks every reply with the oracle; and after every batch runs a health check (see
  * health.ts), bisecting the batch to the case that broke the gateway when it fails.
  */
-import { concatBytes } from "../../lib/smpp/bytes.ts";
-import { encode } from "../../lib/smpp/codec.ts";
-import { MAX_PDU_LENGTH } from "../../lib/smpp/frames.ts";
+import { concatBytes } from "../../../lib/smpp/bytes.ts";
+import { encode } from "../../../lib/smpp/codec.ts";
+import { MAX_PDU_LENGTH } from "../../../lib/smpp/frames.ts";
 import { bisect } from "./bisect.ts";
 import { type FuzzCase, fuzzCase } from "./cases.ts";
 import type { FuzzTarget } from "./gateway.ts";
 import { Acked, healthCheck, type MessageStore } from "./health.ts";
 import { type ExpectedReply, plan, ReplyChecker } from "./oracle.ts";
-import { caseSeed, Rng } from "./rng.ts";
+import { caseSeed, Rng } from "../rng.ts";
 import { type Credentials, transceiverBind } from "./templates.ts";
 import { Wire } from "./wire.ts";
 
