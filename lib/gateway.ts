@@ -135,8 +135,7 @@ export class Gateway {
     const handler: SessionHandler = {
       bind: (s, pdu) => {
         this.#acceptor.binding(s);
-        const body = pdu.body as { system_id: string; password: string };
-        return this.#binder.bind(s, pdu.command, body.system_id, body.password);
+        return this.#binder.bind(s, pdu.command, pdu.body.system_id, pdu.body.password);
       },
       bound: (s) => {
         this.#acceptor.bound(s);

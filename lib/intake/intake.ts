@@ -74,7 +74,7 @@ export class Intake {
   }
 
   /** Validates, stores (answering only after the commit) and hands the message on. */
-  async submit(account: AccountRecord, pdu: Pdu): Promise<Reply> {
+  async submit(account: AccountRecord, pdu: Pdu<"submit_sm" | "data_sm">): Promise<Reply> {
     const p = this.#p;
     if (p.lost()) return { status: Status.ESME_RSYSERR };
     let msg: MessageRecord;

@@ -18,12 +18,16 @@ export function smppTime(ms: number): string {
  * The query_sm_resp for a message of `account`: ESME_RQUERYFAIL when unknown, another account's,
  * or with a source_addr other than the submission's.
  */
-export async function queryReply(store: Store, account: string, pdu: Pdu): Promise<Reply> {
-  const id = pdu.body.message_id as string;
+export async function queryReply(
+  store: Store,
+  account: string,
+  pdu: Pdu<"query_sm">,
+): Promise<Reply> {
+  const id = pdu.body.message_id;
   const msg = id ? await store.message(id) : null;
   if (!msg || msg.account !== account) return { status: Status.ESME_RQUERYFAIL };
   // Spec §4.8.1: source_addr must match the original submission (empty matches an empty one).
-  if ((pdu.body.source_addr as string) !== msg.source.addr) {
+  if (pdu.body.source_addr !== msg.source.addr) {
     return { status: Status.ESME_RQUERYFAIL };
   }
   const state = await store.state(id);

@@ -31,8 +31,8 @@ export function sourceAllowed(account: AccountRecord, addr: string): boolean {
 }
 
 /** The user data: short_message or the message_payload TLV, never both. */
-function userData(pdu: Pdu): { body: Uint8Array; payload: boolean } {
-  const sm = (pdu.body.short_message as Uint8Array | undefined) ?? new Uint8Array(0);
+function userData(pdu: Pdu<"submit_sm" | "data_sm">): { body: Uint8Array; payload: boolean } {
+  const sm = pdu.body.short_message ?? new Uint8Array(0);
   const payload = findTlv(pdu.tlvs, Tag.message_payload);
   if (payload && sm.length > 0) {
     throw new SmppError(Status.ESME_RINVMSGLEN, "short_message and message_payload both present");
@@ -65,13 +65,13 @@ export interface SubmitContext {
  * Validates a submit_sm/data_sm and builds the message to store. Throws SmppError with the
  * status to answer (see README "Error codes").
  */
-export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
+export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitContext): MessageRecord {
   const b = pdu.body;
-  const esmClass = b.esm_class as number;
-  const priority = (b.priority_flag as number | undefined) ?? 0;
-  const registeredDelivery = b.registered_delivery as number;
-  const source = b.source_addr as string;
-  const dest = b.destination_addr as string;
+  const esmClass = b.esm_class;
+  const priority = b.priority_flag ?? 0;
+  const registeredDelivery = b.registered_delivery;
+  const source = b.source_addr;
+  const dest = b.destination_addr;
   if (priority > 3) throw new SmppError(Status.ESME_RINVPRTFLG, `priority_flag ${priority}`);
   if ((registeredDelivery & 0x03) === 0x03 || registeredDelivery & 0xe0) {
     throw new SmppError(
@@ -93,7 +93,7 @@ export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
     );
   }
   const { body, payload } = userData(pdu);
-  const dataCoding = b.data_coding as number;
+  const dataCoding = b.data_coding;
   const info = concatInfo(esmClass, body, pdu.tlvs);
   const textBytes = info ? info.payload : body;
   const decoded = decodeText(textBytes, dataCoding, { packed: ctx.account.gsmPacked === true });
@@ -109,11 +109,11 @@ export function buildMessage(pdu: Pdu, ctx: SubmitContext): MessageRecord {
     id: ctx.id,
     account: ctx.account.systemId,
     route: ctx.route,
-    serviceType: b.service_type as string,
-    source: { ton: b.source_addr_ton as number, npi: b.source_addr_npi as number, addr: source },
-    dest: { ton: b.dest_addr_ton as number, npi: b.dest_addr_npi as number, addr: dest },
+    serviceType: b.service_type,
+    source: { ton: b.source_addr_ton, npi: b.source_addr_npi, addr: source },
+    dest: { ton: b.dest_addr_ton, npi: b.dest_addr_npi, addr: dest },
     esmClass,
-    protocolId: (b.protocol_id as number | undefined) ?? 0,
+    protocolId: b.protocol_id ?? 0,
     priority,
     registeredDelivery,
     dataCoding,

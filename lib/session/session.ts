@@ -13,11 +13,18 @@ import {
   encode,
   genericNack,
   type Header,
+  headerOnly,
   type Pdu,
   type PduInit,
   peekHeader,
 } from "../smpp/codec.ts";
-import { commandById, type CommandDef, CommandId, isResponse } from "../smpp/commands.ts";
+import {
+  type BindCommand,
+  commandById,
+  type CommandDef,
+  CommandId,
+  isResponse,
+} from "../smpp/commands.ts";
 import { Status } from "../smpp/status.ts";
 import { intTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
 import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "../smpp/states.ts";
@@ -45,7 +52,7 @@ export interface BindDecision {
 /** The business side of a session (internal to the gateway). */
 export interface SessionHandler {
   /** Authenticates and registers a bind; resolves the decision. */
-  bind(s: Session, pdu: Pdu, state: SessionState): Promise<BindDecision>;
+  bind(s: Session, pdu: Pdu<BindCommand>, state: SessionState): Promise<BindDecision>;
   /** Called once the successful bind_*_resp has been queued. */
   bound(s: Session): void;
   /** Handles a request allowed in the current state (submit_sm, query_sm, …). */
@@ -324,7 +331,7 @@ export class Session {
       if (cmd.name.startsWith("bind_")) this.close();
       return;
     }
-    switch (cmd.name) {
+    switch (pdu.command) {
       case "enquire_link":
         return this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
       case "unbind":
@@ -342,7 +349,7 @@ export class Session {
     }
   }
 
-  async #bind(cmd: CommandDef, pdu: Pdu) {
+  async #bind(cmd: CommandDef, pdu: Pdu<BindCommand>) {
     this.#bindPending = true;
     const target = BIND_STATE[cmd.name];
     let decision: BindDecision;
@@ -371,7 +378,7 @@ export class Session {
     this.state = target;
     this.#account = decision.account ?? "";
     if (decision.window !== undefined) this.#window = decision.window;
-    this.interfaceVersion = pdu.body.interface_version as number;
+    this.interfaceVersion = pdu.body.interface_version;
     this.#reply(cmd, pdu.seq, {
       status,
       body: { system_id: this.#opts.systemId },
@@ -410,14 +417,7 @@ export class Session {
         return decode(frame);
       } catch {
         // A response with a broken body still tells its status.
-        return {
-          command: cmd.name,
-          commandId: cmd.id,
-          status: h.status,
-          seq: h.seq,
-          body: {},
-          tlvs: [],
-        };
+        return headerOnly(cmd, h);
       }
     });
     if (!matched) {

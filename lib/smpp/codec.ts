@@ -1,56 +1,73 @@
 /** Pure SMPP 3.4 codec: bytes ⇄ PDU objects, driven by the command and TLV tables. */
 import { SmppError } from "./errors.ts";
-import { commandById, type CommandDef, CommandId, type Field, isResponse } from "./commands.ts";
+import {
+  type BodyOf,
+  commandById,
+  type CommandDef,
+  CommandId,
+  type CommandName,
+  type DestAddress,
+  type Field,
+  isResponse,
+  type UnsuccessSme,
+} from "./commands.ts";
 import { Status } from "./status.ts";
 import { type Tlv, tlvFixedSize } from "./tlvs.ts";
 
-/** One destination of submit_multi: an SME address (flag 1) or a distribution list (flag 2). */
-export interface DestAddress {
-  dest_flag: number;
-  dest_addr_ton?: number;
-  dest_addr_npi?: number;
-  destination_addr?: string;
-  dl_name?: string;
-}
-
-/** One failed destination in submit_multi_resp. */
-export interface UnsuccessSme {
-  dest_addr_ton: number;
-  dest_addr_npi: number;
-  destination_addr: string;
-  error_status_code: number;
-}
+export type { DestAddress, UnsuccessSme } from "./commands.ts";
 
 /** A decoded mandatory-field value. */
 export type FieldValue = string | number | Uint8Array | DestAddress[] | UnsuccessSme[];
 
-/** Mandatory fields by their spec names (e.g. `source_addr`, `short_message`). */
+/** Mandatory fields by their spec names, untyped (see {@link BodyOf} for the typed form). */
 export type Body = Record<string, FieldValue>;
 
-/** A decoded PDU: header, mandatory fields and TLVs (unknown tags kept as they came). */
-export interface Pdu {
-  command: string;
+/** A decoded PDU of command `C`: header, typed mandatory fields and TLVs. */
+export interface PduOf<C extends CommandName> {
+  /** Command name, e.g. `"submit_sm"`. */
+  command: C;
+  /** command_id from the header. */
   commandId: number;
+  /** command_status from the header. */
   status: number;
+  /** sequence_number from the header. */
   seq: number;
-  body: Body;
+  /** Mandatory fields by their spec names. */
+  body: BodyOf<C>;
+  /** Optional parameters in wire order. */
   tlvs: Tlv[];
 }
 
+/**
+ * A decoded PDU: header, mandatory fields and TLVs (unknown tags kept as they came). A union
+ * discriminated by `command`: after `switch (pdu.command)` or `pdu.command === "submit_sm"` the
+ * body fields have their types. `Pdu<"submit_sm" | "data_sm">` is either of those two.
+ */
+export type Pdu<C extends CommandName = CommandName> = { [K in C]: PduOf<K> }[C];
+
 /** What `encode` needs: missing fields take their null value (0, "" or empty). */
 export interface PduInit {
+  /** Command name, e.g. `"submit_sm"`; an unknown name makes `encode` throw TypeError. */
   command: string;
+  /** sequence_number. */
   seq: number;
+  /** command_status, 0 when absent. */
   status?: number;
+  /** Mandatory fields by their spec names; missing ones take their null value. */
   body?: Record<string, FieldValue | undefined>;
+  /** Optional parameters, written in this order. */
   tlvs?: readonly Tlv[];
 }
 
 /** The 16-octet header. */
 export interface Header {
+  /** command_length: the whole PDU in octets. */
   length: number;
+  /** command_id. */
   commandId: number;
+  /** command_status. */
   status: number;
+  /** sequence_number. */
   seq: number;
 }
 
@@ -247,7 +264,15 @@ export function decode(frame: Uint8Array): Pdu {
     body[f.name] = lenient && r.off >= end ? nullValue(f) : readField(r, f);
   }
   const tlvs = cmd.tlvs ? readTlvs(r) : [];
-  return { command: cmd.name, commandId: h.commandId, status: h.status, seq: h.seq, body, tlvs };
+  // The table drove the fields, so the body has the shape BodyOf<cmd.name> describes.
+  return {
+    command: cmd.name,
+    commandId: h.commandId,
+    status: h.status,
+    seq: h.seq,
+    body,
+    tlvs,
+  } as Pdu;
 }
 
 function fieldSize(f: Field, v: FieldValue | undefined): number {
@@ -401,6 +426,23 @@ export function encode(p: PduInit): Uint8Array {
     }
   }
   return w.b;
+}
+
+/**
+ * The PDU its header alone describes: every mandatory field at its null value (0, "" or empty),
+ * no TLVs. Stands for a response whose body does not decode, which still tells its status.
+ */
+export function headerOnly(cmd: CommandDef, h: Header): Pdu {
+  const body: Body = {};
+  for (const f of cmd.body) body[f.name] = nullValue(f);
+  return {
+    command: cmd.name,
+    commandId: cmd.id,
+    status: h.status,
+    seq: h.seq,
+    body,
+    tlvs: [],
+  } as Pdu;
 }
 
 /** Encodes a generic_nack: the answer to an unknown command_id or a broken header. */
