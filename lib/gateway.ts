@@ -5,9 +5,7 @@
  * receipts (delivery/). Runtime-neutral: listeners and the KV handle are injected.
  */
 import { getLogger } from "@logtape/logtape";
-import type { AccountConfig } from "./accounts/accounts.ts";
 import { Binder } from "./accounts/binder.ts";
-import type { LockoutOptions } from "./accounts/limits.ts";
 import { Delivery } from "./delivery/delivery.ts";
 import type { ReceiptCounters } from "./delivery/dispatcher.ts";
 import type { Route } from "./delivery/route.ts";
@@ -16,7 +14,17 @@ import { IdGenerator } from "./intake/ids.ts";
 import { Intake } from "./intake/intake.ts";
 import { Joiner } from "./intake/joiner.ts";
 import { PendingIds } from "./intake/pending.ts";
-import { type Counters, newCounters } from "./metrics/counters.ts";
+import { type Counters, newCounters } from "./core/counters.ts";
+import type { GatewayOptions } from "./options.ts";
+import {
+  CONCAT_TIMEOUT_MS,
+  LEASE_MS,
+  LOCKOUT_DEFAULTS,
+  RETENTION_DAYS,
+  SESSION_DEFAULTS as SESSION_TABLE,
+  SYSTEM_ID,
+  UNBIND_WAIT_MS,
+} from "./core/defaults.ts";
 import { Session, type SessionHandler, type SessionOptions } from "./session/session.ts";
 import { Status } from "./smpp/status.ts";
 import { GroupCommitter } from "./store/committer.ts";
@@ -28,76 +36,10 @@ import type { Conn, Listener } from "./transport/conn.ts";
 
 const log = getLogger(["smppgw", "gateway"]);
 
-/** Gateway settings; everything but `kv` has a default. */
-export interface GatewayOptions {
-  kv: Deno.Kv;
-  /** system_id presented in bind responses. */
-  systemId?: string;
-  /** Where messages go; the simulator by default. */
-  route?: Route;
-  /** Node id 0..99, part of every message id. */
-  nodeId?: number;
-  /** Session timers and windows (ms). */
-  session?: Partial<Omit<SessionOptions, "systemId">>;
-  /** Characters of message text in the receipt's `text:` field. */
-  receiptTextLength?: number;
-  /** Receipt retry backoff start and cap, and maximum age (ms). */
-  receiptRetryMs?: number;
-  receiptRetryMaxMs?: number;
-  receiptMaxAgeMs?: number;
-  /** Receipt failures in a row after which a receiver session is unbound (default 5, 0 = never). */
-  maxReceiverFailures?: number;
-  /** How long shutdown waits for each unbind_resp. */
-  unbindWaitMs?: number;
-  /** Store lease lifetime: a crashed owner's store is taken over after this long. */
-  leaseMs?: number;
-  /** Days finished messages, states and concatenation mappings are kept (default 7). */
-  retentionDays?: number;
-  /**
-   * Open connections allowed in total (default 1000, kept below the open-file limit) and per
-   * remote address (default 100).
-   */
-  maxConnections?: number;
-  maxConnectionsPerIp?: number;
-  /**
-   * Connections not bound yet allowed in total (default 200; when full, the oldest idle one is
-   * closed to make room) and per remote address (default 20; more are refused).
-   */
-  maxUnboundConnections?: number;
-  maxUnboundConnectionsPerIp?: number;
-  /** The process's soft open-file limit, when known: the default connection cap stays below it. */
-  fdLimit?: number | null;
-  /** Failed binds per system_id and per IP before a lockout. */
-  bindLockout?: LockoutOptions;
-  /**
-   * The config accounts (as given to `syncAccounts`): binds as them are checked against these
-   * passwords, held in memory only; their KV records carry no password.
-   */
-  accounts?: readonly AccountConfig[];
-  /** How long the parts of a concatenated message may take to arrive. */
-  concatTimeoutMs?: number;
-}
+export type { GatewayOptions } from "./options.ts";
 
-/** Session defaults (ms). */
-export const SESSION_DEFAULTS: Omit<SessionOptions, "systemId"> = {
-  enquireLinkMs: 30_000,
-  responseTimeoutMs: 30_000,
-  bindTimeoutMs: 10_000,
-  inactivityMs: 300_000,
-  pduTimeoutMs: 30_000,
-  /** 1 MiB of unsent output pauses reading; output stuck for 30 s closes the session. */
-  maxOutputBytes: 1024 * 1024,
-  drainTimeoutMs: 30_000,
-  window: 100,
-  deliverWindow: 10,
-};
-
-/** Bind lockout default: 5 failures within 60 s lock the system_id and the IP for 60 s. */
-export const LOCKOUT_DEFAULTS: LockoutOptions = {
-  maxFailures: 5,
-  windowMs: 60_000,
-  lockoutMs: 60_000,
-};
+/** Session defaults (ms); see `lib/core/defaults.ts`. */
+export const SESSION_DEFAULTS: Omit<SessionOptions, "systemId"> = SESSION_TABLE;
 
 /** A running gateway. */
 export class Gateway {
@@ -122,7 +64,7 @@ export class Gateway {
     this.store = new Store(opts.kv);
     this.#route = opts.route ?? simulatorRoute();
     const sessionOpts: SessionOptions = {
-      systemId: opts.systemId ?? "smppgw",
+      systemId: opts.systemId ?? SYSTEM_ID,
       ...SESSION_DEFAULTS,
       ...opts.session,
     };
@@ -167,13 +109,16 @@ export class Gateway {
     const o = this.#opts;
     const schema = await inspectStore(o.kv);
     const node = o.nodeId ?? 0;
-    const lease = this.#lease = await StoreLease.acquire(o.kv, { ttlMs: o.leaseMs, node });
+    const lease = this.#lease = await StoreLease.acquire(o.kv, {
+      ttlMs: o.leaseMs ?? LEASE_MS,
+      node,
+    });
     this.store.fence = lease.fence;
     lease.lost.then((e) => this.#onLost(e));
     await migrate(this.store, schema);
     const floor = await this.store.idFloor(node);
     const ids = new IdGenerator(node, floor);
-    const retentionMs = (o.retentionDays ?? 7) * 86_400_000;
+    const retentionMs = (o.retentionDays ?? RETENTION_DAYS) * 86_400_000;
     const committer = this.#committer = new GroupCommitter(o.kv, {
       atomic: () => this.store.atomic(),
       onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
@@ -195,7 +140,7 @@ export class Gateway {
       ...parts,
       receivers: (account) => this.#binder.registry.receivers(account),
     }, o);
-    const concatTimeoutMs = o.concatTimeoutMs ?? 300_000;
+    const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
     this.#joiner = new Joiner(this.store, committer, {
       timeoutMs: concatTimeoutMs,
       onJoined: (j) => delivery.joined(j),
@@ -253,7 +198,7 @@ export class Gateway {
     if (this.#closing) return;
     this.#closing = true;
     await this.#acceptor.close();
-    const wait = this.#opts.unbindWaitMs ?? 2000;
+    const wait = this.#opts.unbindWaitMs ?? UNBIND_WAIT_MS;
     await Promise.all([...this.#acceptor.served].map((s) => s.unbind(wait)));
     await (this.#delivery?.stop() ?? this.#route.stop());
     this.#joiner?.stop();

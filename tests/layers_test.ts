@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 
 /** lib/ folders, bottom first; the root files (gateway, config, mod, deno) are on top. */
 export const LAYERS = [
-  ["smpp", "metrics"],
+  ["smpp", "core"],
   ["text"],
   ["store"],
   ["transport"],

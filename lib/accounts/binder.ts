@@ -4,7 +4,7 @@
  * never writes into the session.
  */
 import { getLogger } from "@logtape/logtape";
-import type { Counters } from "../metrics/counters.ts";
+import type { Counters } from "../core/counters.ts";
 import { Status } from "../smpp/status.ts";
 import type { BindDecision } from "../session/session.ts";
 import { type RegisteredSession, SessionRegistry } from "../session/registry.ts";

@@ -4,8 +4,9 @@
  * receipts to the account's receivers through the dispatcher.
  */
 import { getLogger } from "@logtape/logtape";
+import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { PendingIds } from "../intake/pending.ts";
-import type { Counters } from "../metrics/counters.ts";
+import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter } from "../store/committer.ts";
 import type { JobRecord, JoinedRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
@@ -50,7 +51,7 @@ export class Delivery {
       build: (r, iv) =>
         receiptPdu(r, {
           textLength: o.receiptTextLength,
-          tlvs: iv >= 0x34,
+          tlvs: iv >= INTERFACE_VERSION,
           encode: renderReceiptTextBytes,
         }),
       retryBaseMs: o.receiptRetryMs,

@@ -9,6 +9,7 @@
  * the account-wide retry backoff. So one bad receiver never slows the account's others.
  */
 import { getLogger } from "@logtape/logtape";
+import { RECEIPT_DEFAULTS } from "../core/defaults.ts";
 import type { GroupCommitter } from "../store/committer.ts";
 import type { PduInit } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
@@ -103,11 +104,11 @@ export class ReceiptDispatcher {
     this.#committer = committer;
     this.#opts = {
       ...opts,
-      retryBaseMs: opts.retryBaseMs ?? 5_000,
-      retryMaxMs: opts.retryMaxMs ?? 300_000,
-      maxAgeMs: opts.maxAgeMs ?? 72 * 3600_000,
-      memoryLimit: opts.memoryLimit ?? 10_000,
-      maxReceiverFailures: opts.maxReceiverFailures ?? 5,
+      retryBaseMs: opts.retryBaseMs ?? RECEIPT_DEFAULTS.retryBaseMs,
+      retryMaxMs: opts.retryMaxMs ?? RECEIPT_DEFAULTS.retryMaxMs,
+      maxAgeMs: opts.maxAgeMs ?? RECEIPT_DEFAULTS.maxAgeMs,
+      memoryLimit: opts.memoryLimit ?? RECEIPT_DEFAULTS.memoryLimit,
+      maxReceiverFailures: opts.maxReceiverFailures ?? RECEIPT_DEFAULTS.maxReceiverFailures,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Admission } from "../accounts/admission.ts";
-import type { Counters } from "../metrics/counters.ts";
+import type { Counters } from "../core/counters.ts";
 import type { Reply } from "../session/session.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";

@@ -3,6 +3,7 @@
  * work, responses out. The session never lets one bad PDU end another session.
  */
 import { getLogger } from "@logtape/logtape";
+import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { Conn } from "../transport/conn.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { FrameError, readFrames } from "../smpp/frames.ts";
@@ -97,7 +98,7 @@ export class Session {
   state: SessionState = "OPEN";
   #account = "";
   /** interface_version from the bind; below 0x34 the gateway sends no TLVs. */
-  interfaceVersion = 0x34;
+  interfaceVersion: number = INTERFACE_VERSION;
   readonly remote: string;
   readonly #conn: Conn;
   readonly #handler: SessionHandler;
@@ -382,7 +383,9 @@ export class Session {
     this.#reply(cmd, pdu.seq, {
       status,
       body: { system_id: this.#opts.systemId },
-      tlvs: this.interfaceVersion >= 0x34 ? [intTlv(Tag.sc_interface_version, 0x34)] : [],
+      tlvs: this.interfaceVersion >= INTERFACE_VERSION
+        ? [intTlv(Tag.sc_interface_version, INTERFACE_VERSION)]
+        : [],
     });
     this.#handler.bound(this);
   }

@@ -9,6 +9,7 @@
  * owner) is taken over once it expires. The owner's node id is claimed beside it (`["node", n]`).
  */
 import { getLogger } from "@logtape/logtape";
+import { LEASE_MS } from "../core/defaults.ts";
 import { noticing, STORE_LOCKED } from "./notice.ts";
 import { type Fence, Keys } from "./store.ts";
 
@@ -65,7 +66,7 @@ export class StoreLease {
    * another process keeps refreshing it.
    */
   static async acquire(kv: Deno.Kv, opts: LeaseOptions = {}): Promise<StoreLease> {
-    const ttlMs = opts.ttlMs ?? 10_000;
+    const ttlMs = opts.ttlMs ?? LEASE_MS;
     const owner = crypto.randomUUID();
     let seen: string | null = null;
     for (let attempt = 0; attempt < 5; attempt++) {

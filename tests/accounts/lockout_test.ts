@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { concatBytes } from "../../lib/smpp/bytes.ts";
 import { KeyGate, type Release, Slots } from "../../lib/accounts/gate.ts";
-import { LOCKOUT_DEFAULTS } from "../../lib/gateway.ts";
+import { LOCKOUT_DEFAULTS } from "../../lib/core/defaults.ts";
 import { FailureLockout } from "../../lib/accounts/limits.ts";
 import { hashPassword } from "../../lib/accounts/password.ts";
 import { decode, encode } from "../../lib/smpp/codec.ts";

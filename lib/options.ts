@@ -1,0 +1,55 @@
+/** The settings of a gateway: everything but `kv` has a default (`lib/core/defaults.ts`). */
+import type { AccountConfig } from "./accounts/accounts.ts";
+import type { LockoutOptions } from "./accounts/limits.ts";
+import type { Route } from "./delivery/route.ts";
+import type { SessionOptions } from "./session/session.ts";
+
+/** Gateway settings; everything but `kv` has a default. */
+export interface GatewayOptions {
+  kv: Deno.Kv;
+  /** system_id presented in bind responses. */
+  systemId?: string;
+  /** Where messages go; the simulator by default. */
+  route?: Route;
+  /** Node id 0..99, part of every message id. */
+  nodeId?: number;
+  /** Session timers and windows (ms). */
+  session?: Partial<Omit<SessionOptions, "systemId">>;
+  /** Characters of message text in the receipt's `text:` field. */
+  receiptTextLength?: number;
+  /** Receipt retry backoff start and cap, and maximum age (ms). */
+  receiptRetryMs?: number;
+  receiptRetryMaxMs?: number;
+  receiptMaxAgeMs?: number;
+  /** Receipt failures in a row after which a receiver session is unbound (default 5, 0 = never). */
+  maxReceiverFailures?: number;
+  /** How long shutdown waits for each unbind_resp. */
+  unbindWaitMs?: number;
+  /** Store lease lifetime: a crashed owner's store is taken over after this long. */
+  leaseMs?: number;
+  /** Days finished messages, states and concatenation mappings are kept (default 7). */
+  retentionDays?: number;
+  /**
+   * Open connections allowed in total (default 1000, kept below the open-file limit) and per
+   * remote address (default 100).
+   */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  /**
+   * Connections not bound yet allowed in total (default 200; when full, the oldest idle one is
+   * closed to make room) and per remote address (default 20; more are refused).
+   */
+  maxUnboundConnections?: number;
+  maxUnboundConnectionsPerIp?: number;
+  /** The process's soft open-file limit, when known: the default connection cap stays below it. */
+  fdLimit?: number | null;
+  /** Failed binds per system_id and per IP before a lockout. */
+  bindLockout?: LockoutOptions;
+  /**
+   * The config accounts (as given to `syncAccounts`): binds as them are checked against these
+   * passwords, held in memory only; their KV records carry no password.
+   */
+  accounts?: readonly AccountConfig[];
+  /** How long the parts of a concatenated message may take to arrive. */
+  concatTimeoutMs?: number;
+}
