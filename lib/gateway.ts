@@ -98,6 +98,7 @@ export class Gateway {
         maxUnboundPerIp: opts.maxUnboundConnectionsPerIp,
       },
       fdLimit: opts.fdLimit,
+      counters: this.counters,
     }, (conn) => new Session(conn, handler, sessionOpts));
   }
 
@@ -121,6 +122,7 @@ export class Gateway {
     const retentionMs = (o.retentionDays ?? RETENTION_DAYS) * 86_400_000;
     const committer = this.#committer = new GroupCommitter(o.kv, {
       atomic: () => this.store.atomic(),
+      counters: this.counters,
       onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
       expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
@@ -144,6 +146,7 @@ export class Gateway {
     this.#joiner = new Joiner(this.store, committer, {
       timeoutMs: concatTimeoutMs,
       onJoined: (j) => delivery.joined(j),
+      counters: this.counters,
     });
     this.#intake = new Intake({
       ...parts,

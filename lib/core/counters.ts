@@ -1,31 +1,44 @@
-/** Every counter the gateway keeps, in one place (a metrics endpoint will read this later). */
+/**
+ * Every counter the gateway keeps, in one registry: the table below names each counter and says
+ * what it counts (a metrics endpoint and the docs read it). Each part gets the same `Counters`
+ * object injected and adds to its own fields.
+ *
+ * ```ts
+ * const c = newCounters();
+ * c.submitted++;
+ * for (const [name, help] of Object.entries(COUNTERS)) console.log(name, help, c[name as CounterName]);
+ * ```
+ */
 
-/** Gateway-wide counters since start. */
-export interface Counters {
-  connections: number;
-  binds: number;
-  bindFailures: number;
-  /** Binds whose password was actually compared (binds refused by the lockout never are). */
-  passwordChecks: number;
-  submitted: number;
-  /** SMS parts accepted (a long message_payload counts as the parts it needs). */
-  submittedParts: number;
-  submitRejected: number;
-  settled: number;
-  receiptsQueued: number;
-}
+/** Counter name → what it counts (since start). */
+export const COUNTERS = {
+  connections: "connections accepted",
+  binds: "successful binds",
+  bindFailures: "refused binds",
+  passwordChecks: "binds whose password was actually compared (lockout refusals never are)",
+  submitted: "submit_sm / data_sm accepted and stored",
+  submittedParts: "SMS parts accepted (a long message_payload counts the parts it needs)",
+  submitRejected: "submit_sm / data_sm refused",
+  settled: "messages given a final state by their route",
+  receiptsQueued: "receipts stored in the outbox",
+  receiptsSent: "deliver_sm receipts sent (resends included)",
+  receiptsAcked: "receipts acknowledged with deliver_sm_resp OK",
+  receiptsRetried: "receipts sent again after an error or timeout",
+  receiptsExpired: "receipts dropped unacknowledged after their maximum age",
+  receiversUnbound: "receiver sessions unbound after failing receipts in a row",
+  kvCommits: "KV atomic commits (group commit batches)",
+  joined: "concatenated messages joined complete",
+  joinedIncomplete: "concatenated messages given up on with parts missing",
+  duplicateParts: "concatenation parts that arrived twice",
+} as const;
+
+/** The name of a counter. */
+export type CounterName = keyof typeof COUNTERS;
+
+/** Every counter's value since start. */
+export type Counters = Record<CounterName, number>;
 
 /** Fresh zeroed counters. */
 export function newCounters(): Counters {
-  return {
-    connections: 0,
-    binds: 0,
-    bindFailures: 0,
-    passwordChecks: 0,
-    submitted: 0,
-    submittedParts: 0,
-    submitRejected: 0,
-    settled: 0,
-    receiptsQueued: 0,
-  };
+  return Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Counters;
 }

@@ -58,6 +58,7 @@ export class Delivery {
       retryMaxMs: o.receiptRetryMaxMs,
       maxAgeMs: o.receiptMaxAgeMs,
       maxReceiverFailures: o.maxReceiverFailures,
+      counters: parts.counters,
     });
   }
 

@@ -9,6 +9,7 @@
  * the account-wide retry backoff. So one bad receiver never slows the account's others.
  */
 import { getLogger } from "@logtape/logtape";
+import { type Counters, newCounters } from "../core/counters.ts";
 import { RECEIPT_DEFAULTS } from "../core/defaults.ts";
 import type { GroupCommitter } from "../store/committer.ts";
 import type { PduInit } from "../smpp/codec.ts";
@@ -40,6 +41,8 @@ export interface DispatcherOptions {
   maxAgeMs?: number;
   /** Most receipts held in memory per account; the rest wait in KV. */
   memoryLimit?: number;
+  /** The counters registry (a fresh one by default). */
+  counters?: Counters;
   /** Failures in a row (error status or timeout) after which a receiver is unbound (0 = never). */
   maxReceiverFailures?: number;
 }
@@ -85,23 +88,30 @@ export interface ReceiptCounters {
 export class ReceiptDispatcher {
   readonly #store: Store;
   readonly #committer: GroupCommitter;
-  readonly #opts: Required<DispatcherOptions>;
+  readonly #opts: Required<Omit<DispatcherOptions, "counters">>;
   readonly #accounts = new Map<string, AccountQueue>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #health = new WeakMap<Receiver, Health>();
   #stopped = false;
   /** Counters since start. */
-  readonly counters: ReceiptCounters = {
-    sent: 0,
-    acked: 0,
-    retried: 0,
-    expired: 0,
-    receiversUnbound: 0,
-  };
+  readonly #c: Counters;
+
+  /** This outbox's counters (a view of the shared registry). */
+  get counters(): ReceiptCounters {
+    const c = this.#c;
+    return {
+      sent: c.receiptsSent,
+      acked: c.receiptsAcked,
+      retried: c.receiptsRetried,
+      expired: c.receiptsExpired,
+      receiversUnbound: c.receiversUnbound,
+    };
+  }
 
   constructor(store: Store, committer: GroupCommitter, opts: DispatcherOptions) {
     this.#store = store;
     this.#committer = committer;
+    this.#c = opts.counters ?? newCounters();
     this.#opts = {
       ...opts,
       retryBaseMs: opts.retryBaseMs ?? RECEIPT_DEFAULTS.retryBaseMs,
@@ -207,7 +217,7 @@ export class ReceiptDispatcher {
     const max = this.#opts.maxReceiverFailures;
     if (max > 0 && h.failures >= max && !h.unbinding) {
       h.unbinding = true;
-      this.counters.receiversUnbound++;
+      this.#c.receiversUnbound++;
       log.warn("a receiver of {account} failed {n} receipts in a row; unbinding it", {
         account,
         n: h.failures,
@@ -244,7 +254,7 @@ export class ReceiptDispatcher {
   async #send(account: string, q: AccountQueue, s: Receiver, r: ReceiptRecord) {
     const o = this.#opts;
     if (o.maxAgeMs > 0 && Date.now() - r.createdAt > o.maxAgeMs) {
-      this.counters.expired++;
+      this.#c.receiptsExpired++;
       log.warn("receipt for {id} of {account} expired after {attempts} attempts; dropped", {
         id: r.messageId,
         account,
@@ -254,7 +264,7 @@ export class ReceiptDispatcher {
       q.known.delete(r.messageId);
       return;
     }
-    this.counters.sent++;
+    this.#c.receiptsSent++;
     let status: number;
     try {
       status = await s.deliver(o.build(r, s.interfaceVersion));
@@ -263,7 +273,7 @@ export class ReceiptDispatcher {
     }
     this.#answered(s, status === Status.ESME_ROK, account);
     if (status === Status.ESME_ROK) {
-      this.counters.acked++;
+      this.#c.receiptsAcked++;
       try {
         await this.#committer.write([Store.receiptDoneOp(r)]);
       } catch (e) {
@@ -276,7 +286,7 @@ export class ReceiptDispatcher {
       q.known.delete(r.messageId);
     } else if (this.#otherHealthy(account, s)) {
       // Another receiver can take it now: no account-wide backoff for one bad session.
-      this.counters.retried++;
+      this.#c.receiptsRetried++;
       const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
       this.#committer.write([Store.receiptOp(next)]).catch((e) => this.#writeFailed(e));
       q.ready.unshift(next);
@@ -296,7 +306,7 @@ export class ReceiptDispatcher {
   }
 
   #retry(account: string, q: AccountQueue, r: ReceiptRecord, status: number) {
-    this.counters.retried++;
+    this.#c.receiptsRetried++;
     const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
     const delay = Math.min(
       this.#opts.retryMaxMs,

@@ -4,6 +4,7 @@
  * own id and receipt. Parts missing after the timeout are given up on: the joined record says
  * which arrived, and the caller decides what the route gets.
  */
+import { type Counters, newCounters } from "../core/counters.ts";
 import { getLogger } from "@logtape/logtape";
 import type { GroupCommitter } from "../store/committer.ts";
 import type { JoinedRecord, MessageRecord, PartRef } from "../store/records.ts";
@@ -28,6 +29,8 @@ export interface JoinerOptions {
   timeoutMs: number;
   /** Called once a joined record is stored (complete, or given up on). */
   onJoined?: (j: JoinedRecord) => void;
+  /** The counters registry (a fresh one by default). */
+  counters?: Counters;
 }
 
 /** Collects parts and writes joined records. */
@@ -38,12 +41,19 @@ export class Joiner {
   readonly #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Joined messages since start, complete and incomplete. */
-  readonly counters = { joined: 0, incomplete: 0, duplicates: 0 };
+  readonly #c: Counters;
+
+  /** This joiner's counters (a view of the shared registry). */
+  get counters(): { joined: number; incomplete: number; duplicates: number } {
+    const c = this.#c;
+    return { joined: c.joined, incomplete: c.joinedIncomplete, duplicates: c.duplicateParts };
+  }
 
   constructor(store: Store, committer: GroupCommitter, opts: JoinerOptions) {
     this.#store = store;
     this.#committer = committer;
     this.#opts = opts;
+    this.#c = opts.counters ?? newCounters();
     this.#timer = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, opts.timeoutMs / 4)));
   }
 
@@ -77,7 +87,7 @@ export class Joiner {
     if (p.received.some((r) => r.id === part.id)) return;
     p.received.push(part);
     if (p.bySeq.has(part.seq)) {
-      this.counters.duplicates++;
+      this.#c.duplicateParts++;
       log.info("duplicate part {seq} of {group} ({id}) ignored for joining", {
         seq: part.seq,
         group: p.group,
@@ -101,9 +111,9 @@ export class Joiner {
       complete,
       createdAt: Date.now(),
     };
-    if (complete) this.counters.joined++;
+    if (complete) this.#c.joined++;
     else {
-      this.counters.incomplete++;
+      this.#c.joinedIncomplete++;
       log.warn(
         "concatenated message {group} of {account}: parts {missing} missing after {ms} ms; giving up",
         {

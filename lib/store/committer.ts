@@ -4,6 +4,8 @@
  * has committed, so "acknowledged" always means "stored".
  */
 
+import { type Counters, newCounters } from "../core/counters.ts";
+
 /** One KV write. `max` keeps the larger of the stored and the given unsigned 64-bit value. */
 export type Mutation =
   | { type: "set"; key: Deno.KvKey; value: unknown; expireIn?: number }
@@ -27,6 +29,8 @@ export interface CommitterOptions {
   atomic?: () => Deno.AtomicOperation;
   /** Called when an atomic failed its checks (the store's owner changed). */
   onCheckFailed?: () => void;
+  /** The counters registry: `kvCommits` (a fresh one by default). */
+  counters?: Counters;
   /** The `expireIn` a `set` without one gets, by key (e.g. retention of finished history). */
   expireIn?: (key: Deno.KvKey) => number | undefined;
 }
@@ -57,8 +61,12 @@ export class GroupCommitter {
   readonly #atomic: () => Deno.AtomicOperation;
   readonly #onCheckFailed: () => void;
   readonly #expireIn: (key: Deno.KvKey) => number | undefined;
+  readonly #c: Counters;
+
   /** Atomics committed so far (for benchmarks and metrics). */
-  commits = 0;
+  get commits(): number {
+    return this.#c.kvCommits;
+  }
 
   constructor(kv: Deno.Kv, opts: CommitterOptions = {}) {
     this.#kv = kv;
@@ -69,6 +77,7 @@ export class GroupCommitter {
     this.#atomic = opts.atomic ?? (() => kv.atomic());
     this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
     this.#expireIn = opts.expireIn ?? (() => undefined);
+    this.#c = opts.counters ?? newCounters();
     this.#idle.resolve();
   }
 
@@ -142,7 +151,7 @@ export class GroupCommitter {
         this.#onCheckFailed();
         throw new Error("atomic commit failed its ownership check");
       }
-      this.commits++;
+      this.#c.kvCommits++;
       for (const g of batch) g.resolve();
     } catch (e) {
       for (const g of batch) g.reject(e);

@@ -5,6 +5,7 @@
  * bounded rate. What runs on a connection is the caller's: `open(conn)` makes it.
  */
 import { getLogger } from "@logtape/logtape";
+import type { Counters } from "../core/counters.ts";
 import type { Conn, Listener } from "./conn.ts";
 import {
   type ConnectionCaps,
@@ -47,6 +48,8 @@ export interface Served {
 export interface AcceptorOptions {
   caps: Partial<ConnectionCaps>;
   fdLimit?: number | null;
+  /** The counters registry: `connections` counts accepted ones. */
+  counters: Counters;
 }
 
 /** Runs accept loops and the connection caps. */
@@ -61,12 +64,12 @@ export class Acceptor<T extends Served> {
   readonly #acceptLog: LogSummary<"failed">;
   /** What runs on the admitted connections, until each ends. */
   readonly #served = new Set<T>();
+  readonly #counters: Counters;
   #closing = false;
-  /** Connections accepted so far. */
-  accepted = 0;
 
   constructor(o: AcceptorOptions, open: (conn: Conn) => T) {
     this.#open = open;
+    this.#counters = o.counters;
     this.#limiter = limiter(o);
     this.#slotLog = new LogSummary(LIMIT_LOG_MS, (s) =>
       log.warn("{text}", {
@@ -142,7 +145,7 @@ export class Acceptor<T extends Served> {
       return null;
     }
     if (admitted.evicted) this.#evict(admitted.evicted);
-    this.accepted++;
+    this.#counters.connections++;
     this.#served.add(t);
     t.run()
       .catch((e) =>
