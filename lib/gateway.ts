@@ -18,19 +18,17 @@ import { type Counters, newCounters } from "./core/counters.ts";
 import type { GatewayOptions } from "./options.ts";
 import {
   CONCAT_TIMEOUT_MS,
-  LEASE_MS,
   LOCKOUT_DEFAULTS,
-  RETENTION_DAYS,
   SESSION_DEFAULTS as SESSION_TABLE,
   SYSTEM_ID,
   UNBIND_WAIT_MS,
 } from "./core/defaults.ts";
 import { Session, type SessionHandler, type SessionOptions } from "./session/session.ts";
 import { Status } from "./smpp/status.ts";
-import { GroupCommitter } from "./store/committer.ts";
-import { type LeaseError, StoreLease } from "./store/lease.ts";
-import { inspectStore, migrate } from "./store/schema.ts";
-import { Keys, RETAINED, Store } from "./store/store.ts";
+import type { GroupCommitter } from "./store/committer.ts";
+import type { LeaseError, StoreLease } from "./store/lease.ts";
+import { ownStore } from "./store/owned.ts";
+import { Keys, Store } from "./store/store.ts";
 import { Acceptor } from "./transport/acceptor.ts";
 import type { Conn, Listener } from "./transport/conn.ts";
 
@@ -108,29 +106,24 @@ export class Gateway {
    */
   async start(): Promise<void> {
     const o = this.#opts;
-    const schema = await inspectStore(o.kv);
     const node = o.nodeId ?? 0;
-    const lease = this.#lease = await StoreLease.acquire(o.kv, {
-      ttlMs: o.leaseMs ?? LEASE_MS,
+    let ids: IdGenerator | undefined;
+    const owned = await ownStore(this.store, {
       node,
-    });
-    this.store.fence = lease.fence;
-    lease.lost.then((e) => this.#onLost(e));
-    await migrate(this.store, schema);
-    const floor = await this.store.idFloor(node);
-    const ids = new IdGenerator(node, floor);
-    const retentionMs = (o.retentionDays ?? RETENTION_DAYS) * 86_400_000;
-    const committer = this.#committer = new GroupCommitter(o.kv, {
-      atomic: () => this.store.atomic(),
+      leaseMs: o.leaseMs,
+      retentionDays: o.retentionDays,
       counters: this.counters,
-      onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
-      expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
-        { type: "max", key: Keys.idFloor(node), value: BigInt(ids.highWater) },
+        { type: "max", key: Keys.idFloor(node), value: BigInt(ids?.highWater ?? 0) },
         Store.checkpointOp(this.#route.name, this.#pending.checkpoint()),
       ],
     });
+    const { lease, committer, idFloor: floor } = owned;
+    this.#lease = lease;
+    this.#committer = committer;
+    lease.lost.then((e) => this.#onLost(e));
+    ids = new IdGenerator(node, floor);
     const parts = {
       store: this.store,
       committer,

@@ -1,0 +1,49 @@
+/**
+ * Taking a store: check its marker, take the fenced lease, migrate an older schema, and build the
+ * group committer whose every atomic is fenced and carries the retention expiry.
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Counters } from "../core/counters.ts";
+import { LEASE_MS, RETENTION_DAYS } from "../core/defaults.ts";
+import { GroupCommitter, type Mutation } from "./committer.ts";
+import { StoreLease } from "./lease.ts";
+import { inspectStore, migrate } from "./schema.ts";
+import { RETAINED, Store } from "./store.ts";
+
+const log = getLogger(["smppgw", "store"]);
+
+/** How to take the store. */
+export interface OwnOptions {
+  node: number;
+  leaseMs?: number;
+  retentionDays?: number;
+  counters: Counters;
+  /** Mutations every atomic carries (computed at commit time), e.g. the id floor. */
+  extra: () => Mutation[];
+}
+
+/** A store this process owns. */
+export interface OwnedStore {
+  lease: StoreLease;
+  committer: GroupCommitter;
+  /** The persisted id high-water mark of the node. */
+  idFloor: number;
+}
+
+/** Takes `store` (writing nothing before owning it) and returns its lease and committer. */
+export async function ownStore(store: Store, o: OwnOptions): Promise<OwnedStore> {
+  const schema = await inspectStore(store.kv);
+  const lease = await StoreLease.acquire(store.kv, { ttlMs: o.leaseMs ?? LEASE_MS, node: o.node });
+  store.fence = lease.fence;
+  await migrate(store, schema);
+  const idFloor = await store.idFloor(o.node);
+  const retentionMs = (o.retentionDays ?? RETENTION_DAYS) * 86_400_000;
+  const committer = new GroupCommitter(store.kv, {
+    atomic: () => store.atomic(),
+    counters: o.counters,
+    onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
+    expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
+    extra: o.extra,
+  });
+  return { lease, committer, idFloor };
+}
