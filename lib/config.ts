@@ -58,6 +58,9 @@ export class ConfigError extends Error {
 
 const STATS = Object.keys(STAT_STATES) as Stat[];
 
+/** Largest window an account or the session settings may set. */
+const MAX_WINDOW = 100_000;
+
 type Obj = Record<string, unknown>;
 
 function obj(v: unknown, path: string): Obj {
@@ -130,7 +133,7 @@ function account(v: unknown, path: string): AccountConfig {
   str(o, "systemId", `${path}.`, 15, true);
   str(o, "password", `${path}.`, 8, true);
   num(o, "maxSessions", `${path}.`, 1, 10_000);
-  num(o, "window", `${path}.`, 1, 100_000);
+  num(o, "window", `${path}.`, 1, MAX_WINDOW);
   if (o.sourceAddrs !== undefined) {
     if (!Array.isArray(o.sourceAddrs)) {
       throw new ConfigError(`${path}.sourceAddrs: must be an array of patterns`);
@@ -224,7 +227,7 @@ export function parseConfig(v: unknown): GatewayConfig {
     const keys = ["enquireLinkSec", "responseTimeoutSec", "bindTimeoutSec", "inactivitySec"];
     known(s, "session", [...keys, "window", "deliverWindow"]);
     for (const k of keys) num(s, k, "session.", 0, 86_400);
-    num(s, "window", "session.", 1, 100_000);
+    num(s, "window", "session.", 1, MAX_WINDOW);
     num(s, "deliverWindow", "session.", 1, 10_000);
   }
   if (o.receipts !== undefined) {

@@ -13,6 +13,7 @@ import { fdLimit, listenTcp, listenTls, openKv } from "./deno.ts";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { getLogger } from "@logtape/logtape";
+import { LISTEN_DEFAULTS, LOCKOUT_DEFAULTS } from "./core/defaults.ts";
 import type { Listener } from "./transport/conn.ts";
 import { noticing, STORE_LOCKED } from "./store/notice.ts";
 import type { Route } from "./delivery/route.ts";
@@ -81,11 +82,12 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const listeners: Listener[] = [];
   let gateway: Gateway | undefined;
   try {
-    const tcp = listenTcp(o.host ?? "127.0.0.1", o.port ?? 2775);
+    const host = o.host ?? LISTEN_DEFAULTS.host;
+    const tcp = listenTcp(host, o.port ?? LISTEN_DEFAULTS.port);
     listeners.push(tcp);
     let tlsAddr: RunningGateway["tlsAddr"];
     if (o.tls) {
-      const tls = listenTls(o.host ?? "127.0.0.1", o.tls.port, o.tls.cert, o.tls.key);
+      const tls = listenTls(host, o.tls.port, o.tls.cert, o.tls.key);
       listeners.push(tls);
       tlsAddr = { hostname: tls.hostname, port: tls.port };
     }
@@ -153,9 +155,9 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
         l.bindLockoutSec === undefined
       ? undefined
       : {
-        maxFailures: l.bindFailures ?? 5,
-        windowMs: (l.bindFailureWindowSec ?? 60) * 1000,
-        lockoutMs: (l.bindLockoutSec ?? 60) * 1000,
+        maxFailures: l.bindFailures ?? LOCKOUT_DEFAULTS.maxFailures,
+        windowMs: ms(l.bindFailureWindowSec) ?? LOCKOUT_DEFAULTS.windowMs,
+        lockoutMs: ms(l.bindLockoutSec) ?? LOCKOUT_DEFAULTS.lockoutMs,
       },
     systemId: c.systemId,
     nodeId: c.nodeId,

@@ -4,6 +4,7 @@
  * ({@link ConfigPasswords}); the first-run default account and accounts written by other means
  * keep a PBKDF2 hash in KV.
  */
+import { MAX_SESSIONS } from "../core/defaults.ts";
 import { Status } from "../smpp/status.ts";
 import { generatePassword, hashPassword, sameSecret, verifyPassword } from "./password.ts";
 import type { AccountRecord, PasswordHash } from "../store/records.ts";
@@ -18,7 +19,7 @@ export type AccountConfig =
 const OPTIONAL = ["window", "tps", "burst", "dailyQuota", "allowedIps", "gsmPacked"] as const;
 
 /** Default concurrent sessions per account. */
-export const DEFAULT_MAX_SESSIONS = 5;
+export const DEFAULT_MAX_SESSIONS = MAX_SESSIONS;
 
 /** Mutations per atomic write of {@link syncAccounts}. */
 export const SYNC_BATCH = 500;

@@ -8,6 +8,8 @@
  * capped gateway-wide, so a storm of them cannot starve other accounts' binds of CPU.
  */
 import { authenticate, ConfigPasswords } from "./accounts.ts";
+import type { Counters } from "../core/counters.ts";
+import { BIND_LIMITS as DEFAULT_LIMITS } from "../core/defaults.ts";
 import { KeyGate, Slots } from "./gate.ts";
 import { FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
 import { verifyPassword } from "./password.ts";
@@ -33,20 +35,15 @@ export interface BindLimits {
 }
 
 /** Default bind bounds. */
-export const BIND_LIMITS: Readonly<BindLimits> = {
-  maxWaitingPerKey: 32,
-  maxWaiting: 512,
-  maxHashing: 2,
-  maxHashingWaiting: 64,
-};
+export const BIND_LIMITS: Readonly<BindLimits> = DEFAULT_LIMITS;
 
 /** Settings of a {@link BindGuard}. */
 export interface BindGuardOptions {
   lockout: LockoutOptions;
   /** The config accounts' passwords (default: none). */
   config?: ConfigPasswords;
-  /** Incremented for every bind whose password is actually compared. */
-  counters?: { passwordChecks: number };
+  /** The counters registry: `passwordChecks` counts binds whose password is compared. */
+  counters?: Pick<Counters, "passwordChecks">;
   limits?: Partial<BindLimits>;
 }
 
@@ -58,7 +55,7 @@ export class BindGuard {
   readonly #lockout: FailureLockout;
   readonly #gate: KeyGate;
   readonly #hashing: Slots;
-  readonly #counters: { passwordChecks: number };
+  readonly #counters: Pick<Counters, "passwordChecks">;
   /** The config passwords, counting each comparison. */
   readonly #config: Pick<ConfigPasswords, "has" | "verify">;
 

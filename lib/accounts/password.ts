@@ -2,10 +2,11 @@
  * Password checks: PBKDF2-SHA256 hashes (WebCrypto) for passwords kept in KV, and a constant-time
  * comparison of SHA-256 digests for passwords held in memory (config accounts).
  */
+import { PBKDF2_ITERATIONS } from "../core/defaults.ts";
 import type { PasswordHash } from "../store/records.ts";
 
 /** PBKDF2 iterations for new hashes; bind-time cost is paid once per bind. */
-export const DEFAULT_ITERATIONS = 100_000;
+export const DEFAULT_ITERATIONS = PBKDF2_ITERATIONS;
 
 const enc = new TextEncoder();
 

@@ -9,6 +9,17 @@ export const INTERFACE_VERSION = 0x34;
 /** system_id the gateway presents in bind responses. */
 export const SYSTEM_ID = "smppgw";
 
+/** Where the gateway listens unless told otherwise (2775 is the IANA port for SMPP). */
+export const LISTEN_DEFAULTS = { host: "127.0.0.1", port: 2775 } as const;
+
+/** esm_class values the gateway reads or writes (SMPP 3.4 §5.2.12). */
+export const ESM_CLASS = {
+  /** Message type "SMSC Delivery Receipt": the esm_class of every receipt sent. */
+  deliveryReceipt: 0x04,
+  /** UDHI: short_message starts with a User Data Header. */
+  udhi: 0x40,
+} as const;
+
 /** Session timers, windows and output bounds. */
 export const SESSION_DEFAULTS = {
   enquireLinkMs: 30_000,
@@ -36,6 +47,8 @@ export const RECEIPT_DEFAULTS = {
   retryMaxMs: 300_000,
   maxAgeMs: 72 * 3600_000,
   maxReceiverFailures: 5,
+  /** Characters of message text in the receipt's `text:` field. */
+  textLength: 20,
   /** Receipts held in memory per account; the rest wait in KV. */
   memoryLimit: 10_000,
 } as const;
@@ -51,3 +64,34 @@ export const LEASE_MS = 10_000;
 
 /** How long shutdown waits for each unbind_resp. */
 export const UNBIND_WAIT_MS = 2000;
+
+/**
+ * Open connections: 1000 in total (lowered to fit the open-file limit) and 100 per IP; of them
+ * not bound yet, 200 in total and 20 per IP.
+ */
+export const CONNECTION_DEFAULTS = {
+  maxTotal: 1000,
+  maxPerIp: 100,
+  maxUnbound: 200,
+  maxUnboundPerIp: 20,
+} as const;
+
+/**
+ * Binds waiting for another check of their system_id or IP (32 per key, 512 in total), and
+ * PBKDF2 checks running (2) and waiting for a slot (64), gateway-wide.
+ */
+export const BIND_LIMITS = {
+  maxWaitingPerKey: 32,
+  maxWaiting: 512,
+  maxHashing: 2,
+  maxHashingWaiting: 64,
+} as const;
+
+/** Concurrent sessions per account unless the account says otherwise. */
+export const MAX_SESSIONS = 5;
+
+/** PBKDF2-SHA256 iterations for new password hashes. */
+export const PBKDF2_ITERATIONS = 100_000;
+
+/** How long the simulator route takes to settle a message. */
+export const SIMULATOR_DELAY_MS = 1000;

@@ -1,4 +1,5 @@
 /** Delivery receipts: the Appendix B text and the deliver_sm that carries it. */
+import { ESM_CLASS, RECEIPT_DEFAULTS } from "../core/defaults.ts";
 import type { PduInit } from "../smpp/codec.ts";
 import { intTlv, stringTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
 import { type ReceiptRecord, STAT_STATES } from "../store/records.ts";
@@ -16,7 +17,10 @@ export function receiptDate(ms: number): string {
  * The receipt text, e.g. `id:7563423917286768871 sub:001 dlvrd:001 submit date:1812272114
  * done date:1812272114 stat:DELIVRD err:000 text:Hello World, this is`.
  */
-export function formatReceipt(r: ReceiptRecord, textLength = 20): string {
+export function formatReceipt(
+  r: ReceiptRecord,
+  textLength: number = RECEIPT_DEFAULTS.textLength,
+): string {
   const dlvrd = r.stat === "DELIVRD" ? "001" : "000";
   return `id:${r.messageId} sub:001 dlvrd:${dlvrd} submit date:${
     receiptDate(r.submitAt)
@@ -67,13 +71,13 @@ export function receiptPdu(
   if (long && tlvs.length > 0) {
     return {
       command: "data_sm",
-      body: { ...addrs, esm_class: 0x04, data_coding: 0 },
+      body: { ...addrs, esm_class: ESM_CLASS.deliveryReceipt, data_coding: 0 },
       tlvs: [{ tag: Tag.message_payload, value: text }, ...tlvs],
     };
   }
   return {
     command: "deliver_sm",
-    body: { ...addrs, esm_class: 0x04, data_coding: 0, short_message: text },
+    body: { ...addrs, esm_class: ESM_CLASS.deliveryReceipt, data_coding: 0, short_message: text },
     tlvs,
   };
 }

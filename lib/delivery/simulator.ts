@@ -3,6 +3,7 @@
  * destination-prefix rules (first match wins), DELIVRD/000 when none matches.
  */
 import { getLogger } from "@logtape/logtape";
+import { SIMULATOR_DELAY_MS } from "../core/defaults.ts";
 import type { JobRecord, Stat } from "../store/records.ts";
 import type { Outcome, Route, RouteHost } from "./route.ts";
 
@@ -38,7 +39,7 @@ export function simulate(
 
 /** Creates the simulator route. */
 export function simulatorRoute(opts: SimulatorOptions = {}): Route {
-  const delayMs = opts.delayMs ?? 1000;
+  const delayMs = opts.delayMs ?? SIMULATOR_DELAY_MS;
   const rules = opts.rules ?? [];
   const batch = opts.batch ?? 2000;
   // Jobs arrive in submit order, so a FIFO is ordered by due time (resumed jobs are due at once).

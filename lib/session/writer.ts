@@ -7,6 +7,7 @@
  * has waited without a write completing ({@link CoalescingWriter.stalledMs}), so a peer that does
  * not read can be cut off.
  */
+import { SESSION_DEFAULTS } from "../core/defaults.ts";
 import { concatBytes } from "../smpp/bytes.ts";
 
 /** Most bytes handed to the stream in one write; a stall is "no write of this size in N ms". */
@@ -19,7 +20,7 @@ export const WRITE_CHUNK = 64 * 1024;
 export const MERGE_PARTS = 256;
 
 /** Default bound on unsent output per connection. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+export const MAX_OUTPUT_BYTES = SESSION_DEFAULTS.maxOutputBytes;
 
 /** Options of a {@link CoalescingWriter}. */
 export interface WriterOptions {

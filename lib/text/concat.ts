@@ -3,12 +3,13 @@
  * otherwise the sar_* TLVs (SMPP 3.4 §5.3.2.22-24). Bad UDH → ESME_RINVMSGLEN (it is part of
  * short_message); bad SAR values → ESME_RINVOPTPARAMVAL.
  */
+import { ESM_CLASS } from "../core/defaults.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { Status } from "../smpp/status.ts";
 import { Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
 
 /** esm_class bit saying short_message starts with a User Data Header. */
-export const ESM_UDHI = 0x40;
+export const ESM_UDHI = ESM_CLASS.udhi;
 
 /** IEI of the concatenation element with an 8-bit reference. */
 export const IEI_CONCAT_8 = 0x00;

@@ -1,4 +1,5 @@
 /** Connection caps: in total, per IP, and for connections not bound yet (with eviction). */
+import { CONNECTION_DEFAULTS as DEFAULT_CAPS } from "../core/defaults.ts";
 import type { Summary } from "./log_summary.ts";
 /** Why a connection was refused. */
 export type Refusal = "perIp" | "unboundPerIp" | "total" | "unbound";
@@ -17,12 +18,7 @@ export interface ConnectionCaps {
 }
 
 /** Default caps (the total one is lowered to fit the open-file limit, see {@link connectionCaps}). */
-export const CONNECTION_DEFAULTS: Readonly<ConnectionCaps> = {
-  maxTotal: 1000,
-  maxPerIp: 100,
-  maxUnbound: 200,
-  maxUnboundPerIp: 20,
-};
+export const CONNECTION_DEFAULTS: Readonly<ConnectionCaps> = DEFAULT_CAPS;
 
 /** Open files kept back from client connections: KV files, listeners, stdio, the runtime's own. */
 export const FD_RESERVE = 64;
