@@ -29,7 +29,25 @@ export {
   simulatorRoute,
   type SimulatorRule,
 } from "./delivery/simulator.ts";
-export { Store } from "./store/store.ts";
+export { type Fence, Store } from "./store/store.ts";
+export type {
+  AccountRecord,
+  JobRecord,
+  JoinedRecord,
+  MessageRecord,
+  PartRef,
+  ReceiptRecord,
+  Stat,
+  StateRecord,
+} from "./store/records.ts";
+export { LeaseError } from "./store/lease.ts";
+export { StoreError } from "./store/schema.ts";
+export type { SyncResult } from "./accounts/accounts.ts";
+export type { LockoutOptions } from "./accounts/limits.ts";
+export type { ReceiptCounters } from "./delivery/dispatcher.ts";
+export type { Session, SessionOptions } from "./session/session.ts";
+export { type CounterName, COUNTERS, type Counters } from "./core/counters.ts";
+export type { Conn, Listener } from "./transport/conn.ts";
 export { SmppError } from "./smpp/errors.ts";
 export * as pdu from "./smpp/mod.ts";
 export * as text from "./text/mod.ts";
