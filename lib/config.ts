@@ -6,7 +6,9 @@ import type { SimulatorRule } from "./delivery/simulator.ts";
 
 /** The config file, all keys optional. Times are in the unit their name says. */
 export interface GatewayConfig {
+  /** system_id presented in bind responses. */
   systemId?: string;
+  /** Node id 0..99, part of every message id. */
   nodeId?: number;
   /** Store lease lifetime; a store left by a crashed process is taken over after this. */
   leaseSec?: number;
@@ -14,8 +16,11 @@ export interface GatewayConfig {
   retentionDays?: number;
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutSec?: number;
+  /** Accounts to create or update in the store at start. */
   accounts?: AccountConfig[];
+  /** Settings of the built-in simulator route. */
   simulator?: { delayMs?: number; rules?: SimulatorRule[] };
+  /** Connection, PDU, output and bind-failure limits. */
   limits?: {
     maxConnections?: number;
     maxConnectionsPerIp?: number;
@@ -31,6 +36,7 @@ export interface GatewayConfig {
     bindFailureWindowSec?: number;
     bindLockoutSec?: number;
   };
+  /** Session timers and windows. */
   session?: {
     enquireLinkSec?: number;
     responseTimeoutSec?: number;
@@ -39,6 +45,7 @@ export interface GatewayConfig {
     window?: number;
     deliverWindow?: number;
   };
+  /** Delivery receipt text length, retry backoff, maximum age and receiver failure limit. */
   receipts?: {
     textLength?: number;
     retrySec?: number;
@@ -50,6 +57,7 @@ export interface GatewayConfig {
 
 /** A config value is wrong; the message names the key. */
 export class ConfigError extends Error {
+  /** A config error; `message` names the key. */
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
@@ -152,7 +160,16 @@ function account(v: unknown, path: string): AccountConfig {
   return o as unknown as AccountConfig;
 }
 
-/** Validates a parsed config file; throws ConfigError naming the first bad key. */
+/**
+ * Validates a parsed config file; throws ConfigError naming the first bad key.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./lib/mod.ts";
+ * const config = parseConfig(JSON.parse('{"systemId": "smppgw", "limits": {"maxConnections": 500}}'));
+ * console.log(config.limits?.maxConnections); // 500
+ * ```
+ */
 export function parseConfig(v: unknown): GatewayConfig {
   const o = obj(v, "config");
   known(o, "", [

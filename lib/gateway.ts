@@ -41,12 +41,16 @@ export const SESSION_DEFAULTS: Omit<SessionOptions, "systemId"> = SESSION_TABLE;
 
 /** A running gateway. */
 export class Gateway {
+  /** The store over the gateway's KV handle. */
   readonly store: Store;
+  /** Live counters (messages, sessions, receipts, …). */
   readonly counters: Counters = newCounters();
   readonly #opts: GatewayOptions;
   readonly #route: Route;
   readonly #acceptor: Acceptor<Session>;
   readonly #binder: Binder<Session>;
+  /** Message ids of this node (set once the store is owned). */
+  #ids: IdGenerator | undefined;
   /** Accepted, unsettled message ids: the route checkpoint. */
   readonly #pending = new PendingIds();
   readonly #lost = Promise.withResolvers<LeaseError>();
@@ -57,6 +61,7 @@ export class Gateway {
   #joiner: Joiner | undefined;
   #closing = false;
 
+  /** A gateway over `opts.kv`; it does nothing until {@link start}. */
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
     this.store = new Store(opts.kv);
@@ -107,7 +112,6 @@ export class Gateway {
   async start(): Promise<void> {
     const o = this.#opts;
     const node = o.nodeId ?? 0;
-    let ids: IdGenerator | undefined;
     const owned = await ownStore(this.store, {
       node,
       leaseMs: o.leaseMs,
@@ -115,7 +119,7 @@ export class Gateway {
       counters: this.counters,
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
-        { type: "max", key: Keys.idFloor(node), value: BigInt(ids?.highWater ?? 0) },
+        { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids?.highWater ?? 0) },
         Store.checkpointOp(this.#route.name, this.#pending.checkpoint()),
       ],
     });
@@ -123,7 +127,7 @@ export class Gateway {
     this.#lease = lease;
     this.#committer = committer;
     lease.lost.then((e) => this.#onLost(e));
-    ids = new IdGenerator(node, floor);
+    const ids = this.#ids = new IdGenerator(node, floor);
     const parts = {
       store: this.store,
       committer,

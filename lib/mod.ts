@@ -32,14 +32,20 @@ export {
 export { type Fence, Store } from "./store/store.ts";
 export type {
   AccountRecord,
+  Address,
+  ConcatRef,
   JobRecord,
   JoinedRecord,
   MessageRecord,
   PartRef,
+  PasswordHash,
   ReceiptRecord,
   Stat,
   StateRecord,
 } from "./store/records.ts";
+export type { DestAddress, FieldValue, PduInit, UnsuccessSme } from "./smpp/codec.ts";
+export type { Tlv } from "./smpp/tlvs.ts";
+export type { SessionState } from "./smpp/states.ts";
 export { LeaseError } from "./store/lease.ts";
 export { StoreError } from "./store/schema.ts";
 export type { SyncResult } from "./accounts/accounts.ts";
@@ -49,13 +55,16 @@ export type { Session, SessionOptions } from "./session/session.ts";
 export { type CounterName, COUNTERS, type Counters } from "./core/counters.ts";
 export type { Conn, Listener } from "./transport/conn.ts";
 export { SmppError } from "./smpp/errors.ts";
+/** The SMPP 3.4 codec: commands, statuses, TLVs, encode and decode. */
 export * as pdu from "./smpp/mod.ts";
+/** Message text: GSM 03.38, UCS2 and Latin-1 codecs, data_coding, part splitting, concatenation. */
 export * as text from "./text/mod.ts";
 
 /** Options of {@link startGateway}. */
 export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
   /** TCP address; port 0 lets the OS pick. Defaults 127.0.0.1:2775. */
   host?: string;
+  /** TCP port (default 2775; 0 lets the OS pick). */
   port?: number;
   /** Optional TLS listener (PEM strings). */
   tls?: { port: number; cert: string; key: string };
@@ -65,6 +74,7 @@ export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
   accounts?: AccountConfig[];
   /** Where messages go (default: the simulator with `simulator` options). */
   route?: Route;
+  /** Settings of the default simulator route (ignored when `route` is given). */
   simulator?: SimulatorOptions;
 }
 
@@ -74,7 +84,9 @@ export interface RunningGateway {
   addr: { hostname: string; port: number };
   /** The TLS address, when TLS is on. */
   tlsAddr?: { hostname: string; port: number };
+  /** The gateway itself. */
   gateway: Gateway;
+  /** The KV handle in use. */
   kv: Deno.Kv;
   /**
    * Resolves if another process took the store over (this one was stalled past its lease): the
@@ -91,6 +103,17 @@ export interface RunningGateway {
  * Starts a gateway: opens KV (refusing a file that is not an smppgw store), binds the listening
  * sockets (so "port in use" fails before anything else), takes the store, resumes queued work,
  * syncs accounts, then accepts connections. A failure at any step releases everything.
+ *
+ * @example
+ * ```ts
+ * import { startGateway } from "./lib/mod.ts";
+ * await using gw = await startGateway({
+ *   port: 0,
+ *   accounts: [{ systemId: "acme", password: "s3cret" }],
+ *   simulator: { delayMs: 100, rules: [{ prefix: "999", stat: "UNDELIV", err: "001" }] },
+ * });
+ * console.log(`SMPP on ${gw.addr.hostname}:${gw.addr.port}`);
+ * ```
  */
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const ownKv = typeof o.kv !== "object";

@@ -6,6 +6,7 @@ import type { SessionOptions } from "./session/session.ts";
 
 /** Gateway settings; everything but `kv` has a default. */
 export interface GatewayOptions {
+  /** The Deno KV handle holding the store (the caller closes it). */
   kv: Deno.Kv;
   /** system_id presented in bind responses. */
   systemId?: string;
@@ -19,7 +20,9 @@ export interface GatewayOptions {
   receiptTextLength?: number;
   /** Receipt retry backoff start and cap, and maximum age (ms). */
   receiptRetryMs?: number;
+  /** Cap of the receipt retry backoff (ms). */
   receiptRetryMaxMs?: number;
+  /** Receipts older than this (ms) are dropped undelivered. */
   receiptMaxAgeMs?: number;
   /** Receipt failures in a row after which a receiver session is unbound (default 5, 0 = never). */
   maxReceiverFailures?: number;
@@ -34,12 +37,14 @@ export interface GatewayOptions {
    * remote address (default 100).
    */
   maxConnections?: number;
+  /** Open connections allowed per remote address (default 100). */
   maxConnectionsPerIp?: number;
   /**
    * Connections not bound yet allowed in total (default 200; when full, the oldest idle one is
    * closed to make room) and per remote address (default 20; more are refused).
    */
   maxUnboundConnections?: number;
+  /** Connections not bound yet allowed per remote address (default 20; more are refused). */
   maxUnboundConnectionsPerIp?: number;
   /** The process's soft open-file limit, when known: the default connection cap stays below it. */
   fdLimit?: number | null;

@@ -28,6 +28,7 @@ export class TokenBucket {
 export interface LockoutOptions {
   /** Failures within `windowMs` that trigger a lockout. */
   maxFailures: number;
+  /** The sliding window (ms) in which failures are counted. */
   windowMs: number;
   /** How long a locked key is refused. */
   lockoutMs: number;

@@ -76,9 +76,13 @@ interface AccountQueue {
 
 /** Counters of the receipt outbox. */
 export interface ReceiptCounters {
+  /** deliver_sm receipts sent. */
   sent: number;
+  /** Receipts acknowledged with a deliver_sm_resp and removed from the outbox. */
   acked: number;
+  /** Receipts scheduled for another attempt after a failure. */
   retried: number;
+  /** Receipts dropped for being older than the maximum age. */
   expired: number;
   /** Receivers unbound after failing `maxReceiverFailures` times in a row. */
   receiversUnbound: number;

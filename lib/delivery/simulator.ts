@@ -11,14 +11,19 @@ const log = getLogger(["smppgw", "simulator"]);
 
 /** A rule: destinations starting with `prefix` end in `stat` with error `err`. */
 export interface SimulatorRule {
+  /** Destination address prefix this rule matches. */
   prefix: string;
+  /** The final state of matching messages. */
   stat: Stat;
+  /** Error code for the receipt (default "000"; left-padded to three digits). */
   err?: string;
 }
 
 /** Simulator settings. */
 export interface SimulatorOptions {
+  /** Time from submission to the final state (ms). */
   delayMs?: number;
+  /** Destination-prefix rules; the first match wins, DELIVRD/000 when none matches. */
   rules?: SimulatorRule[];
   /** Most outcomes settled in one batch. */
   batch?: number;

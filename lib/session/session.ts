@@ -66,9 +66,13 @@ export interface SessionHandler {
 export interface SessionOptions {
   /** system_id the gateway presents in bind responses. */
   systemId: string;
+  /** A bound session receiving nothing this long gets an enquire_link (closed if unanswered). */
   enquireLinkMs: number;
+  /** How long the gateway waits for a response to its own request. */
   responseTimeoutMs: number;
+  /** A connection not bound within this time is closed. */
   bindTimeoutMs: number;
+  /** A bound session receiving nothing this long is unbound. */
   inactivityMs: number;
   /** Unanswered ESME requests processed at once; more get ESME_RTHROTTLED. */
   window: number;
@@ -76,6 +80,7 @@ export interface SessionOptions {
   deliverWindow: number;
   /** A PDU started must be complete within this time, so a byte-by-byte sender cannot hold a session. */
   pduTimeoutMs: number;
+  /** Largest command_length accepted (octets). */
   maxPduLength?: number;
   /** Unsent output at which the session stops reading until it has drained to half. */
   maxOutputBytes: number;
@@ -95,10 +100,12 @@ let nextSessionId = 1;
 export class Session {
   /** Process-unique id, for logs. */
   readonly id = nextSessionId++;
+  /** The SMPP session state (OPEN, BOUND_TX, …). */
   state: SessionState = "OPEN";
   #account = "";
   /** interface_version from the bind; below 0x34 the gateway sends no TLVs. */
   interfaceVersion: number = INTERFACE_VERSION;
+  /** The peer's address. */
   readonly remote: string;
   readonly #conn: Conn;
   readonly #handler: SessionHandler;
@@ -124,6 +131,7 @@ export class Session {
   /** Woken when no request is in flight any more. */
   #idleWaiters: (() => void)[] = [];
 
+  /** A session on `conn`; nothing happens until {@link run}. */
   constructor(conn: Conn, handler: SessionHandler, opts: SessionOptions) {
     this.#conn = conn;
     this.remote = conn.remote;

@@ -3,18 +3,27 @@ import { Status as S } from "./status.ts";
 
 /** One destination of submit_multi: an SME address (flag 1) or a distribution list (flag 2). */
 export interface DestAddress {
+  /** 1: an SME address (`dest_addr_ton`, `dest_addr_npi`, `destination_addr`); 2: a distribution list (`dl_name`). */
   dest_flag: number;
+  /** Type of number of an SME address. */
   dest_addr_ton?: number;
+  /** Numbering plan indicator of an SME address. */
   dest_addr_npi?: number;
+  /** The SME address. */
   destination_addr?: string;
+  /** The distribution list name. */
   dl_name?: string;
 }
 
 /** One failed destination in submit_multi_resp. */
 export interface UnsuccessSme {
+  /** Type of number of the failed destination. */
   dest_addr_ton: number;
+  /** Numbering plan indicator of the failed destination. */
   dest_addr_npi: number;
+  /** The failed destination address. */
   destination_addr: string;
+  /** Why it failed: a command_status value. */
   error_status_code: number;
 }
 

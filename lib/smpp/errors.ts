@@ -2,6 +2,7 @@
 export class SmppError extends Error {
   /** The command_status to send back. */
   readonly status: number;
+  /** An error answered with command_status `status`. */
   constructor(status: number, message: string) {
     super(message);
     this.name = "SmppError";

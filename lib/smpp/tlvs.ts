@@ -5,7 +5,9 @@ export type TlvType = "u8" | "u16" | "u32" | "cstr" | "bytes";
 
 /** An optional parameter as it travels: tag plus raw value octets. */
 export interface Tlv {
+  /** The parameter tag (see {@link Tag}). */
   tag: number;
+  /** The raw value octets. */
   value: Uint8Array;
 }
 

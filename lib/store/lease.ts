@@ -22,6 +22,7 @@ interface LeaseValue {
 
 /** Another live gateway process holds the store, or took it from this one. */
 export class LeaseError extends Error {
+  /** A lease error with the given message. */
   constructor(message: string) {
     super(message);
     this.name = "LeaseError";

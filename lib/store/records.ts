@@ -2,14 +2,19 @@
 
 /** A stored password: PBKDF2-SHA256 hash with its salt and cost; never the password itself. */
 export interface PasswordHash {
+  /** The hash algorithm. */
   alg: "pbkdf2-sha256";
+  /** PBKDF2 iteration count. */
   iterations: number;
+  /** The salt, base64. */
   salt: string;
+  /** The derived key, base64. */
   hash: string;
 }
 
 /** An ESME account. */
 export interface AccountRecord {
+  /** The account's system_id. */
   systemId: string;
   /**
    * PBKDF2 hash of the password; absent on a config account (`source: "config"`), whose password
@@ -71,28 +76,43 @@ export type Stat =
 
 /** An address with its TON and NPI. */
 export interface Address {
+  /** Type of number. */
   ton: number;
+  /** Numbering plan indicator. */
   npi: number;
+  /** The address digits or text. */
   addr: string;
 }
 
 /** An accepted message as stored at submit time; written once, never changed. */
 export interface MessageRecord {
+  /** The message_id given in the submit response. */
   id: string;
+  /** system_id of the submitting account. */
   account: string;
+  /** Name of the route the message went to. */
   route: string;
+  /** service_type as submitted. */
   serviceType: string;
+  /** source_addr with its TON and NPI. */
   source: Address;
+  /** destination_addr with its TON and NPI. */
   dest: Address;
+  /** esm_class as submitted. */
   esmClass: number;
+  /** protocol_id as submitted. */
   protocolId: number;
+  /** priority_flag as submitted. */
   priority: number;
+  /** registered_delivery as submitted (whether a receipt is wanted). */
   registeredDelivery: number;
+  /** data_coding as submitted. */
   dataCoding: number;
   /** User data octets as submitted (from short_message or message_payload, UDH included). */
   body: Uint8Array;
   /** The decoded text (without UDH); null for binary or unknown codings. */
   text: string | null;
+  /** How the body was read: text, binary data, or an unsupported coding. */
   textKind: "text" | "binary" | "unknown";
   /** SMS parts this submission counts as (the unit of throughput limits). */
   parts: number;
@@ -102,18 +122,25 @@ export interface MessageRecord {
   joinLater?: boolean;
   /** Large bodies and texts are kept in separate KV entries (values are capped at 64 KiB). */
   bodyChunks?: number;
+  /** Number of KV entries holding the text, when it is chunked. */
   textChunks?: number;
   /** First characters of the text, for the receipt's `text:` field. */
   preview: string;
+  /** user_message_reference TLV, echoed in the receipt. */
   userMessageReference?: number;
+  /** When the message was accepted (ms since the epoch). */
   submitAt: number;
 }
 
 /** Where a part belongs: `group` is source|destination|reference kind|reference. */
 export interface ConcatRef {
+  /** Parts with the same group belong to one message. */
   group: string;
+  /** The concatenation reference. */
   ref: number;
+  /** Total number of parts. */
   total: number;
+  /** This part's number, 1-based. */
   seq: number;
 }
 
@@ -125,44 +152,66 @@ export type JobRecord = Omit<MessageRecord, "body" | "text"> & { joinedParts?: P
 
 /** One part of a joined message. */
 export interface PartRef {
+  /** The part's message id. */
   id: string;
+  /** The part's number, 1-based. */
   seq: number;
+  /** First characters of the part's text. */
   preview: string;
 }
 
 /** A concatenated message joined from its parts (or given up on after the timeout). */
 export interface JoinedRecord {
+  /** The joined message's id. */
   id: string;
+  /** system_id of the submitting account. */
   account: string;
+  /** The concatenation group (see {@link ConcatRef}). */
   group: string;
+  /** Number of parts the message declared. */
   total: number;
   /** Parts in seq order; a missing part is null. The text is read from the parts. */
   parts: (PartRef | null)[];
+  /** True when every part arrived; false when the join gave up after the timeout. */
   complete: boolean;
+  /** When the joined record was written (ms since the epoch). */
   createdAt: number;
 }
 
 /** The delivery state of a message, kept apart so the message record stays immutable. */
 export interface StateRecord {
+  /** SMPP message_state (see {@link MessageState}). */
   state: number;
+  /** When the final state was reached (ms since the epoch). */
   doneAt: number;
+  /** Network or SMSC error code, three digits. */
   err: string;
 }
 
 /** A receipt waiting in the outbox until an RX/TRX session acknowledges it. */
 export interface ReceiptRecord {
+  /** Id of the message this receipt is for. */
   messageId: string;
+  /** system_id of the account the receipt goes to. */
   account: string;
   /** The original message's destination, which becomes the receipt's source. */
   source: Address;
   /** The original message's source, which becomes the receipt's destination. */
   dest: Address;
+  /** When the message was accepted (ms since the epoch). */
   submitAt: number;
+  /** When the message reached its final state (ms since the epoch). */
   doneAt: number;
+  /** The final state's receipt word. */
   stat: Stat;
+  /** Network or SMSC error code, three digits. */
   err: string;
+  /** First characters of the message text, for the receipt's `text:` field. */
   preview: string;
+  /** The message's user_message_reference, echoed in the receipt. */
   userMessageReference?: number;
+  /** deliver_sm attempts made so far. */
   attempts: number;
+  /** When the receipt was queued (ms since the epoch); older than the maximum age, it is dropped. */
   createdAt: number;
 }

@@ -16,6 +16,7 @@ export interface SchemaMarker {
 
 /** The store cannot be used: not made by smppgw, or by a newer one. */
 export class StoreError extends Error {
+  /** A store error with the given message. */
   constructor(message: string) {
     super(message);
     this.name = "StoreError";

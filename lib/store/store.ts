@@ -76,15 +76,29 @@ const TEXT_CHUNK = 16_000;
 
 /** The ownership check every atomic write carries: the owner entry as this process wrote it. */
 export interface Fence {
+  /** The owner entry's key. */
   key: Deno.KvKey;
+  /** The owner entry's versionstamp as this process wrote it. */
   versionstamp: string;
 }
 
-/** Reads and mutation builders over one Deno KV handle. */
+/**
+ * Reads and mutation builders over one Deno KV handle.
+ *
+ * @example
+ * ```ts
+ * import { Store } from "./lib/mod.ts";
+ * const kv = await Deno.openKv(":memory:");
+ * const store = new Store(kv);
+ * console.log(await store.account("acme")); // null: no such account yet
+ * kv.close();
+ * ```
+ */
 export class Store {
   /** Set once this process owns the store: every atomic write checks it. */
   fence: Fence | undefined;
 
+  /** A store over `kv`; the caller keeps ownership of the handle. */
   constructor(readonly kv: Deno.Kv) {}
 
   /** An atomic operation that commits only while this process owns the store. */

@@ -23,7 +23,9 @@ export type Alphabet = "gsm" | "ascii" | "latin1" | "ucs2" | "binary" | "unknown
 
 /** Result of decodeText: text for text codings, null for binary or unsupported codings. */
 export interface DecodedText {
+  /** "text" for a text coding, "binary" for 8-bit data, "unknown" for an unsupported coding. */
   kind: "text" | "binary" | "unknown";
+  /** The decoded text, or null when `kind` is not "text". */
   text: string | null;
 }
 

@@ -9,7 +9,7 @@ import { Status } from "../smpp/status.ts";
 import { Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
 
 /** esm_class bit saying short_message starts with a User Data Header. */
-export const ESM_UDHI = ESM_CLASS.udhi;
+export const ESM_UDHI: number = ESM_CLASS.udhi;
 
 /** IEI of the concatenation element with an 8-bit reference. */
 export const IEI_CONCAT_8 = 0x00;
@@ -19,16 +19,23 @@ export const IEI_CONCAT_16 = 0x08;
 
 /** One UDH information element. */
 export interface UdhIe {
+  /** Information element identifier. */
   iei: number;
+  /** The element's data octets (without IEI and length). */
   data: Uint8Array;
 }
 
 /** Where a part belongs: reference, total parts, 1-based part number, and the text after any UDH. */
 export interface ConcatInfo {
+  /** Concatenation reference shared by all parts. */
   ref: number;
+  /** Total number of parts. */
   total: number;
+  /** This part's number, 1-based. */
   seq: number;
+  /** Where the reference came from: an 8- or 16-bit UDH IE, or the sar_* TLVs. */
   refBits: 8 | 16 | "sar";
+  /** short_message after any UDH. */
   payload: Uint8Array;
 }
 
