@@ -60,6 +60,7 @@ export class Gateway {
   #delivery: Delivery | undefined;
   #joiner: Joiner | undefined;
   #closing = false;
+  #closeTask: Promise<void> | undefined;
 
   /** A gateway over `opts.kv`; it does nothing until {@link start}. */
   constructor(opts: GatewayOptions) {
@@ -194,8 +195,12 @@ export class Gateway {
    * Stops accepting, unbinds every session (waiting briefly for unbind_resp), stops the route
    * and receipt delivery, and waits for pending KV writes. Does not close the KV handle.
    */
-  async close(): Promise<void> {
-    if (this.#closing) return;
+  close(): Promise<void> {
+    this.#closeTask ??= this.#close();
+    return this.#closeTask;
+  }
+
+  async #close(): Promise<void> {
     this.#closing = true;
     await this.#acceptor.close();
     const wait = this.#opts.unbindWaitMs ?? UNBIND_WAIT_MS;

@@ -375,6 +375,8 @@ export class Session {
       this.#reply(cmd, pdu.seq, {
         status: status === Status.ESME_ROK ? Status.ESME_RBINDFAIL : status,
       });
+      // A bind that finished after the session ended registered a session that is gone.
+      if (status === Status.ESME_ROK && this.state === "CLOSED") this.#handler.closed(this);
       this.#wakeIdle();
       return;
     }

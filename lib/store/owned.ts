@@ -32,11 +32,20 @@ export interface OwnedStore {
 
 /** Takes `store` (writing nothing before owning it) and returns its lease and committer. */
 export async function ownStore(store: Store, o: OwnOptions): Promise<OwnedStore> {
-  const schema = await inspectStore(store.kv);
+  // Checked before anything is written (a foreign store is refused untouched) and again once
+  // owned, since a previous owner may have written meanwhile.
+  await inspectStore(store.kv);
   const lease = await StoreLease.acquire(store.kv, { ttlMs: o.leaseMs ?? LEASE_MS, node: o.node });
-  store.fence = lease.fence;
-  await migrate(store, schema);
-  const idFloor = await store.idFloor(o.node);
+  let idFloor: number;
+  try {
+    store.fence = lease.fence;
+    await migrate(store, await inspectStore(store.kv));
+    idFloor = await store.idFloor(o.node);
+  } catch (e) {
+    store.fence = undefined;
+    await lease.release();
+    throw e;
+  }
   const retentionMs = (o.retentionDays ?? RETENTION_DAYS) * 86_400_000;
   const committer = new GroupCommitter(store.kv, {
     atomic: () => store.atomic(),

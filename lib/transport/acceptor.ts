@@ -137,6 +137,10 @@ export class Acceptor<T extends Served> {
    * or an idle unbound connection is closed to make room for it; see {@link ConnectionLimiter}.
    */
   serve(conn: Conn): T | null {
+    if (this.#closing) {
+      conn.close();
+      return null;
+    }
     const t = this.#open(conn);
     const admitted = this.#limiter.open(conn.remote, t);
     if (!admitted.ok) {
