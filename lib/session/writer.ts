@@ -54,6 +54,7 @@ export class CoalescingWriter {
   /** `onError` runs once a write fails (the peer is gone); later bytes are dropped. */
   constructor(stream: WritableStream<Uint8Array>, onError: () => void, opts: WriterOptions = {}) {
     this.#writer = stream.getWriter();
+    // A failed write reports through write() itself (onError); `closed` would only repeat it.
     this.#writer.closed.catch(() => {});
     this.#onError = onError;
     this.#max = opts.maxBytes ?? MAX_OUTPUT_BYTES;
