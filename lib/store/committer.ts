@@ -45,6 +45,32 @@ interface Group {
 /** A second atomic starts only once this many mutations wait; smaller ones wait to grow. */
 const SECOND_BATCH_MIN = 200;
 
+/** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
+export function mutationBytes(m: Mutation): number {
+  let n = 0;
+  for (const part of m.key) n += valueBytes(part) + 1;
+  return m.type === "delete" ? n : n + valueBytes(m.value);
+}
+
+function valueBytes(v: unknown): number {
+  if (v instanceof Uint8Array) return v.byteLength;
+  switch (typeof v) {
+    case "string":
+      return v.length;
+    case "number":
+    case "bigint":
+      return 8;
+    case "boolean":
+      return 1;
+    case "object":
+      if (v === null) return 1;
+      if (Array.isArray(v)) return v.reduce((n: number, x) => n + valueBytes(x) + 1, 2);
+      return Object.entries(v).reduce((n, [k, x]) => n + k.length + valueBytes(x) + 2, 2);
+    default:
+      return 8;
+  }
+}
+
 /** Batches mutations across callers into as few atomic commits as the KV limits allow. */
 export class GroupCommitter {
   #pending: Group[] = [];
@@ -152,7 +178,11 @@ export class GroupCommitter {
         throw new Error("atomic commit failed its ownership check");
       }
       this.#c.kvCommits++;
-      for (const g of batch) g.resolve();
+      for (const g of batch) {
+        this.#c.kvMutations += g.mutations.length;
+        for (const m of g.mutations) this.#c.kvBytes += mutationBytes(m);
+        g.resolve();
+      }
     } catch (e) {
       for (const g of batch) g.reject(e);
     }
