@@ -28,7 +28,8 @@ export const COUNTERS = {
   receiversUnbound: "receiver sessions unbound after failing receipts in a row",
   kvCommits: "KV atomic commits (group commit batches)",
   kvMutations: "KV mutations written in group commits",
-  kvBytes: "bytes of keys and values written in group commits (byte values exact, others estimated)",
+  kvBytes:
+    "bytes of keys and values written in group commits (byte values exact, others estimated)",
   joined: "concatenated messages joined complete",
   joinedIncomplete: "concatenated messages given up on with parts missing",
   duplicateParts: "concatenation parts that arrived twice",

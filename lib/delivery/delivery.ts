@@ -100,7 +100,8 @@ export class Delivery {
     const parts = j.parts.filter((p) => p !== null);
     const first = await store.message(parts[0].id);
     if (!first) return;
-    const job: JobRecord = { ...Store.jobOf(first), id: j.id, joinedParts: parts };
+    // The job stands for the joined message: its text is read from the parts, not the first body.
+    const job: JobRecord = { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
     await committer.write([Store.jobOp(job)]);
     route.enqueue(job);
   }

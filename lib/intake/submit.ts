@@ -10,10 +10,12 @@ import type { AccountRecord, ConcatRef, MessageRecord } from "../store/records.t
 import {
   alphabetOf,
   concatInfo,
-  decodeText,
+  ESM_UDHI,
   gsmSeptetCount,
+  parseUdh,
   partsFor,
   receiptTextField,
+  userText,
 } from "../text/mod.ts";
 
 const patternCache = new Map<string, RegExp>();
@@ -38,6 +40,11 @@ function userData(pdu: Pdu<"submit_sm" | "data_sm">): { body: Uint8Array; payloa
     throw new SmppError(Status.ESME_RINVMSGLEN, "short_message and message_payload both present");
   }
   return payload ? { body: payload.value, payload: true } : { body: sm, payload: false };
+}
+
+/** Octets of user data after the user data header. */
+function userOctets(body: Uint8Array, esmClass: number): number {
+  return esmClass & ESM_UDHI ? parseUdh(body).payload.length : body.length;
 }
 
 /** SMS parts a text of this coding needs (GSM septets, UCS2 units, or octets). */
@@ -95,8 +102,10 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const { body, payload } = userData(pdu);
   const dataCoding = b.data_coding;
   const info = concatInfo(esmClass, body, pdu.tlvs);
-  const textBytes = info ? info.payload : body;
-  const decoded = decodeText(textBytes, dataCoding, { packed: ctx.account.gsmPacked === true });
+  const packed = ctx.account.gsmPacked === true;
+  // Decoding checks the octets against the coding (0x01 when they do not fit); the text itself
+  // is not stored: it is read from the body again when needed.
+  const decoded = userText({ body, esmClass, dataCoding, packed });
   const concat: ConcatRef | undefined = info
     ? {
       group: `${source}|${dest}|${info.refBits}|${info.ref}`,
@@ -118,12 +127,14 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     registeredDelivery,
     dataCoding,
     body,
-    text: decoded.text,
-    textKind: decoded.kind,
+    ...(packed ? { packed } : {}),
     // A part in short_message is one SMS; a message_payload counts as the parts it would need.
-    parts: payload ? countParts(dataCoding, decoded.text, textBytes.length) : 1,
+    parts: payload ? countParts(dataCoding, decoded.text, userOctets(body, esmClass)) : 1,
     ...(concat ? { concat } : {}),
-    preview: receiptTextField(decoded.text, decoded.kind, ctx.previewLength),
+    // Only a message that can get a receipt needs the receipt's text.
+    preview: registeredDelivery & 0x03
+      ? receiptTextField(decoded.text, decoded.kind, ctx.previewLength)
+      : "",
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
     submitAt: ctx.now,
   };

@@ -110,21 +110,18 @@ export interface MessageRecord {
   dataCoding: number;
   /** User data octets as submitted (from short_message or message_payload, UDH included). */
   body: Uint8Array;
-  /** The decoded text (without UDH); null for binary or unknown codings. */
-  text: string | null;
-  /** How the body was read: text, binary data, or an unsupported coding. */
-  textKind: "text" | "binary" | "unknown";
+  /** GSM 7-bit user data arrived packed (the account's `gsmPacked`); needed to read the text. */
+  packed?: boolean;
   /** SMS parts this submission counts as (the unit of throughput limits). */
   parts: number;
   /** Set when this submission is one part of a concatenated message. */
   concat?: ConcatRef;
   /** The route gets this part only inside its joined message ("whole" routes). */
   joinLater?: boolean;
-  /** Large bodies and texts are kept in separate KV entries (values are capped at 64 KiB). */
-  bodyChunks?: number;
-  /** Number of KV entries holding the text, when it is chunked. */
-  textChunks?: number;
-  /** First characters of the text, for the receipt's `text:` field. */
+  /**
+   * First characters of the text, for the receipt's `text:` field; "" when the message asked for
+   * no receipt (the text itself is not stored: it is read from `body` when needed).
+   */
   preview: string;
   /** user_message_reference TLV, echoed in the receipt. */
   userMessageReference?: number;
@@ -145,10 +142,10 @@ export interface ConcatRef {
 }
 
 /**
- * What a route job carries: the message without its body. A job for a joined message (routes
- * in "whole" mode) has the joined text and lists its parts, each settled with its own receipt.
+ * What a route job carries: the message. A job for a joined message (routes in "whole" mode)
+ * lists its parts, each settled with its own receipt; its text is read from the parts.
  */
-export type JobRecord = Omit<MessageRecord, "body" | "text"> & { joinedParts?: PartRef[] };
+export type JobRecord = MessageRecord & { joinedParts?: PartRef[] };
 
 /** One part of a joined message. */
 export interface PartRef {

@@ -5,8 +5,12 @@
  */
 import { Keys, type Store } from "./store.ts";
 
-/** The schema this code reads and writes. 1: before markers; 2: numeric route checkpoints. */
-export const SCHEMA_VERSION = 2;
+/**
+ * The schema this code reads and writes. 1: before markers; 2: numeric route checkpoints;
+ * 3: messages, states and receipts as byte layouts (see layouts.ts). Records of schema 1 and 2
+ * are V8-serialized objects, which the layouts' readers still accept, so they are not rewritten.
+ */
+export const SCHEMA_VERSION = 3;
 
 /** The marker's value. */
 export interface SchemaMarker {

@@ -1,6 +1,16 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
 import { concatBytes } from "../smpp/bytes.ts";
+import { userText } from "../text/mod.ts";
 import type { Mutation } from "./committer.ts";
+import {
+  decodeMessage,
+  decodeReceipt,
+  decodeState,
+  encodeMessage,
+  encodeReceipt,
+  encodeState,
+  INLINE_BODY,
+} from "./layouts.ts";
 import type {
   AccountRecord,
   JobRecord,
@@ -17,9 +27,7 @@ export const Keys = {
   accounts: (): Deno.KvKey => ["account"],
   message: (id: string): Deno.KvKey => ["msg", id],
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
-  textChunk: (id: string, i: number): Deno.KvKey => ["msgtext", id, i],
   bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
-  textChunks: (id: string): Deno.KvKey => ["msgtext", id],
   state: (id: string): Deno.KvKey => ["state", id],
   /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
@@ -57,22 +65,18 @@ export const Keys = {
 
 /**
  * Key prefixes of finished history, kept for `retentionDays` (set as the entries' `expireIn`):
- * messages with their chunks, states, and the concatenation mappings.
+ * messages with their body chunks, states, and the concatenation mappings.
  */
 export const RETAINED: ReadonlySet<string> = new Set([
   "msg",
   "msgbody",
-  "msgtext",
   "state",
   "joined",
   "partof",
 ]);
 
-/** Bodies above this many octets, and texts above this many characters, go to chunk entries. */
-const INLINE_BODY = 16_384;
-const INLINE_TEXT = 8_192;
-const BODY_CHUNK = 60_000;
-const TEXT_CHUNK = 16_000;
+/** Octets per body chunk entry. */
+const BODY_CHUNK = INLINE_BODY;
 
 /** The ownership check every atomic write carries: the owner entry as this process wrote it. */
 export interface Fence {
@@ -130,15 +134,18 @@ export class Store {
     return out;
   }
 
-  /** The stored message with its whole body and text, or null. */
+  /** The stored message with its whole body, or null. */
   async message(id: string): Promise<MessageRecord | null> {
-    const m = (await this.kv.get<MessageRecord>(Keys.message(id))).value;
-    if (!m) return null;
-    if (m.bodyChunks) {
-      m.body = concatBytes(await this.#chunks<Uint8Array>(Keys.bodyChunks(id)));
+    const v = (await this.kv.get(Keys.message(id))).value;
+    return v === null ? null : await this.#loaded(id, v);
+  }
+
+  async #loaded(id: string, v: unknown): Promise<MessageRecord> {
+    const { message, chunkedBody } = decodeMessage(id, v);
+    if (chunkedBody) {
+      message.body = concatBytes(await this.#chunks<Uint8Array>(Keys.bodyChunks(id)));
     }
-    if (m.textChunks) m.text = (await this.#chunks<string>(Keys.textChunks(id))).join("");
-    return m;
+    return message;
   }
 
   async #chunks<T>(prefix: Deno.KvKey): Promise<T[]> {
@@ -149,7 +156,8 @@ export class Store {
 
   /** The delivery state of a message, or null while it has none. */
   async state(id: string): Promise<StateRecord | null> {
-    return (await this.kv.get<StateRecord>(Keys.state(id))).value;
+    const v = (await this.kv.get(Keys.state(id))).value;
+    return v === null ? null : decodeState(v);
   }
 
   /** The joined message a part belongs to, with its text read from the parts; or null. */
@@ -161,11 +169,12 @@ export class Store {
     let text: string | null = "";
     for (const p of joined.parts) {
       const part = p ? await this.message(p.id) : null;
-      if (part?.text == null) {
+      const t = part ? userText(part).text : null;
+      if (t === null) {
         text = null;
         break;
       }
-      text += part.text;
+      text += t;
     }
     return { joined, text };
   }
@@ -208,11 +217,13 @@ export class Store {
     const range = (p: string) => ({ start: [p, from], end: [p, before] });
     const states = this.kv.list({ ...range("state") }, { batchSize: 500 })[Symbol.asyncIterator]();
     let state = await states.next();
-    for await (const e of this.kv.list<MessageRecord>({ ...range("msg") }, { batchSize: 500 })) {
+    for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
       const id = e.key[1] as string;
       while (!state.done && (state.value.key[1] as string) < id) state = await states.next();
       const settled = !state.done && state.value.key[1] === id;
-      if (!settled && e.value.route === route && !e.value.joinLater) yield Store.jobOf(e.value);
+      if (settled) continue;
+      const m = await this.#loaded(id, e.value);
+      if (m.route === route && !m.joinLater) yield m;
     }
   }
 
@@ -226,11 +237,8 @@ export class Store {
   /** Pages through an account's queued receipts, oldest first. */
   async *receipts(account: string, limit?: number): AsyncGenerator<ReceiptRecord> {
     for await (
-      const e of this.kv.list<ReceiptRecord>({ prefix: Keys.receipts(account) }, {
-        limit,
-        batchSize: 500,
-      })
-    ) yield e.value;
+      const e of this.kv.list({ prefix: Keys.receipts(account) }, { limit, batchSize: 500 })
+    ) yield decodeReceipt(account, e.key[2] as string, e.value);
   }
 
   /** Counts queued receipts of every account. */
@@ -240,46 +248,21 @@ export class Store {
     return n;
   }
 
-  /** The route job of a message: the record without body and text. */
-  static jobOf(m: MessageRecord): JobRecord {
-    const { body: _b, text: _t, ...job } = m;
-    return job;
-  }
-
   /**
-   * Mutations that accept a message: the record (large body/text in chunk entries), and for a
-   * part, its entry in the join queue. The stored message without a state is the route's job.
+   * Mutations that accept a message: the record (a large body in chunk entries), and for a part,
+   * its entry in the join queue. The stored message without a state is the route's job.
    */
   static acceptOps(m: MessageRecord, opts: { partTtlMs?: number } = {}): Mutation[] {
-    const ops: Mutation[] = [];
-    let record = m;
-    if (m.body.length > INLINE_BODY || (m.text?.length ?? 0) > INLINE_TEXT) {
-      const bodyChunks = Math.ceil(m.body.length / BODY_CHUNK);
-      const text = m.text ?? "";
-      const textChunks = m.text === null ? 0 : Math.ceil(text.length / TEXT_CHUNK);
-      for (let i = 0; i < bodyChunks; i++) {
+    const ops: Mutation[] = [{ type: "set", key: Keys.message(m.id), value: encodeMessage(m) }];
+    if (m.body.length > INLINE_BODY) {
+      for (let i = 0; i * BODY_CHUNK < m.body.length; i++) {
         ops.push({
           type: "set",
           key: Keys.bodyChunk(m.id, i),
-          value: m.body.slice(i * BODY_CHUNK, (i + 1) * BODY_CHUNK),
+          value: m.body.subarray(i * BODY_CHUNK, (i + 1) * BODY_CHUNK),
         });
       }
-      for (let i = 0; i < textChunks; i++) {
-        ops.push({
-          type: "set",
-          key: Keys.textChunk(m.id, i),
-          value: text.slice(i * TEXT_CHUNK, (i + 1) * TEXT_CHUNK),
-        });
-      }
-      record = {
-        ...m,
-        body: new Uint8Array(0),
-        text: m.text === null ? null : "",
-        bodyChunks,
-        textChunks,
-      };
     }
-    ops.push({ type: "set", key: Keys.message(m.id), value: record });
     if (m.concat) {
       const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
       ops.push({
@@ -322,14 +305,10 @@ export class Store {
     state: StateRecord,
     receipt: ReceiptRecord | null,
   ): Mutation[] {
-    const ops: Mutation[] = [{ type: "set", key: Keys.state(id), value: state }];
+    const ops: Mutation[] = [{ type: "set", key: Keys.state(id), value: encodeState(state) }];
     if (job.joinedParts) ops.push({ type: "delete", key: Keys.job(job.route, job.id) });
     if (receipt) {
-      ops.push({
-        type: "set",
-        key: Keys.receipt(receipt.account, receipt.messageId),
-        value: receipt,
-      });
+      ops.push(Store.receiptOp(receipt));
     }
     return ops;
   }
@@ -341,7 +320,7 @@ export class Store {
 
   /** Mutation that updates a queued receipt (e.g. its attempt count). */
   static receiptOp(r: ReceiptRecord): Mutation {
-    return { type: "set", key: Keys.receipt(r.account, r.messageId), value: r };
+    return { type: "set", key: Keys.receipt(r.account, r.messageId), value: encodeReceipt(r) };
   }
 
   /** Mutation that removes an acknowledged receipt. */

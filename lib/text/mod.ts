@@ -5,3 +5,4 @@ export * from "./coding.ts";
 export * from "./parts.ts";
 export * from "./concat.ts";
 export * from "./receipt_text.ts";
+export * from "./user_text.ts";

@@ -2,6 +2,7 @@
  * ReceiptDispatcher unit tests without TCP: fake receivers answer the deliver_sm, a real Store
  * and GroupCommitter over an in-memory KV hold the outbox.
  */
+import { decodeReceipt } from "../../lib/store/layouts.ts";
 import assert from "node:assert/strict";
 import { newCounters } from "../../lib/core/counters.ts";
 import {
@@ -205,8 +206,12 @@ Deno.test("ReceiptDispatcher.stop() clears its retry timers and sends nothing mo
   o.dispatcher.stop();
   assert.deepEqual(timers.pending(), [], "stop() cleared it");
   await o.committer.flush();
-  const stored = await o.kv.get<ReceiptRecord>(["dlr", ACCOUNT, "m1"]);
-  assert.equal(stored.value?.attempts, 1, "the receipt stays in KV with its attempt counted");
+  const stored = await o.kv.get(["dlr", ACCOUNT, "m1"]);
+  assert.equal(
+    decodeReceipt(ACCOUNT, "m1", stored.value).attempts,
+    1,
+    "the receipt stays in KV with its attempt counted",
+  );
   lone.status = Status.ESME_ROK;
   o.dispatcher.pump(ACCOUNT);
   o.dispatcher.added(receipt("m2"));

@@ -2,10 +2,11 @@
  * Split brain: the owner is frozen (SIGSTOP) past its lease while a second process takes the
  * store, then thawed. Fencing must keep every acknowledged message and every id unique.
  */
+import { Store } from "../../lib/store/store.ts";
+import { userText } from "../../lib/text/mod.ts";
 import assert from "node:assert/strict";
 import type { Pdu } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
-import type { MessageRecord } from "../../lib/store/records.ts";
 import { ACCOUNT, TestClient, within } from "../support/client.ts";
 import { GatewayProcess } from "../support/process.ts";
 
@@ -129,8 +130,9 @@ Deno.test("an owner frozen past its lease cannot commit after a takeover: no id 
     try {
       const wrong: string[] = [];
       for (const [id, text] of ledger.acked) {
-        const m = (await kv.get<MessageRecord>(["msg", id])).value;
-        if (m?.text !== text) wrong.push(`${id}: sent ${text}, stored ${m?.text}`);
+        const m = await new Store(kv).message(id);
+        const stored = m ? userText(m).text : undefined;
+        if (stored !== text) wrong.push(`${id}: sent ${text}, stored ${stored}`);
       }
       assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} acknowledged messages lost`);
     } finally {

@@ -2,6 +2,7 @@
  * Intake unit tests without TCP or sessions: real store, committer, ids, admission and joiner on
  * :memory: KV, a fake route recording its jobs, and PDUs that went through the codec.
  */
+import { userText } from "../../lib/text/mod.ts";
 import assert from "node:assert/strict";
 import { Admission } from "../../lib/accounts/admission.ts";
 import { newCounters } from "../../lib/core/counters.ts";
@@ -113,7 +114,7 @@ Deno.test("Intake stores a valid submit_sm before answering it and hands it to t
   assert.match(id, /^\d{19}$/);
   // Read straight after the answer: "acknowledged" means "stored".
   const stored = await t.store.message(id);
-  assert.equal(stored?.text, "hello");
+  assert.equal(stored && userText(stored).text, "hello");
   assert.equal(stored?.route, "fake");
   assert.equal(stored?.account, "acme");
   assert.deepEqual(t.route.jobs.map((j) => j.id), [id]);

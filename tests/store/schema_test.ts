@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SCHEMA_VERSION, StoreError } from "../../lib/store/schema.ts";
-import { testGateway } from "../support/client.ts";
+import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
 
 async function withTempKv(f: (path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "smppgw-schema-" });
@@ -91,7 +91,79 @@ Deno.test("a store from before markers (schema 1) is migrated: checkpoints becom
       const ck = (await again.get<Deno.KvU64>(["ckpt", "simulator"])).value;
       assert.ok(ck instanceof Deno.KvU64, "numeric checkpoint");
       assert.ok(ck.value >= 1700000000000000005n, "the checkpoint did not move back");
-      assert.equal((await again.get<{ version: number }>(["meta", "schema"])).value?.version, 2);
+      assert.equal(
+        (await again.get<{ version: number }>(["meta", "schema"])).value?.version,
+        SCHEMA_VERSION,
+      );
+    } finally {
+      again.close();
+    }
+  });
+});
+
+Deno.test("a schema-2 store's object records are still read: its pending message and queued receipt are delivered", async () => {
+  await withTempKv(async (path) => {
+    const kv = await Deno.openKv(path);
+    const id = "1700000000000000007";
+    const common = { account: ACCOUNT.systemId, submitAt: 1_700_000_000_000 };
+    await kv.set(["meta", "schema"], { app: "smppgw", version: 2 });
+    await kv.set(["ids", 0], new Deno.KvU64(1_700_000_000_100n));
+    // A message accepted by the previous release and not yet settled (an object, text included).
+    await kv.set(["msg", id], {
+      ...common,
+      id,
+      route: "simulator",
+      serviceType: "",
+      source: { ton: 5, npi: 0, addr: "Old" },
+      dest: { ton: 1, npi: 1, addr: "4470" },
+      esmClass: 0,
+      protocolId: 0,
+      priority: 0,
+      registeredDelivery: 1,
+      dataCoding: 0,
+      body: new TextEncoder().encode("before the upgrade"),
+      text: "before the upgrade",
+      textKind: "text",
+      parts: 1,
+      preview: "before the upgrade",
+    });
+    // A receipt the previous release queued and never got acknowledged.
+    await kv.set(["dlr", ACCOUNT.systemId, "1700000000000000003"], {
+      ...common,
+      messageId: "1700000000000000003",
+      source: { ton: 1, npi: 1, addr: "4471" },
+      dest: { ton: 5, npi: 0, addr: "Old" },
+      doneAt: 1_700_000_001_000,
+      stat: "DELIVRD",
+      err: "000",
+      preview: "queued receipt",
+      attempts: 1,
+      createdAt: Date.now(),
+    });
+    kv.close();
+    await using gw = await testGateway({ kv: path });
+    const c = await TestClient.connect(gw.addr.port);
+    try {
+      assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, 0);
+      const texts = new Set<string>();
+      for (let i = 0; i < 2; i++) {
+        texts.add(new TextDecoder().decode((await c.next()).body.short_message as Uint8Array));
+      }
+      const [a, b] = [...texts].sort();
+      assert.match(a, /^id:1700000000000000003 .*text:queued receipt$/);
+      assert.match(b, /^id:1700000000000000007 .*stat:DELIVRD err:000 text:before the upgrade$/);
+      const q = await c.request({
+        command: "query_sm",
+        body: { message_id: id, source_addr_ton: 5, source_addr: "Old" },
+      });
+      assert.equal(q.body.message_state, 2);
+    } finally {
+      c.close();
+    }
+    const again = await Deno.openKv(path);
+    try {
+      const marker = (await again.get<{ version: number }>(["meta", "schema"])).value;
+      assert.equal(marker?.version, SCHEMA_VERSION);
     } finally {
       again.close();
     }

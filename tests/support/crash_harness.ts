@@ -31,6 +31,7 @@ import type {
 } from "../../lib/store/records.ts";
 import { TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./process.ts";
+import { decodeMessage, decodeReceipt, decodeState } from "../../lib/store/layouts.ts";
 import { WaitTimeout, waitUntil } from "./wait.ts";
 
 const ACCOUNT = { systemId: "test", password: "secret" };
@@ -264,16 +265,19 @@ interface Snapshot {
 async function snapshot(path: string): Promise<Snapshot> {
   const kv = await Deno.openKv(path);
   try {
-    const all = async <T>(prefix: Deno.KvKey) => {
+    // Values as stored, read by the store's own layout readers.
+    const all = async <T>(prefix: Deno.KvKey, read: (key: Deno.KvKey, v: unknown) => T) => {
       const out = new Map<string, T>();
-      for await (const e of kv.list<T>({ prefix })) out.set(String(e.key.at(-1)), e.value);
+      for await (const e of kv.list({ prefix })) {
+        out.set(String(e.key.at(-1)), read(e.key, e.value));
+      }
       return out;
     };
     return {
-      msgs: await all<MessageRecord>(["msg"]),
-      states: await all<StateRecord>(["state"]),
-      jobs: await all<JobRecord>(["job"]),
-      receipts: await all<ReceiptRecord>(["dlr"]),
+      msgs: await all(["msg"], (k, v) => decodeMessage(String(k[1]), v).message),
+      states: await all(["state"], (_, v) => decodeState(v)),
+      jobs: await all(["job"], (_, v) => v as JobRecord),
+      receipts: await all(["dlr"], (k, v) => decodeReceipt(String(k[1]), String(k[2]), v)),
       idFloor: Number((await kv.get<Deno.KvU64>(["ids", 0])).value?.value ?? 0n),
       checkpoint: String((await kv.get<Deno.KvU64>(["ckpt", "simulator"])).value?.value ?? ""),
     };

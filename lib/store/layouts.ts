@@ -1,0 +1,172 @@
+/**
+ * Byte layouts of the records written on the hot path: the message at submit, its state at
+ * settle, and the queued receipt. Deno KV stores a `Uint8Array` value as its octets (no V8
+ * serialization), so these cost a copy to write and a few field reads to load. Each layout starts
+ * with a format octet; values of earlier releases (V8-serialized objects) are still read.
+ *
+ * ```ts
+ * import { decodeState, encodeState } from "./layouts.ts";
+ * const bytes = encodeState({ state: 2, doneAt: 1700000000000, err: "000" });
+ * console.log(bytes.length, decodeState(bytes)); // 15 { state: 2, doneAt: 1700000000000, err: "000" }
+ * ```
+ */
+import { ByteReader, ByteWriter, RecordError } from "./byte_io.ts";
+import {
+  type MessageRecord,
+  type ReceiptRecord,
+  type Stat,
+  STAT_STATES,
+  type StateRecord,
+} from "./records.ts";
+
+/** Format octet of every layout below. */
+const FORMAT = 1;
+
+/** Bodies above this many octets go to chunk entries (a KV value holds at most 64 KiB). */
+export const INLINE_BODY = 60_000;
+
+const F_CONCAT = 1;
+const F_JOIN_LATER = 2;
+const F_UMR = 4;
+const F_PACKED = 8;
+const F_CHUNKED = 16;
+
+const STATS = Object.fromEntries(
+  Object.entries(STAT_STATES).map(([stat, state]) => [state, stat as Stat]),
+) as Record<number, Stat>;
+
+function format(r: ByteReader, what: string) {
+  const f = r.u8();
+  if (f !== FORMAT) throw new RecordError(`${what} record has unknown format ${f}`);
+}
+
+/**
+ * The message as stored. A body above {@link INLINE_BODY} is left out (flagged as chunked); the
+ * caller stores it in chunk entries.
+ */
+export function encodeMessage(m: MessageRecord): Uint8Array {
+  const chunked = m.body.length > INLINE_BODY;
+  const flags = (m.concat ? F_CONCAT : 0) | (m.joinLater ? F_JOIN_LATER : 0) |
+    (m.userMessageReference !== undefined ? F_UMR : 0) | (m.packed ? F_PACKED : 0) |
+    (chunked ? F_CHUNKED : 0);
+  const w = new ByteWriter(96 + (chunked ? 0 : m.body.length));
+  w.u8(FORMAT).u8(flags).f64(m.submitAt)
+    .u8(m.esmClass).u8(m.protocolId).u8(m.priority).u8(m.registeredDelivery).u8(m.dataCoding)
+    .u16(m.parts).u16(m.userMessageReference ?? 0)
+    .u8(m.source.ton).u8(m.source.npi).u8(m.dest.ton).u8(m.dest.npi)
+    .str(m.account).str(m.route).str(m.serviceType).str(m.source.addr).str(m.dest.addr)
+    .str(m.preview);
+  if (m.concat) {
+    w.str(m.concat.group).u16(m.concat.ref).u8(m.concat.total).u8(m.concat.seq);
+  }
+  w.bytes(chunked ? new Uint8Array(0) : m.body);
+  return w.done();
+}
+
+/** A stored message, and whether its body is still to be read from chunk entries. */
+export interface LoadedMessage {
+  /** The message; its body is empty while `chunkedBody` is set. */
+  message: MessageRecord;
+  /** The body is in chunk entries, to be read and joined in key order. */
+  chunkedBody: boolean;
+}
+
+/** Reads a stored message value (this layout, or an object from an earlier release). */
+export function decodeMessage(id: string, v: unknown): LoadedMessage {
+  if (!(v instanceof Uint8Array)) return legacyMessage(v as LegacyMessage);
+  const r = new ByteReader(v);
+  format(r, "message");
+  const flags = r.u8();
+  const submitAt = r.f64();
+  const esmClass = r.u8(), protocolId = r.u8(), priority = r.u8();
+  const registeredDelivery = r.u8(), dataCoding = r.u8();
+  const parts = r.u16(), umr = r.u16();
+  const srcTon = r.u8(), srcNpi = r.u8(), dstTon = r.u8(), dstNpi = r.u8();
+  const m: MessageRecord = {
+    id,
+    account: r.str(),
+    route: r.str(),
+    serviceType: r.str(),
+    source: { ton: srcTon, npi: srcNpi, addr: r.str() },
+    dest: { ton: dstTon, npi: dstNpi, addr: r.str() },
+    esmClass,
+    protocolId,
+    priority,
+    registeredDelivery,
+    dataCoding,
+    body: new Uint8Array(0),
+    parts,
+    preview: r.str(),
+    submitAt,
+  };
+  if (flags & F_CONCAT) m.concat = { group: r.str(), ref: r.u16(), total: r.u8(), seq: r.u8() };
+  m.body = r.bytes();
+  if (flags & F_JOIN_LATER) m.joinLater = true;
+  if (flags & F_UMR) m.userMessageReference = umr;
+  if (flags & F_PACKED) m.packed = true;
+  return { message: m, chunkedBody: (flags & F_CHUNKED) !== 0 };
+}
+
+/** A message as an earlier release stored it: the record with its text, maybe chunked. */
+type LegacyMessage = MessageRecord & {
+  text?: string | null;
+  textKind?: string;
+  bodyChunks?: number;
+  textChunks?: number;
+};
+
+function legacyMessage(v: LegacyMessage): LoadedMessage {
+  const { text: _t, textKind: _k, bodyChunks, textChunks: _c, ...message } = v;
+  return { message, chunkedBody: (bodyChunks ?? 0) > 0 };
+}
+
+/** The delivery state as stored (15 octets with a three-digit error code). */
+export function encodeState(s: StateRecord): Uint8Array {
+  return new ByteWriter(16).u8(FORMAT).u8(s.state).f64(s.doneAt).str(s.err).done();
+}
+
+/** Reads a stored state value (this layout, or an object from an earlier release). */
+export function decodeState(v: unknown): StateRecord {
+  if (!(v instanceof Uint8Array)) return v as StateRecord;
+  const r = new ByteReader(v);
+  format(r, "state");
+  return { state: r.u8(), doneAt: r.f64(), err: r.str() };
+}
+
+/** A queued receipt as stored; its account and message id are in the key, not repeated here. */
+export function encodeReceipt(d: ReceiptRecord): Uint8Array {
+  const w = new ByteWriter(64 + d.source.addr.length + d.dest.addr.length + d.preview.length);
+  return w.u8(FORMAT).u8(STAT_STATES[d.stat]).u8(d.userMessageReference !== undefined ? F_UMR : 0)
+    .u16(d.userMessageReference ?? 0).u16(Math.min(d.attempts, 0xffff))
+    .f64(d.submitAt).f64(d.doneAt).f64(d.createdAt)
+    .u8(d.source.ton).u8(d.source.npi).str(d.source.addr)
+    .u8(d.dest.ton).u8(d.dest.npi).str(d.dest.addr)
+    .str(d.err).str(d.preview)
+    .done();
+}
+
+/** Reads a stored receipt value of `account`'s outbox for `messageId`. */
+export function decodeReceipt(account: string, messageId: string, v: unknown): ReceiptRecord {
+  if (!(v instanceof Uint8Array)) return v as ReceiptRecord;
+  const r = new ByteReader(v);
+  format(r, "receipt");
+  const stat = STATS[r.u8()];
+  if (!stat) throw new RecordError(`receipt for ${messageId} has an unknown state`);
+  const flags = r.u8(), umr = r.u16(), attempts = r.u16();
+  const submitAt = r.f64(), doneAt = r.f64(), createdAt = r.f64();
+  const d: ReceiptRecord = {
+    messageId,
+    account,
+    source: { ton: r.u8(), npi: r.u8(), addr: r.str() },
+    dest: { ton: r.u8(), npi: r.u8(), addr: r.str() },
+    submitAt,
+    doneAt,
+    stat,
+    err: r.str(),
+    preview: r.str(),
+    attempts,
+    createdAt,
+  };
+  if (flags & F_UMR) d.userMessageReference = umr;
+  return d;
+}

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { RecordError } from "../../lib/store/byte_io.ts";
+import {
+  decodeMessage,
+  decodeReceipt,
+  decodeState,
+  encodeMessage,
+  encodeReceipt,
+  encodeState,
+  INLINE_BODY,
+} from "../../lib/store/layouts.ts";
+import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
+
+const SUBMIT_AT = 1_764_370_000_123;
+
+function message(over: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id: "1764370000123000001",
+    account: "acme",
+    route: "simulator",
+    serviceType: "",
+    source: { ton: 5, npi: 0, addr: "Acme" },
+    dest: { ton: 1, npi: 1, addr: "447700900123" },
+    esmClass: 0,
+    protocolId: 0,
+    priority: 0,
+    registeredDelivery: 1,
+    dataCoding: 0,
+    body: new TextEncoder().encode("Hello from the smppgw load generator"),
+    parts: 1,
+    preview: "Hello from the smppg",
+    submitAt: SUBMIT_AT,
+    ...over,
+  };
+}
+
+function receipt(over: Partial<ReceiptRecord> = {}): ReceiptRecord {
+  return {
+    messageId: "1764370000123000001",
+    account: "acme",
+    source: { ton: 1, npi: 1, addr: "447700900123" },
+    dest: { ton: 5, npi: 0, addr: "Acme" },
+    submitAt: SUBMIT_AT,
+    doneAt: SUBMIT_AT + 1500,
+    stat: "DELIVRD",
+    err: "000",
+    preview: "Hello from the smppg",
+    attempts: 0,
+    createdAt: SUBMIT_AT + 1500,
+    ...over,
+  };
+}
+
+Deno.test("encodeMessage() round-trips every field through decodeMessage()", () => {
+  const plain = message();
+  assert.deepEqual(decodeMessage(plain.id, encodeMessage(plain)), {
+    message: plain,
+    chunkedBody: false,
+  });
+  const full = message({
+    account: "ünï",
+    serviceType: "CMT",
+    source: { ton: 1, npi: 1, addr: "4479" },
+    esmClass: 0x40,
+    protocolId: 0x7f,
+    priority: 3,
+    registeredDelivery: 0x11,
+    dataCoding: 8,
+    body: Uint8Array.from([5, 0, 3, 9, 2, 1, 0, 0x41]),
+    packed: true,
+    parts: 7,
+    concat: { group: "4479|447700900123|8|9", ref: 9, total: 2, seq: 1 },
+    joinLater: true,
+    preview: "Привет 😀",
+    userMessageReference: 0,
+  });
+  assert.deepEqual(decodeMessage(full.id, encodeMessage(full)).message, full);
+});
+
+Deno.test("encodeMessage() of a typical submit is a little over its body and addresses", () => {
+  const m = message();
+  const size = encodeMessage(m).length;
+  assert.ok(size < m.body.length + 100, `${size} octets`);
+});
+
+Deno.test("encodeMessage() leaves a body above INLINE_BODY out and flags it as chunked", () => {
+  const m = message({ body: new Uint8Array(INLINE_BODY + 1).fill(0x41) });
+  const bytes = encodeMessage(m);
+  assert.ok(bytes.length < 200);
+  const loaded = decodeMessage(m.id, bytes);
+  assert.equal(loaded.chunkedBody, true);
+  assert.equal(loaded.message.body.length, 0);
+});
+
+Deno.test("decodeMessage() reads a message object of an earlier release, dropping its text", () => {
+  const legacy = { ...message(), text: "Hello", textKind: "text", bodyChunks: 2, textChunks: 1 };
+  const loaded = decodeMessage(legacy.id, legacy);
+  assert.deepEqual(loaded, { message: message(), chunkedBody: true });
+});
+
+Deno.test("encodeState() writes 15 octets and decodeState() reads them back", () => {
+  const s = { state: 5, doneAt: SUBMIT_AT, err: "404" };
+  assert.equal(encodeState(s).length, 15);
+  assert.deepEqual(decodeState(encodeState(s)), s);
+  assert.deepEqual(decodeState({ ...s }), s, "an object of an earlier release");
+});
+
+Deno.test("encodeReceipt() round-trips a receipt, taking account and id from the key", () => {
+  for (
+    const r of [receipt(), receipt({ stat: "UNDELIV", userMessageReference: 42, attempts: 3 })]
+  ) {
+    const bytes = encodeReceipt(r);
+    assert.ok(bytes.length < 100, `${bytes.length} octets`);
+    assert.deepEqual(decodeReceipt(r.account, r.messageId, bytes), r);
+  }
+  const old = receipt();
+  assert.deepEqual(decodeReceipt("acme", old.messageId, { ...old }), old);
+});
+
+Deno.test("decode*() throw RecordError on truncated or unknown-format bytes", () => {
+  const bytes = encodeMessage(message());
+  assert.throws(() => decodeMessage("1", bytes.subarray(0, bytes.length - 1)), RecordError);
+  assert.throws(() => decodeState(Uint8Array.of(9, 2)), RecordError);
+  assert.throws(
+    () => decodeReceipt("a", "1", encodeReceipt(receipt()).subarray(0, 20)),
+    RecordError,
+  );
+});
