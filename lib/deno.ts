@@ -1,14 +1,15 @@
 /** Deno adapter: TCP/TLS listeners and the KV opener. The only lib/ file that touches `Deno.*`. */
 import type { Conn, Listener } from "./transport/conn.ts";
 
-function adapt(conn: Deno.Conn): Conn {
+/** A Deno TCP or TLS connection as a {@link Conn} (Nagle off on TCP). */
+export function denoConn(conn: Deno.Conn): Conn {
   const remote = conn.remoteAddr as Deno.NetAddr;
   try {
     (conn as Deno.TcpConn).setNoDelay?.(true);
   } catch { /* TLS or closed */ }
   return {
-    readable: conn.readable,
-    writable: conn.writable,
+    read: (p) => conn.read(p),
+    write: (p) => conn.write(p),
     remote: remote.hostname,
     close: () => conn.close(),
   };
@@ -23,7 +24,7 @@ function wrap(l: Deno.Listener): Listener {
     async accept() {
       if (closed) return null;
       try {
-        return adapt(await l.accept());
+        return denoConn(await l.accept());
       } catch (e) {
         // A closed listener ends the loop; anything else (e.g. ENOTCONN from a reset) is passing.
         if (

@@ -278,6 +278,8 @@ export class ReceiptDispatcher {
     this.#answered(s, status === Status.ESME_ROK, account);
     if (status === Status.ESME_ROK) {
       this.#c.receiptsAcked++;
+      // The window slot is free now: the next receipt need not wait for this one's removal.
+      this.pump(account);
       try {
         await this.#committer.write([Store.receiptDoneOp(r)]);
       } catch (e) {
@@ -288,6 +290,8 @@ export class ReceiptDispatcher {
       }
       if (q.scanning) q.ackedDuringScan.add(r.messageId);
       q.known.delete(r.messageId);
+      if (q.dirty && !q.scanning) this.pump(account);
+      return;
     } else if (this.#otherHealthy(account, s)) {
       // Another receiver can take it now: no account-wide backoff for one bad session.
       this.#c.receiptsRetried++;

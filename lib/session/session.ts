@@ -6,7 +6,7 @@ import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { Conn } from "../transport/conn.ts";
 import { SmppError } from "../smpp/errors.ts";
-import { FrameError, readFrames } from "../smpp/frames.ts";
+import { FrameError, readFramesFrom } from "../smpp/frames.ts";
 import { OutstandingRequests } from "./outstanding.ts";
 import { CoalescingWriter } from "./writer.ts";
 import {
@@ -138,7 +138,7 @@ export class Session {
     this.#handler = handler;
     this.#opts = opts;
     this.#window = opts.window;
-    this.#out = new CoalescingWriter(conn.writable, () => {
+    this.#out = new CoalescingWriter((p) => conn.write(p), () => {
       this.#closing = true;
       try {
         this.#conn.close();
@@ -177,19 +177,23 @@ export class Session {
     );
     this.#timer = setInterval(() => this.#tick(), tick);
     try {
-      // preventCancel: leaving the loop must not cancel the readable, which on Deno closes the
-      // whole socket before the last response (unbind_resp, generic_nack) is written.
-      const frames = readFrames(this.#conn.readable.values({ preventCancel: true }), {
+      // Each frame is a view of the read buffer, handled (decoded) before the next read.
+      const frames = readFramesFrom((p) => this.#conn.read(p), {
         maxLength: o.maxPduLength,
         onPartial: (n) => this.#partialSince = n === 0 ? 0 : this.#partialSince || Date.now(),
+        onIdle: () => this.#out.uncork(),
       });
       for await (const frame of frames) {
+        // Output caused by the PDUs of one read (responses, receipts freed by deliver_sm_resp)
+        // leaves in one write once they are all handled.
+        this.#out.cork();
         this.#lastRx = Date.now();
         this.#onFrame(frame);
         if (this.#closing) break;
         // Backpressure: no next frame (and so no next read) while the peer leaves output unread.
         const drained = this.#out.ready();
         if (drained) {
+          this.#out.uncork();
           await this.#paused(drained);
           if (this.#closing) break;
         }
@@ -206,6 +210,7 @@ export class Session {
         log.debug("session {id} read ended: {error}", { id: this.id, error: String(e) });
       }
     }
+    this.#out.uncork();
     await this.#finish();
   }
 

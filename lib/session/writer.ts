@@ -30,9 +30,9 @@ export interface WriterOptions {
   now?: () => number;
 }
 
-/** Writes byte chunks to a stream, batching those that arrive together. */
+/** Writes byte chunks to a connection, batching those that arrive together. */
 export class CoalescingWriter {
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #write: (p: Uint8Array) => Promise<number>;
   readonly #onError: () => void;
   readonly #max: number;
   readonly #now: () => number;
@@ -50,12 +50,19 @@ export class CoalescingWriter {
   #readyWaiters: (() => void)[] = [];
   /** Woken when nothing is unsent any more, or the writer dies. */
   #drainWaiters: (() => void)[] = [];
+  /** Set while the session handles the PDUs of one read: their output leaves together. */
+  #corked = false;
 
-  /** `onError` runs once a write fails (the peer is gone); later bytes are dropped. */
-  constructor(stream: WritableStream<Uint8Array>, onError: () => void, opts: WriterOptions = {}) {
-    this.#writer = stream.getWriter();
-    // A failed write reports through write() itself (onError); `closed` would only repeat it.
-    this.#writer.closed.catch(() => {});
+  /**
+   * Writes with `write` (which may write part of what it is given); `onError` runs once a write
+   * fails (the peer is gone), and later bytes are dropped.
+   */
+  constructor(
+    write: (p: Uint8Array) => Promise<number>,
+    onError: () => void,
+    opts: WriterOptions = {},
+  ) {
+    this.#write = write;
     this.#onError = onError;
     this.#max = opts.maxBytes ?? MAX_OUTPUT_BYTES;
     this.#now = opts.now ?? Date.now;
@@ -76,7 +83,19 @@ export class CoalescingWriter {
       this.#loose = 0;
     }
     this.#pending += bytes.length;
-    this.#writing ??= this.#flush();
+    if (!this.#corked) this.#writing ??= this.#flush();
+  }
+
+  /** Holds output back (it is queued) until {@link uncork}: the PDUs of one read answer together. */
+  cork() {
+    this.#corked = true;
+  }
+
+  /** Lets held output go in one write. */
+  uncork() {
+    if (!this.#corked) return;
+    this.#corked = false;
+    if (this.#out.length > 0) this.#writing ??= this.#flush();
   }
 
   /**
@@ -110,6 +129,7 @@ export class CoalescingWriter {
   drop() {
     if (this.#dead) return;
     this.#dead = true;
+    this.#corked = false;
     this.#out = [];
     this.#loose = 0;
     this.#pending = 0;
@@ -144,7 +164,9 @@ export class CoalescingWriter {
     try {
       while (this.#out.length > 0 && !this.#dead) {
         const bytes = this.#take();
-        await this.#writer.write(bytes);
+        for (let off = 0; off < bytes.length && !this.#dead;) {
+          off += await this.#write(bytes.subarray(off));
+        }
         if (this.#dead) break;
         this.#pending -= bytes.length;
         this.#progressAt = this.#now();

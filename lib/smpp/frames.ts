@@ -27,6 +27,8 @@ export interface FrameOptions {
   maxLength?: number;
   /** Called after every chunk with the octets of an incomplete PDU still buffered (0 = none). */
   onPartial?: (bytes: number) => void;
+  /** readFramesFrom: called once every whole PDU read so far was handled, before reading more. */
+  onIdle?: () => void;
 }
 
 /**
@@ -54,5 +56,57 @@ export async function* readFrames(
     }
     buf = off === buf.length ? new Uint8Array(0) : buf.slice(off);
     opts.onPartial?.(buf.length);
+  }
+}
+
+/** Octets of the first read buffer of {@link readFramesFrom}; it grows while reads fill it. */
+const FIRST_BUFFER = 16 * 1024;
+/** The read buffer grows to at most this (or to one whole PDU, when that is larger). */
+const MAX_BUFFER = 128 * 1024;
+
+/**
+ * Yields each whole PDU (header included) read by `read` into one reused buffer: a yielded frame
+ * is a view that stays valid only until the next one is asked for (decode copies what it keeps).
+ * Throws FrameError like {@link readFrames}; ends when `read` returns null.
+ */
+export async function* readFramesFrom(
+  read: (p: Uint8Array) => Promise<number | null>,
+  opts: FrameOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const max = opts.maxLength ?? MAX_PDU_LENGTH;
+  let buf = new Uint8Array(FIRST_BUFFER);
+  let start = 0;
+  let end = 0;
+  while (true) {
+    opts.onIdle?.();
+    const n = await read(buf.subarray(end));
+    if (n === null) return;
+    end += n;
+    const filled = end === buf.length;
+    let need = 0;
+    while (end - start >= 4) {
+      const len = u32(buf, start);
+      if (len < 16 || len > max) {
+        const seq = end - start >= 16 ? u32(buf, start + 12) : 0;
+        throw new FrameError(`command_length ${len} outside 16..${max}`, seq);
+      }
+      if (end - start < len) {
+        need = len;
+        break;
+      }
+      yield buf.subarray(start, start + len);
+      start += len;
+    }
+    // Keep the incomplete PDU at the front, in a buffer big enough for it and the next read.
+    const rest = end - start;
+    const size = Math.max(need, filled ? Math.min(buf.length * 2, MAX_BUFFER) : 0, buf.length);
+    if (size > buf.length) {
+      const next = new Uint8Array(size);
+      next.set(buf.subarray(start, end));
+      buf = next;
+    } else if (start > 0) buf.copyWithin(0, start, end);
+    start = 0;
+    end = rest;
+    opts.onPartial?.(rest);
   }
 }

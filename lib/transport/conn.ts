@@ -1,11 +1,14 @@
 /** The transport a session runs on: any duplex byte stream (Deno TCP/TLS, Bun, tests). */
 
-/** A connected byte stream. */
+/**
+ * A connected byte stream, read and written directly (no web streams: they cost a promise chain
+ * per chunk on the hot path).
+ */
 export interface Conn {
-  /** Bytes from the peer. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Bytes to the peer. */
-  readonly writable: WritableStream<Uint8Array>;
+  /** Reads into `p`; resolves the octets read, or null at the end of the stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes from `p`; resolves how many octets were written (maybe fewer than `p.length`). */
+  write(p: Uint8Array): Promise<number>;
   /** The peer's address, e.g. "127.0.0.1". */
   readonly remote: string;
   /** Closes the connection. */

@@ -136,20 +136,18 @@ Deno.test("a client that pipelines enquire_link and never reads neither grows th
   }
 });
 
-/** A stream whose writes each wait until the test releases them. */
+/** A connection write whose calls each wait until the test releases them (then write all). */
 class HeldSink {
   readonly writes: Uint8Array[] = [];
   #held: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #arrived: (() => void)[] = [];
-  readonly stream = new WritableStream<Uint8Array>({
-    write: (chunk) => {
-      this.writes.push(chunk.slice());
-      for (const w of this.#arrived.splice(0)) w();
-      const { promise, resolve, reject } = Promise.withResolvers<void>();
-      this.#held.push({ resolve, reject });
-      return promise;
-    },
-  });
+  readonly write = (chunk: Uint8Array): Promise<number> => {
+    this.writes.push(chunk.slice());
+    for (const w of this.#arrived.splice(0)) w();
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.#held.push({ resolve, reject });
+    return promise.then(() => chunk.length);
+  };
 
   /** Waits until `n` writes have reached the sink. */
   async reached(n: number) {
@@ -182,7 +180,7 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 
 Deno.test("the writer holds the reader at its bound and lets it go at half", async () => {
   const sink = new HeldSink();
-  const w = new CoalescingWriter(sink.stream, () => {}, { maxBytes: 200 * 1024 });
+  const w = new CoalescingWriter(sink.write, () => {}, { maxBytes: 200 * 1024 });
   const part = new Uint8Array(40 * 1024);
   for (let i = 0; i < 4; i++) w.send(part);
   assert.equal(w.ready(), null, "160 KiB is under the bound");
@@ -213,7 +211,7 @@ Deno.test("the writer holds the reader at its bound and lets it go at half", asy
 Deno.test("the writer measures a stall from when output began waiting to a completed write", async () => {
   let now = 1000;
   const sink = new HeldSink();
-  const w = new CoalescingWriter(sink.stream, () => {}, { now: () => now });
+  const w = new CoalescingWriter(sink.write, () => {}, { now: () => now });
   assert.equal(w.stalledMs(), 0, "nothing unsent");
   w.send(new Uint8Array(10));
   now = 4000;
@@ -232,7 +230,7 @@ Deno.test("the writer measures a stall from when output began waiting to a compl
 
 Deno.test("the writer keeps the order of many small parts while it merges them", async () => {
   const sink = new HeldSink();
-  const w = new CoalescingWriter(sink.stream, () => {});
+  const w = new CoalescingWriter(sink.write, () => {});
   const n = MERGE_PARTS * 3 + 7;
   w.send(Uint8Array.of(0xff));
   await sink.reached(1);
@@ -246,10 +244,24 @@ Deno.test("the writer keeps the order of many small parts while it merges them",
   for (let i = 0; i < n; i++) assert.equal((got[2 * i] << 8) | got[2 * i + 1], i, `part ${i}`);
 });
 
+Deno.test("a corked writer holds output until uncork(), then writes it at once", async () => {
+  const sink = new HeldSink();
+  const w = new CoalescingWriter(sink.write, () => {});
+  w.cork();
+  for (let i = 0; i < 5; i++) w.send(Uint8Array.of(i));
+  assert.equal(await settled(w.drain()), false, "nothing written while corked");
+  assert.equal(sink.writes.length, 0);
+  w.uncork();
+  await sink.reached(1);
+  assert.deepEqual(sink.writes[0], Uint8Array.of(0, 1, 2, 3, 4));
+  sink.release();
+  await within(w.drain(), 2000, "drain");
+});
+
 Deno.test("dropping the writer releases its queue and wakes the reader and drain", async () => {
   const sink = new HeldSink();
   let errors = 0;
-  const w = new CoalescingWriter(sink.stream, () => errors++, { maxBytes: 4096 });
+  const w = new CoalescingWriter(sink.write, () => errors++, { maxBytes: 4096 });
   w.send(new Uint8Array(8192));
   const resumed = w.ready()!;
   const drained = w.drain();
@@ -267,7 +279,7 @@ Deno.test("dropping the writer releases its queue and wakes the reader and drain
 Deno.test("a failed write drops the queue and reports once", async () => {
   const sink = new HeldSink();
   let errors = 0;
-  const w = new CoalescingWriter(sink.stream, () => errors++);
+  const w = new CoalescingWriter(sink.write, () => errors++);
   w.send(new Uint8Array(10));
   await sink.reached(1);
   w.send(new Uint8Array(10));

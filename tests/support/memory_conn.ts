@@ -53,6 +53,10 @@ export class MemoryConn implements Conn {
   readonly #out: Pipe;
   readonly #closed = Promise.withResolvers<void>();
   #isClosed = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  /** Read from the other end and not yet handed out by `read()`. */
+  #left: Uint8Array = new Uint8Array(0);
 
   constructor(incoming: Pipe, outgoing: Pipe, readonly remote: string) {
     this.#in = incoming;
@@ -67,6 +71,27 @@ export class MemoryConn implements Conn {
   /** Bytes to the other end. */
   get writable(): WritableStream<Uint8Array> {
     return this.#out.writable;
+  }
+
+  /** Conn.read: the next bytes from the other end, or null at its end. */
+  async read(p: Uint8Array): Promise<number | null> {
+    if (this.#left.length === 0) {
+      this.#reader ??= this.#in.readable.getReader();
+      const r = await this.#reader.read();
+      if (r.done) return null;
+      this.#left = r.value;
+    }
+    const n = Math.min(p.length, this.#left.length);
+    p.set(this.#left.subarray(0, n));
+    this.#left = this.#left.subarray(n);
+    return n;
+  }
+
+  /** Conn.write: every byte of `p` to the other end (fails once either end is closed). */
+  async write(p: Uint8Array): Promise<number> {
+    this.#writer ??= this.#out.writable.getWriter();
+    await this.#writer.write(p);
+    return p.length;
   }
 
   /** Resolves once this end has been closed. */

@@ -1,16 +1,16 @@
 /**
  * The test's side of a connection, speaking SMPP PDUs: sends what the test says and hands over
- * what arrives, in order, each wait with a timeout. Works over any `Conn` (e.g. the peer end of
+ * what arrives, in order, each wait with a timeout. Works over a `MemoryConn` (the peer end of
  * tests/support/memory_conn.ts); it answers nothing on its own.
  */
-import type { Conn } from "../../lib/transport/conn.ts";
+import type { MemoryConn } from "./memory_conn.ts";
 import { readFrames } from "../../lib/smpp/frames.ts";
 import { decode, encode, type Pdu, type PduInit } from "../../lib/smpp/codec.ts";
 import { within } from "./wait.ts";
 
 /** An SMPP peer over a `Conn`. */
 export class PduPeer {
-  readonly #conn: Conn;
+  readonly #conn: MemoryConn;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #inbox: Pdu[] = [];
   #wake: (() => void) | null = null;
@@ -20,7 +20,7 @@ export class PduPeer {
   /** Why reading stopped, when it was not a clean end of stream. */
   error: unknown = null;
 
-  constructor(conn: Conn) {
+  constructor(conn: MemoryConn) {
     this.#conn = conn;
     this.#writer = conn.writable.getWriter();
     this.ended = this.#read();

@@ -1,3 +1,4 @@
+import { denoConn } from "../../lib/deno.ts";
 import assert from "node:assert/strict";
 import type { Conn, Listener } from "../../lib/transport/conn.ts";
 import { Gateway } from "../../lib/gateway.ts";
@@ -18,12 +19,7 @@ Deno.test("the accept loop survives accept() errors such as ENOTCONN", async () 
       }
       try {
         const c = await real.accept();
-        return {
-          readable: c.readable,
-          writable: c.writable,
-          remote: "127.0.0.1",
-          close: () => c.close(),
-        };
+        return denoConn(c);
       } catch {
         return null;
       }

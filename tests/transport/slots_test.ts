@@ -1,3 +1,4 @@
+import { denoConn } from "../../lib/deno.ts";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
@@ -238,12 +239,7 @@ Deno.test("failing accepts (EMFILE) are retried with a backoff and logged rarely
       if (attempts.length <= FAILURES) throw new Error("Too many open files (os error 24)");
       try {
         const c = await real.accept();
-        return {
-          readable: c.readable,
-          writable: c.writable,
-          remote: "127.0.0.1",
-          close: () => c.close(),
-        };
+        return denoConn(c);
       } catch {
         return null;
       }
@@ -291,12 +287,7 @@ Deno.test("out of file descriptors, the gateway lowers its cap and closes idle u
       }
       try {
         const c = await real.accept();
-        return {
-          readable: c.readable,
-          writable: c.writable,
-          remote: "127.0.0.1",
-          close: () => c.close(),
-        };
+        return denoConn(c);
       } catch {
         return null;
       }
