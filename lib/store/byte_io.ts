@@ -22,24 +22,26 @@ export class RecordError extends Error {
   }
 }
 
+/** Where floats are converted to big-endian octets (one shared scratch, no DataView per record). */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
+
 /** Appends fields to a growing byte array. */
 export class ByteWriter {
   #buf: Uint8Array;
-  #view: DataView;
   #o = 0;
 
   /** A writer whose first buffer holds `size` octets (it grows when needed). */
   constructor(size: number) {
     this.#buf = new Uint8Array(size);
-    this.#view = new DataView(this.#buf.buffer);
   }
 
   #room(n: number) {
     if (this.#o + n <= this.#buf.length) return;
     const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#o + n));
-    next.set(this.#buf.subarray(0, this.#o));
+    // The whole buffer: str() may have written past #o already.
+    next.set(this.#buf);
     this.#buf = next;
-    this.#view = new DataView(next.buffer);
   }
 
   /** One octet. */
@@ -52,15 +54,16 @@ export class ByteWriter {
   /** An unsigned 16-bit number. */
   u16(v: number): this {
     this.#room(2);
-    this.#view.setUint16(this.#o, v);
-    this.#o += 2;
+    this.#buf[this.#o++] = v >>> 8;
+    this.#buf[this.#o++] = v;
     return this;
   }
 
   /** A 64-bit float (times in ms since the epoch). */
   f64(v: number): this {
     this.#room(8);
-    this.#view.setFloat64(this.#o, v);
+    SCRATCH.setFloat64(0, v);
+    this.#buf.set(SCRATCH_BYTES, this.#o);
     this.#o += 8;
     return this;
   }
@@ -83,7 +86,8 @@ export class ByteWriter {
     }
     const n = o - this.#o - 2;
     if (n > 0xffff) throw new RangeError(`string of ${n} octets is too long for a record`);
-    this.#view.setUint16(this.#o, n);
+    this.#buf[this.#o] = n >>> 8;
+    this.#buf[this.#o + 1] = n;
     this.#o = o;
     return this;
   }
@@ -91,7 +95,11 @@ export class ByteWriter {
   /** A byte array: 32-bit length, then the octets. */
   bytes(b: Uint8Array): this {
     this.#room(4 + b.length);
-    this.#view.setUint32(this.#o, b.length);
+    const n = b.length;
+    this.#buf[this.#o] = n >>> 24;
+    this.#buf[this.#o + 1] = n >>> 16;
+    this.#buf[this.#o + 2] = n >>> 8;
+    this.#buf[this.#o + 3] = n;
     this.#buf.set(b, this.#o + 4);
     this.#o += 4 + b.length;
     return this;

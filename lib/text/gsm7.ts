@@ -83,9 +83,26 @@ export function gsmDecode(septets: Uint8Array): string {
   return out;
 }
 
+/** GSM basic-table code of each ASCII character, or -1 when it has none (or needs the escape). */
+const ASCII_BASIC = Int16Array.from(
+  { length: 128 },
+  (_, c) => BASIC_CODE.get(String.fromCharCode(c)) ?? -1,
+);
+
 /** Encodes text as unpacked GSM septets, or null when some character has no GSM 03.38 form. */
 export function gsmEncode(text: string): Uint8Array | null {
-  const out: number[] = [];
+  // Fast path (receipts, plain text): every character is ASCII in the basic table.
+  const fast = new Uint8Array(text.length);
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const code = c < 128 ? ASCII_BASIC[c] : -1;
+    if (code < 0) break;
+    fast[i] = code;
+  }
+  if (i === text.length) return fast;
+  const out: number[] = Array.from(fast.subarray(0, i));
+  text = text.slice(i);
   for (const ch of text) {
     const code = BASIC_CODE.get(ch);
     if (code !== undefined) {

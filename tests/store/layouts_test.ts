@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RecordError } from "../../lib/store/byte_io.ts";
+import { ByteReader, ByteWriter, RecordError } from "../../lib/store/byte_io.ts";
 import {
   decodeMessage,
   decodeReceipt,
@@ -71,10 +71,17 @@ Deno.test("encodeMessage() round-trips every field through decodeMessage()", () 
     parts: 7,
     concat: { group: "4479|447700900123|8|9", ref: 9, total: 2, seq: 1 },
     joinLater: true,
-    preview: "Привет 😀",
+    preview: "Hi Привет 😀",
     userMessageReference: 0,
   });
   assert.deepEqual(decodeMessage(full.id, encodeMessage(full)).message, full);
+});
+
+Deno.test("ByteWriter keeps an ASCII prefix when a later non-ASCII character grows it", () => {
+  const long = "a".repeat(40) + "é".repeat(100);
+  const w = new ByteWriter(8).u8(1).str(long).str("x");
+  const r = new ByteReader(w.done());
+  assert.deepEqual([r.u8(), r.str(), r.str()], [1, long, "x"]);
 });
 
 Deno.test("encodeMessage() of a typical submit is a little over its body and addresses", () => {
