@@ -43,7 +43,7 @@ interface Group {
 }
 
 /** A second atomic starts only once this many mutations wait; smaller ones wait to grow. */
-const SECOND_BATCH_MIN = 200;
+const SECOND_BATCH_MIN = 100;
 
 /** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
 export function mutationBytes(m: Mutation): number {
