@@ -7,8 +7,8 @@ import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
-import type { GroupCommitter } from "../store/committer.ts";
-import type { JobRecord, JoinedRecord } from "../store/records.ts";
+import type { GroupCommitter, Mutation } from "../store/committer.ts";
+import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
@@ -17,6 +17,12 @@ import type { Outcome, Route } from "./route.ts";
 import { settlement } from "./settle.ts";
 
 const log = getLogger(["smppgw", "delivery"]);
+
+/** Settlements share an atomic write until they hold this many state mutations. */
+const SETTLE_GROUP = 400;
+
+/** One job's settlement: its mutations and the receipts it owes. */
+type Settled = { job: JobRecord } & ReturnType<typeof settlement>;
 
 /** Delivery settings (receipt timing in ms). */
 export interface DeliveryOptions {
@@ -107,16 +113,48 @@ export class Delivery {
   }
 
   async #settle(outcomes: Outcome[]): Promise<void> {
-    const { committer, pending, counters } = this.#p;
     const now = Date.now();
-    const all = outcomes.map(({ job, stat, err }) => settlement(job, stat, err, now));
-    await Promise.all(all.map(({ ops }) => committer.write(ops)));
-    for (const { job } of outcomes) if (!job.joinedParts) pending.delete(job.id);
-    counters.settled += outcomes.length;
-    for (const { receipts } of all) {
-      counters.receiptsQueued += receipts.length;
-      for (const r of receipts) this.#dispatcher.added(r);
+    const writes: Promise<void>[] = [];
+    let group: Settled[] = [];
+    let size = 0;
+    for (const { job, stat, err } of outcomes) {
+      const s = { job, ...settlement(job, stat, err, now) };
+      group.push(s);
+      size += s.ops.length;
+      if (size >= SETTLE_GROUP) {
+        writes.push(this.#settleGroup(group));
+        group = [];
+        size = 0;
+      }
     }
+    if (group.length > 0) writes.push(this.#settleGroup(group));
+    await Promise.all(writes);
+  }
+
+  /**
+   * Stores settlements in one atomic write: their states and their receipts in outbox pages, so
+   * a state is never stored without the receipt it owes.
+   */
+  async #settleGroup(group: Settled[]): Promise<void> {
+    const { committer, pending, counters } = this.#p;
+    const ops: Mutation[] = [];
+    const receipts: ReceiptRecord[] = [];
+    for (const s of group) {
+      for (const op of s.ops) ops.push(op);
+      for (const r of s.receipts) receipts.push(r);
+    }
+    const pages = Store.pages(receipts);
+    let bytes = 64 * ops.length;
+    for (const p of pages) {
+      const op = Store.pageOp(p);
+      bytes += op.value.length;
+      ops.push(op);
+    }
+    await committer.write(ops, bytes);
+    for (const { job } of group) if (!job.joinedParts) pending.delete(job.id);
+    counters.settled += group.length;
+    counters.receiptsQueued += receipts.length;
+    for (const p of pages) this.#dispatcher.added(p);
   }
 
   /** Stops the route and receipt delivery; queued work stays in KV. */

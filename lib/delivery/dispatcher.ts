@@ -11,11 +11,12 @@
 import { getLogger } from "@logtape/logtape";
 import { type Counters, newCounters } from "../core/counters.ts";
 import { RECEIPT_DEFAULTS } from "../core/defaults.ts";
-import type { GroupCommitter } from "../store/committer.ts";
+import type { GroupCommitter, Mutation } from "../store/committer.ts";
 import type { PduInit } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import type { ReceiptRecord } from "../store/records.ts";
-import { Store } from "../store/store.ts";
+import { type OutboxPage, Store } from "../store/store.ts";
+import { AccountOutbox, type HeldPage, type Queued } from "./outbox.ts";
 
 const log = getLogger(["smppgw", "receipts"]);
 
@@ -60,20 +61,6 @@ interface Health {
   unbinding: boolean;
 }
 
-interface AccountQueue {
-  ready: ReceiptRecord[];
-  /** Message ids queued, waiting for retry or in flight, so a KV scan skips them. */
-  known: Set<string>;
-  /** KV may hold receipts not in memory. */
-  dirty: boolean;
-  /** Acknowledged while the current scan runs: its pages may still show them. */
-  ackedDuringScan: Set<string>;
-  scanning: boolean;
-  rr: number;
-  /** A pump is scheduled for when the first skipped receiver is healthy again. */
-  wake: ReturnType<typeof setTimeout> | undefined;
-}
-
 /** Counters of the receipt outbox. */
 export interface ReceiptCounters {
   /** deliver_sm receipts sent. */
@@ -93,7 +80,7 @@ export class ReceiptDispatcher {
   readonly #store: Store;
   readonly #committer: GroupCommitter;
   readonly #opts: Required<Omit<DispatcherOptions, "counters">>;
-  readonly #accounts = new Map<string, AccountQueue>();
+  readonly #accounts = new Map<string, AccountOutbox>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #health = new WeakMap<Receiver, Health>();
   #stopped = false;
@@ -126,32 +113,22 @@ export class ReceiptDispatcher {
     };
   }
 
-  #queue(account: string): AccountQueue {
+  #queue(account: string): AccountOutbox {
     let q = this.#accounts.get(account);
     if (!q) {
-      q = {
-        ready: [],
-        known: new Set(),
-        dirty: true,
-        scanning: false,
-        rr: 0,
-        wake: undefined,
-        ackedDuringScan: new Set(),
-      };
+      q = new AccountOutbox(account, this.#opts.memoryLimit);
       this.#accounts.set(account, q);
     }
     return q;
   }
 
-  /** A receipt was committed to KV. */
-  added(r: ReceiptRecord) {
-    const q = this.#queue(r.account);
-    if (q.known.has(r.messageId)) return;
-    if (q.ready.length < this.#opts.memoryLimit && !q.dirty) {
-      q.ready.push(r);
-      q.known.add(r.messageId);
-    } else q.dirty = true;
-    this.pump(r.account);
+  /** An outbox page was committed to KV. */
+  added(p: OutboxPage) {
+    const q = this.#queue(p.account);
+    if (q.holds(p.id)) return;
+    if (!q.dirty && q.fits(p.receipts.length)) q.load(p);
+    else q.dirty = true;
+    this.pump(p.account);
   }
 
   /** Sends what can be sent now for an account; pulls from KV when memory ran dry. */
@@ -173,7 +150,7 @@ export class ReceiptDispatcher {
   }
 
   /** The next receiver in round robin that has room and is not being skipped. */
-  #pick(q: AccountQueue, receivers: Receiver[], now: number): Receiver | undefined {
+  #pick(q: AccountOutbox, receivers: Receiver[], now: number): Receiver | undefined {
     for (let i = 0; i < receivers.length; i++) {
       const s = receivers[(q.rr + i) % receivers.length];
       if (s.canDeliver() && this.#healthy(s, now)) {
@@ -190,7 +167,7 @@ export class ReceiptDispatcher {
   }
 
   /** With receipts waiting and only skipped receivers, pumps again when the first is healthy. */
-  #wakeLater(account: string, q: AccountQueue, receivers: Receiver[], now: number) {
+  #wakeLater(account: string, q: AccountOutbox, receivers: Receiver[], now: number) {
     if (q.wake !== undefined || this.#stopped) return;
     let at = Infinity;
     for (const s of receivers) {
@@ -230,33 +207,30 @@ export class ReceiptDispatcher {
     }
   }
 
-  async #scan(account: string, q: AccountQueue) {
-    q.scanning = true;
-    q.dirty = false;
-    q.ackedDuringScan.clear();
+  async #scan(account: string, q: AccountOutbox) {
+    q.scanStarted();
     try {
-      const room = this.#opts.memoryLimit - q.ready.length;
-      let seen = 0;
-      for await (const r of this.#store.receipts(account)) {
-        if (q.known.has(r.messageId) || q.ackedDuringScan.has(r.messageId)) continue;
-        if (seen++ >= room) {
+      for await (const p of this.#store.receiptPages(account)) {
+        if (q.holds(p.id)) continue;
+        if (!q.fits(p.receipts.length)) {
           q.dirty = true;
           break;
         }
-        q.ready.push(r);
-        q.known.add(r.messageId);
+        // A page whose receipts are all held through other pages is a crash leftover.
+        if (!q.load(p)) this.#write([Store.pageDoneOp(account, p.id)]);
       }
     } catch (e) {
       log.error("reading receipts of {account} failed: {error}", { account, error: String(e) });
       q.dirty = true;
     } finally {
-      q.scanning = false;
+      q.scanEnded();
     }
     if (q.ready.length > 0) this.pump(account);
   }
 
-  async #send(account: string, q: AccountQueue, s: Receiver, r: ReceiptRecord) {
+  async #send(account: string, q: AccountOutbox, s: Receiver, item: Queued) {
     const o = this.#opts;
+    const r = item.r;
     if (o.maxAgeMs > 0 && Date.now() - r.createdAt > o.maxAgeMs) {
       this.#c.receiptsExpired++;
       log.warn("receipt for {id} of {account} expired after {attempts} attempts; dropped", {
@@ -264,8 +238,7 @@ export class ReceiptDispatcher {
         account,
         attempts: r.attempts,
       });
-      await this.#committer.write([Store.receiptDoneOp(r)]).catch((e) => this.#writeFailed(e));
-      q.known.delete(r.messageId);
+      await this.#finish(q, item);
       return;
     }
     this.#c.receiptsSent++;
@@ -280,28 +253,41 @@ export class ReceiptDispatcher {
       this.#c.receiptsAcked++;
       // The window slot is free now: the next receipt need not wait for this one's removal.
       this.pump(account);
-      try {
-        await this.#committer.write([Store.receiptDoneOp(r)]);
-      } catch (e) {
-        log.error("removing acknowledged receipt {id} failed: {error}", {
-          id: r.messageId,
-          error: String(e),
-        });
-      }
-      if (q.scanning) q.ackedDuringScan.add(r.messageId);
-      q.known.delete(r.messageId);
-      if (q.dirty && !q.scanning) this.pump(account);
+      await this.#finish(q, item);
       return;
-    } else if (this.#otherHealthy(account, s)) {
-      // Another receiver can take it now: no account-wide backoff for one bad session.
-      this.#c.receiptsRetried++;
-      const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
-      this.#committer.write([Store.receiptOp(next)]).catch((e) => this.#writeFailed(e));
-      q.ready.unshift(next);
-    } else {
-      this.#retry(account, q, r, status);
     }
+    this.#c.receiptsRetried++;
+    const moved = this.#move(q, item);
+    if (this.#otherHealthy(account, s)) {
+      // Another receiver can take it now: no account-wide backoff for one bad session.
+      q.ready.unshift(moved);
+    } else this.#retry(account, q, moved, status);
     this.pump(account);
+  }
+
+  /** A receipt is done: its page goes once nothing in it is open. */
+  async #finish(q: AccountOutbox, item: Queued) {
+    const op = q.done(item);
+    if (!op) return;
+    await this.#write([op]);
+    q.removed(item.page);
+    if (q.dirty && !q.scanning) this.pump(q.account);
+  }
+
+  /** Stores a receipt again with its attempt counted, in a page of its own. */
+  #move(q: AccountOutbox, item: Queued): Queued {
+    const next: ReceiptRecord = { ...item.r, attempts: item.r.attempts + 1 };
+    const old: HeldPage = item.page;
+    const { ops, queued, oldRemoved } = q.move(item, next);
+    this.#write(ops).then(() => oldRemoved && q.removed(old));
+    return queued;
+  }
+
+  /** Writes outbox mutations; a failure is logged (the receipts stay in KV: sent again later). */
+  #write(ops: Mutation[]): Promise<void> {
+    return this.#committer.write(ops).catch((e) => {
+      log.error("updating the receipt outbox failed: {error}", { error: String(e) });
+    });
   }
 
   #otherHealthy(account: string, failed: Receiver): boolean {
@@ -309,28 +295,22 @@ export class ReceiptDispatcher {
     return this.#opts.receivers(account).some((s) => s !== failed && this.#healthy(s, now));
   }
 
-  #writeFailed(e: unknown) {
-    log.error("updating a queued receipt failed: {error}", { error: String(e) });
-  }
-
-  #retry(account: string, q: AccountQueue, r: ReceiptRecord, status: number) {
-    this.#c.receiptsRetried++;
-    const next: ReceiptRecord = { ...r, attempts: r.attempts + 1 };
+  #retry(account: string, q: AccountOutbox, item: Queued, status: number) {
+    const r = item.r;
     const delay = Math.min(
       this.#opts.retryMaxMs,
-      this.#opts.retryBaseMs * 2 ** Math.min(r.attempts, 20),
+      this.#opts.retryBaseMs * 2 ** Math.min(r.attempts - 1, 20),
     );
     log.info("receipt {id} not acknowledged (status {status}); retry {n} in {delay} ms", {
       id: r.messageId,
       status,
-      n: next.attempts,
+      n: r.attempts,
       delay,
     });
-    this.#committer.write([Store.receiptOp(next)]).catch((e) => this.#writeFailed(e));
     if (this.#stopped) return;
     const t = setTimeout(() => {
       this.#timers.delete(t);
-      q.ready.push(next);
+      q.ready.push(item);
       this.pump(account);
     }, delay);
     this.#timers.add(t);

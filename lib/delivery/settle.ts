@@ -12,7 +12,8 @@ export function wantsReceipt(registeredDelivery: number, stat: Stat): boolean {
 
 /**
  * The mutations and receipts settling one job: for a joined job, every part gets its state and
- * its own receipt (with its own id); the job itself is removed once.
+ * its own receipt (with its own id); the job itself is removed once. The receipts are stored in
+ * outbox pages by the caller, in the same atomic write as the states.
  */
 export function settlement(
   job: JobRecord,
@@ -42,7 +43,7 @@ export function settlement(
       : null;
     if (receipt) receipts.push(receipt);
     const state = { state: STAT_STATES[stat], doneAt: now, err };
-    ops.push(...Store.settleOps(job, p.id, state, receipt));
+    ops.push(...Store.settleOps(job, p.id, state));
   }
   return { ops, receipts };
 }

@@ -133,23 +133,23 @@ export function decodeState(v: unknown): StateRecord {
   return { state: r.u8(), doneAt: r.f64(), err: r.str() };
 }
 
-/** A queued receipt as stored; its account and message id are in the key, not repeated here. */
-export function encodeReceipt(d: ReceiptRecord): Uint8Array {
-  const w = new ByteWriter(64 + d.source.addr.length + d.dest.addr.length + d.preview.length);
-  return w.u8(FORMAT).u8(STAT_STATES[d.stat]).u8(d.userMessageReference !== undefined ? F_UMR : 0)
+/** Receipts in one outbox page at most (a page also stays under {@link PAGE_BYTES}). */
+export const PAGE_RECEIPTS = 200;
+/** Octets of one outbox page at most (a KV value holds at most 64 KiB). */
+export const PAGE_BYTES = 56_000;
+
+function writeReceipt(w: ByteWriter, d: ReceiptRecord): ByteWriter {
+  return w.str(d.messageId).u8(STAT_STATES[d.stat])
+    .u8(d.userMessageReference !== undefined ? F_UMR : 0)
     .u16(d.userMessageReference ?? 0).u16(Math.min(d.attempts, 0xffff))
     .f64(d.submitAt).f64(d.doneAt).f64(d.createdAt)
     .u8(d.source.ton).u8(d.source.npi).str(d.source.addr)
     .u8(d.dest.ton).u8(d.dest.npi).str(d.dest.addr)
-    .str(d.err).str(d.preview)
-    .done();
+    .str(d.err).str(d.preview);
 }
 
-/** Reads a stored receipt value of `account`'s outbox for `messageId`. */
-export function decodeReceipt(account: string, messageId: string, v: unknown): ReceiptRecord {
-  if (!(v instanceof Uint8Array)) return v as ReceiptRecord;
-  const r = new ByteReader(v);
-  format(r, "receipt");
+function readReceipt(r: ByteReader, account: string): ReceiptRecord {
+  const messageId = r.str();
   const stat = STATS[r.u8()];
   if (!stat) throw new RecordError(`receipt for ${messageId} has an unknown state`);
   const flags = r.u8(), umr = r.u16(), attempts = r.u16();
@@ -169,4 +169,36 @@ export function decodeReceipt(account: string, messageId: string, v: unknown): R
   };
   if (flags & F_UMR) d.userMessageReference = umr;
   return d;
+}
+
+/** Octets a receipt takes in a page, at most (strings counted as if every character took 3). */
+export function receiptSize(d: ReceiptRecord): number {
+  return 48 + 3 * (d.messageId.length + d.source.addr.length + d.dest.addr.length +
+        d.err.length + d.preview.length);
+}
+
+/**
+ * An outbox page: receipts of one account, written together and removed together once all are
+ * acknowledged. The account is in the key, not repeated here.
+ */
+export function encodeReceiptPage(receipts: readonly ReceiptRecord[]): Uint8Array {
+  let size = 3;
+  for (const d of receipts) size += receiptSize(d);
+  const w = new ByteWriter(size).u8(FORMAT).u16(receipts.length);
+  for (const d of receipts) writeReceipt(w, d);
+  return w.done();
+}
+
+/**
+ * The receipts of a stored outbox value of `account`: a page, or a single receipt object of an
+ * earlier release.
+ */
+export function decodeReceiptPage(account: string, v: unknown): ReceiptRecord[] {
+  if (!(v instanceof Uint8Array)) return [v as ReceiptRecord];
+  const r = new ByteReader(v);
+  format(r, "receipt page");
+  const n = r.u16();
+  const out: ReceiptRecord[] = [];
+  for (let i = 0; i < n; i++) out.push(readReceipt(r, account));
+  return out;
 }

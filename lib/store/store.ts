@@ -4,12 +4,15 @@ import { userText } from "../text/mod.ts";
 import type { Mutation } from "./committer.ts";
 import {
   decodeMessage,
-  decodeReceipt,
+  decodeReceiptPage,
   decodeState,
   encodeMessage,
-  encodeReceipt,
+  encodeReceiptPage,
   encodeState,
   INLINE_BODY,
+  PAGE_BYTES,
+  PAGE_RECEIPTS,
+  receiptSize,
 } from "./layouts.ts";
 import type {
   AccountRecord,
@@ -20,6 +23,16 @@ import type {
   ReceiptRecord,
   StateRecord,
 } from "./records.ts";
+
+/** Receipts of one account stored together under one outbox key. */
+export interface OutboxPage {
+  /** The account the receipts go to. */
+  account: string;
+  /** The page's key part: its first receipt's message id (a resend: id and attempt). */
+  id: string;
+  /** The receipts, in the order they were queued. */
+  receipts: ReceiptRecord[];
+}
 
 /** KV keys. */
 export const Keys = {
@@ -34,7 +47,8 @@ export const Keys = {
   jobs: (route: string): Deno.KvKey => ["job", route],
   /** Every message below this id has a state: where the resume scan starts. */
   checkpoint: (route: string): Deno.KvKey => ["ckpt", route],
-  receipt: (account: string, id: string): Deno.KvKey => ["dlr", account, id],
+  /** An outbox page: receipts of one account, removed together once all are acknowledged. */
+  receiptPage: (account: string, page: string): Deno.KvKey => ["dlr", account, page],
   receipts: (account: string): Deno.KvKey => ["dlr", account],
   allReceipts: (): Deno.KvKey => ["dlr"],
   /** A part waiting to be joined: by account, group, seq and id (duplicates kept apart). */
@@ -234,17 +248,20 @@ export class Store {
     ) yield e.value;
   }
 
-  /** Pages through an account's queued receipts, oldest first. */
-  async *receipts(account: string, limit?: number): AsyncGenerator<ReceiptRecord> {
-    for await (
-      const e of this.kv.list({ prefix: Keys.receipts(account) }, { limit, batchSize: 500 })
-    ) yield decodeReceipt(account, e.key[2] as string, e.value);
+  /** Pages through an account's outbox, oldest page first. */
+  async *receiptPages(account: string): AsyncGenerator<OutboxPage> {
+    for await (const e of this.kv.list({ prefix: Keys.receipts(account) }, { batchSize: 100 })) {
+      const id = e.key[2] as string;
+      yield { account, id, receipts: decodeReceiptPage(account, e.value) };
+    }
   }
 
   /** Counts queued receipts of every account. */
   async receiptCount(): Promise<number> {
     let n = 0;
-    for await (const _ of this.kv.list({ prefix: Keys.allReceipts() })) n++;
+    for await (const e of this.kv.list({ prefix: Keys.allReceipts() })) {
+      n += decodeReceiptPage(e.key[1] as string, e.value).length;
+    }
     return n;
   }
 
@@ -298,33 +315,47 @@ export class Store {
     return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
   }
 
-  /** Mutations that settle a message: its final state, maybe a receipt, an explicit job gone. */
-  static settleOps(
-    job: JobRecord,
-    id: string,
-    state: StateRecord,
-    receipt: ReceiptRecord | null,
-  ): Mutation[] {
+  /** Mutations that settle a message: its final state, and an explicit job gone. */
+  static settleOps(job: JobRecord, id: string, state: StateRecord): Mutation[] {
     const ops: Mutation[] = [{ type: "set", key: Keys.state(id), value: encodeState(state) }];
     if (job.joinedParts) ops.push({ type: "delete", key: Keys.job(job.route, job.id) });
-    if (receipt) {
-      ops.push(Store.receiptOp(receipt));
-    }
     return ops;
+  }
+
+  /** Receipts (of any accounts) split into outbox pages, by account, in order. */
+  static pages(receipts: readonly ReceiptRecord[]): OutboxPage[] {
+    const open = new Map<string, { page: OutboxPage; bytes: number }>();
+    const out: OutboxPage[] = [];
+    for (const r of receipts) {
+      const size = receiptSize(r);
+      let cur = open.get(r.account);
+      if (!cur || cur.page.receipts.length >= PAGE_RECEIPTS || cur.bytes + size > PAGE_BYTES) {
+        cur = { page: { account: r.account, id: r.messageId, receipts: [] }, bytes: 0 };
+        open.set(r.account, cur);
+        out.push(cur.page);
+      }
+      cur.page.receipts.push(r);
+      cur.bytes += size;
+    }
+    return out;
+  }
+
+  /** Mutation that stores an outbox page. */
+  static pageOp(p: OutboxPage): Mutation & { value: Uint8Array } {
+    return {
+      type: "set",
+      key: Keys.receiptPage(p.account, p.id),
+      value: encodeReceiptPage(p.receipts),
+    };
+  }
+
+  /** Mutation that removes an outbox page (every receipt in it acknowledged or moved). */
+  static pageDoneOp(account: string, id: string): Mutation {
+    return { type: "delete", key: Keys.receiptPage(account, id) };
   }
 
   /** Mutation that records a day's quota use. */
   static quotaOp(account: string, day: string, used: number): Mutation {
     return { type: "set", key: Keys.quota(account, day), value: used, expireIn: 3 * 86_400_000 };
-  }
-
-  /** Mutation that updates a queued receipt (e.g. its attempt count). */
-  static receiptOp(r: ReceiptRecord): Mutation {
-    return { type: "set", key: Keys.receipt(r.account, r.messageId), value: encodeReceipt(r) };
-  }
-
-  /** Mutation that removes an acknowledged receipt. */
-  static receiptDoneOp(r: ReceiptRecord): Mutation {
-    return { type: "delete", key: Keys.receipt(r.account, r.messageId) };
   }
 }

@@ -2,7 +2,6 @@
  * ReceiptDispatcher unit tests without TCP: fake receivers answer the deliver_sm, a real Store
  * and GroupCommitter over an in-memory KV hold the outbox.
  */
-import { decodeReceipt } from "../../lib/store/layouts.ts";
 import assert from "node:assert/strict";
 import { newCounters } from "../../lib/core/counters.ts";
 import {
@@ -14,7 +13,7 @@ import type { PduInit } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
 import { GroupCommitter } from "../../lib/store/committer.ts";
 import type { ReceiptRecord } from "../../lib/store/records.ts";
-import { Store } from "../../lib/store/store.ts";
+import { type OutboxPage, Store } from "../../lib/store/store.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const ACCOUNT = "acme";
@@ -77,11 +76,11 @@ async function outbox(receivers: () => Receiver[], opts: Partial<DispatcherOptio
     store,
     committer,
     dispatcher,
-    /** Stores receipts in the outbox (as settling does), without telling the dispatcher. */
-    async queue(ids: string[]): Promise<ReceiptRecord[]> {
-      const rs = ids.map(receipt);
-      await committer.write(rs.map((r) => Store.receiptOp(r)));
-      return rs;
+    /** Stores receipts in outbox pages (as settling does), without telling the dispatcher. */
+    async queue(ids: string[]): Promise<OutboxPage[]> {
+      const pages = Store.pages(ids.map(receipt));
+      await committer.write(pages.map((p) => Store.pageOp(p)));
+      return pages;
     },
     async [Symbol.asyncDispose]() {
       dispatcher.stop();
@@ -105,9 +104,9 @@ Deno.test("ReceiptDispatcher sends an account's receipts round robin over its re
 Deno.test("ReceiptDispatcher deletes an acknowledged receipt from KV", async () => {
   const rx = new FakeReceiver();
   await using o = await outbox(() => [rx]);
-  const [r] = await o.queue(["m1"]);
+  const [page] = await o.queue(["m1"]);
   assert.equal(await o.store.receiptCount(), 1);
-  o.dispatcher.added(r);
+  o.dispatcher.added(page);
   await waitUntil(async () => await o.store.receiptCount() === 0, 10_000, "receipt deleted");
   assert.deepEqual(rx.got, ["m1"]);
   assert.equal(o.dispatcher.counters.acked, 1);
@@ -151,8 +150,8 @@ Deno.test("ReceiptDispatcher unbinds a receiver that fails maxReceiverFailures t
 Deno.test("ReceiptDispatcher keeps a receipt in KV while no receiver is bound and sends it on a later pump()", async () => {
   let rx: FakeReceiver[] = [];
   await using o = await outbox(() => rx);
-  const [r] = await o.queue(["m1"]);
-  o.dispatcher.added(r);
+  const [page] = await o.queue(["m1"]);
+  o.dispatcher.added(page);
   o.dispatcher.pump(ACCOUNT);
   await o.committer.flush();
   assert.equal(await o.store.receiptCount(), 1, "still queued");
@@ -198,23 +197,23 @@ function watchTimers(minMs: number) {
 Deno.test("ReceiptDispatcher.stop() clears its retry timers and sends nothing more", async () => {
   const lone = new FakeReceiver(Status.ESME_RSYSERR);
   await using o = await outbox(() => [lone], { retryBaseMs: 60_000 });
-  const [r] = await o.queue(["m1"]);
+  const [page] = await o.queue(["m1"]);
   using timers = watchTimers(1000);
-  o.dispatcher.added(r);
+  o.dispatcher.added(page);
   await waitUntil(() => o.dispatcher.counters.retried === 1, 10_000, "a retry scheduled");
   assert.equal(timers.started(), 1, "the one-minute retry timer");
   o.dispatcher.stop();
   assert.deepEqual(timers.pending(), [], "stop() cleared it");
   await o.committer.flush();
-  const stored = await o.kv.get(["dlr", ACCOUNT, "m1"]);
-  assert.equal(
-    decodeReceipt(ACCOUNT, "m1", stored.value).attempts,
-    1,
-    "the receipt stays in KV with its attempt counted",
+  const stored = await Array.fromAsync(o.store.receiptPages(ACCOUNT));
+  assert.deepEqual(
+    stored.map((p) => [p.id, p.receipts.map((r) => r.attempts)]),
+    [["m1:1", [1]]],
+    "the receipt stays in KV, in a page of its own with its attempt counted",
   );
   lone.status = Status.ESME_ROK;
   o.dispatcher.pump(ACCOUNT);
-  o.dispatcher.added(receipt("m2"));
+  o.dispatcher.added(Store.pages([receipt("m2")])[0]);
   assert.deepEqual(lone.got, ["m1"], "nothing sent after stop()");
   assert.equal(timers.started(), 1, "no timer started after stop()");
 });

@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import { ByteReader, ByteWriter, RecordError } from "../../lib/store/byte_io.ts";
 import {
   decodeMessage,
-  decodeReceipt,
+  decodeReceiptPage,
   decodeState,
   encodeMessage,
-  encodeReceipt,
+  encodeReceiptPage,
   encodeState,
   INLINE_BODY,
+  PAGE_BYTES,
+  PAGE_RECEIPTS,
 } from "../../lib/store/layouts.ts";
+import { Store } from "../../lib/store/store.ts";
 import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
 
 const SUBMIT_AT = 1_764_370_000_123;
@@ -112,16 +115,35 @@ Deno.test("encodeState() writes 15 octets and decodeState() reads them back", ()
   assert.deepEqual(decodeState({ ...s }), s, "an object of an earlier release");
 });
 
-Deno.test("encodeReceipt() round-trips a receipt, taking account and id from the key", () => {
-  for (
-    const r of [receipt(), receipt({ stat: "UNDELIV", userMessageReference: 42, attempts: 3 })]
-  ) {
-    const bytes = encodeReceipt(r);
-    assert.ok(bytes.length < 100, `${bytes.length} octets`);
-    assert.deepEqual(decodeReceipt(r.account, r.messageId, bytes), r);
-  }
+Deno.test("encodeReceiptPage() round-trips receipts, taking the account from the key", () => {
+  const rs = [
+    receipt(),
+    receipt({ messageId: "2", stat: "UNDELIV", userMessageReference: 42, attempts: 3 }),
+    receipt({ messageId: "3", preview: "Привет", source: { ton: 0, npi: 0, addr: "" } }),
+  ];
+  const bytes = encodeReceiptPage(rs);
+  assert.ok(bytes.length < 100 * rs.length, `${bytes.length} octets`);
+  assert.deepEqual(decodeReceiptPage("acme", bytes), rs);
   const old = receipt();
-  assert.deepEqual(decodeReceipt("acme", old.messageId, { ...old }), old);
+  assert.deepEqual(decodeReceiptPage("acme", { ...old }), [old], "an object of an earlier release");
+});
+
+Deno.test("Store.pages() splits receipts by account and by size, keeping their order", () => {
+  const many = Array.from({ length: 450 }, (_, i) => receipt({ messageId: String(1000 + i) }));
+  const other = receipt({ messageId: "9", account: "other" });
+  const pages = Store.pages([...many.slice(0, 10), other, ...many.slice(10)]);
+  assert.deepEqual(pages.map((p) => [p.account, p.id, p.receipts.length]), [
+    ["acme", "1000", PAGE_RECEIPTS],
+    ["other", "9", 1],
+    ["acme", "1200", PAGE_RECEIPTS],
+    ["acme", "1400", 50],
+  ]);
+  for (const p of pages) assert.ok(Store.pageOp(p).value.length <= PAGE_BYTES);
+  const big = Array.from(
+    { length: 150 },
+    (_, i) => receipt({ messageId: String(i), preview: "€".repeat(160) }),
+  );
+  for (const p of Store.pages(big)) assert.ok(Store.pageOp(p).value.length <= PAGE_BYTES);
 });
 
 Deno.test("decode*() throw RecordError on truncated or unknown-format bytes", () => {
@@ -129,7 +151,7 @@ Deno.test("decode*() throw RecordError on truncated or unknown-format bytes", ()
   assert.throws(() => decodeMessage("1", bytes.subarray(0, bytes.length - 1)), RecordError);
   assert.throws(() => decodeState(Uint8Array.of(9, 2)), RecordError);
   assert.throws(
-    () => decodeReceipt("a", "1", encodeReceipt(receipt()).subarray(0, 20)),
+    () => decodeReceiptPage("a", encodeReceiptPage([receipt()]).subarray(0, 20)),
     RecordError,
   );
 });

@@ -31,7 +31,7 @@ import type {
 } from "../../lib/store/records.ts";
 import { TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./process.ts";
-import { decodeMessage, decodeReceipt, decodeState } from "../../lib/store/layouts.ts";
+import { decodeMessage, decodeReceiptPage, decodeState } from "../../lib/store/layouts.ts";
 import { WaitTimeout, waitUntil } from "./wait.ts";
 
 const ACCOUNT = { systemId: "test", password: "secret" };
@@ -262,6 +262,15 @@ interface Snapshot {
   checkpoint: string;
 }
 
+/** Every receipt in the outbox pages, by message id. */
+async function receiptsIn(kv: Deno.Kv): Promise<Map<string, ReceiptRecord>> {
+  const out = new Map<string, ReceiptRecord>();
+  for await (const e of kv.list({ prefix: ["dlr"] })) {
+    for (const r of decodeReceiptPage(String(e.key[1]), e.value)) out.set(r.messageId, r);
+  }
+  return out;
+}
+
 async function snapshot(path: string): Promise<Snapshot> {
   const kv = await Deno.openKv(path);
   try {
@@ -277,7 +286,7 @@ async function snapshot(path: string): Promise<Snapshot> {
       msgs: await all(["msg"], (k, v) => decodeMessage(String(k[1]), v).message),
       states: await all(["state"], (_, v) => decodeState(v)),
       jobs: await all(["job"], (_, v) => v as JobRecord),
-      receipts: await all(["dlr"], (k, v) => decodeReceipt(String(k[1]), String(k[2]), v)),
+      receipts: await receiptsIn(kv),
       idFloor: Number((await kv.get<Deno.KvU64>(["ids", 0])).value?.value ?? 0n),
       checkpoint: String((await kv.get<Deno.KvU64>(["ckpt", "simulator"])).value?.value ?? ""),
     };

@@ -1,0 +1,119 @@
+/**
+ * One account's receipt outbox as held in memory: the receipts waiting to be sent, and the KV
+ * pages they came from. A page (receipts stored together at settle time) is removed from KV once
+ * every receipt in it is acknowledged, expired or moved to a page of its own (a resend with its
+ * attempt counted), so a receipt costs two page-shares of KV writes, not a write and a delete.
+ *
+ * A page is held whole or not at all: removing a page whose receipts were only partly in memory
+ * would lose the rest.
+ */
+import type { Mutation } from "../store/committer.ts";
+import type { ReceiptRecord } from "../store/records.ts";
+import { type OutboxPage, Store } from "../store/store.ts";
+
+/** A page with receipts in memory. */
+export interface HeldPage {
+  readonly id: string;
+  /** Its receipts still held (waiting, in flight, or waiting for a retry). */
+  open: number;
+  /** Ids of its receipts that are done (acknowledged or expired). */
+  readonly finished: string[];
+}
+
+/** A receipt waiting to be sent, with the page that stores it. */
+export interface Queued {
+  r: ReceiptRecord;
+  page: HeldPage;
+}
+
+/** In-memory state of one account's outbox. */
+export class AccountOutbox {
+  /** Receipts ready to be sent, oldest first. */
+  readonly ready: Queued[] = [];
+  /** KV may hold pages not in memory. */
+  dirty = true;
+  scanning = false;
+  /** Round-robin position over the account's receivers. */
+  rr = 0;
+  /** A pump is scheduled for when the first skipped receiver is healthy again. */
+  wake: ReturnType<typeof setTimeout> | undefined;
+  /** Receipt ids held, or done with their page's removal not yet committed. */
+  readonly #known = new Set<string>();
+  readonly #pages = new Map<string, HeldPage>();
+  /** Pages removed while a scan ran: its listing may still show them. */
+  readonly #removedDuringScan = new Set<string>();
+
+  constructor(readonly account: string, readonly memoryLimit: number) {}
+
+  /** Whether the page is held (its receipts are in memory). */
+  holds(pageId: string): boolean {
+    return this.#pages.has(pageId) || this.#removedDuringScan.has(pageId);
+  }
+
+  /** Whether a page of `n` receipts fits in memory now (an empty queue takes any page). */
+  fits(n: number): boolean {
+    return this.ready.length === 0 || this.ready.length + n <= this.memoryLimit;
+  }
+
+  /**
+   * Holds a page's receipts (those not held already through another page). Returns false when
+   * none was new: the page is a leftover of a crash (its receipts live on elsewhere) and can go.
+   */
+  load(p: OutboxPage): boolean {
+    const page: HeldPage = { id: p.id, open: 0, finished: [] };
+    for (const r of p.receipts) {
+      if (this.#known.has(r.messageId)) continue;
+      this.#known.add(r.messageId);
+      this.ready.push({ r, page });
+      page.open++;
+    }
+    if (page.open === 0) return false;
+    this.#pages.set(p.id, page);
+    return true;
+  }
+
+  /** Starts a scan of KV: pages removed from now on are remembered until it ends. */
+  scanStarted() {
+    this.scanning = true;
+    this.dirty = false;
+    this.#removedDuringScan.clear();
+  }
+
+  /** The scan ended. */
+  scanEnded() {
+    this.scanning = false;
+    this.#removedDuringScan.clear();
+  }
+
+  /**
+   * A receipt is done (acknowledged or expired). Returns the mutation removing its page when it
+   * was the page's last open receipt; call {@link removed} once that is committed.
+   */
+  done(q: Queued): Mutation | null {
+    q.page.finished.push(q.r.messageId);
+    return --q.page.open === 0 ? Store.pageDoneOp(this.account, q.page.id) : null;
+  }
+
+  /**
+   * Moves a receipt to a page of its own (a resend, its attempt counted): the new page, and the
+   * old page's removal when nothing else in it is open. Returns the mutations, written together,
+   * and the receipt as queued now; call {@link removed} for the old page once committed, when
+   * `oldRemoved` is set.
+   */
+  move(q: Queued, next: ReceiptRecord): { ops: Mutation[]; queued: Queued; oldRemoved: boolean } {
+    const id = `${next.messageId}:${next.attempts}`;
+    const page: HeldPage = { id, open: 1, finished: [] };
+    this.#pages.set(id, page);
+    const ops: Mutation[] = [Store.pageOp({ account: this.account, id, receipts: [next] })];
+    const oldRemoved = --q.page.open === 0;
+    if (oldRemoved) ops.push(Store.pageDoneOp(this.account, q.page.id));
+    return { ops, queued: { r: next, page }, oldRemoved };
+  }
+
+  /** A page's removal is committed: its done receipts are forgotten. */
+  removed(page: HeldPage) {
+    this.#pages.delete(page.id);
+    for (const id of page.finished) this.#known.delete(id);
+    if (this.scanning) this.#removedDuringScan.add(page.id);
+  }
+}
