@@ -29,7 +29,7 @@ export {
   simulatorRoute,
   type SimulatorRule,
 } from "./delivery/simulator.ts";
-export { type Fence, Store } from "./store/store.ts";
+export { type Fence, type OutboxPage, Store } from "./store/store.ts";
 export type {
   AccountRecord,
   Address,
