@@ -8,21 +8,21 @@ import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter, Mutation } from "../store/committer.ts";
-import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
+import type { JobRecord, JoinedRecord, ReceiptRecord, StateRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
 import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
-import { settlement } from "./settle.ts";
+import { type Settlement, settlement } from "./settle.ts";
 
 const log = getLogger(["smppgw", "delivery"]);
 
-/** Settlements share an atomic write until they hold this many state mutations. */
+/** Settlements share an atomic write until they hold this many message ids. */
 const SETTLE_GROUP = 400;
 
-/** One job's settlement: its mutations and the receipts it owes. */
-type Settled = { job: JobRecord } & ReturnType<typeof settlement>;
+/** One job's settlement. */
+type Settled = { job: JobRecord } & Settlement;
 
 /** Delivery settings (receipt timing in ms). */
 export interface DeliveryOptions {
@@ -84,7 +84,7 @@ export class Delivery {
     const { route, store, pending } = this.#p;
     let n = 0;
     for await (const job of store.pending(route.name, await store.checkpoint(route.name), before)) {
-      pending.add(job.id);
+      pending.add(job.id, { resumed: true });
       n++;
       yield job;
     }
@@ -120,7 +120,7 @@ export class Delivery {
     for (const { job, stat, err } of outcomes) {
       const s = { job, ...settlement(job, stat, err, now) };
       group.push(s);
-      size += s.ops.length;
+      size += s.ids.length;
       if (size >= SETTLE_GROUP) {
         writes.push(this.#settleGroup(group));
         group = [];
@@ -137,10 +137,10 @@ export class Delivery {
    */
   async #settleGroup(group: Settled[]): Promise<void> {
     const { committer, pending, counters } = this.#p;
-    const ops: Mutation[] = [];
+    const ops = this.#stateOps(group);
     const receipts: ReceiptRecord[] = [];
     for (const s of group) {
-      for (const op of s.ops) ops.push(op);
+      if (s.jobDone) ops.push(s.jobDone);
       for (const r of s.receipts) receipts.push(r);
     }
     const pages = Store.pages(receipts);
@@ -155,6 +155,35 @@ export class Delivery {
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;
     for (const p of pages) this.#dispatcher.added(p);
+  }
+
+  /**
+   * The states of settled jobs: messages handed out one after the other with the same outcome
+   * share one state-run record; the others (and the parts of joined messages) get one each.
+   */
+  #stateOps(group: Settled[]): Mutation[] {
+    const ops: Mutation[] = [];
+    const byOutcome = new Map<string, { state: StateRecord; ids: string[] }>();
+    for (const s of group) {
+      if (s.jobDone) {
+        for (const id of s.ids) ops.push(Store.stateOp(id, s.state));
+        continue;
+      }
+      const key = `${s.state.state}|${s.state.err}`;
+      let same = byOutcome.get(key);
+      if (!same) byOutcome.set(key, same = { state: s.state, ids: [] });
+      for (const id of s.ids) same.ids.push(id);
+    }
+    for (const { state, ids } of byOutcome.values()) {
+      for (const run of this.#p.pending.runs(ids)) {
+        ops.push(
+          run.length === 1
+            ? Store.stateOp(run[0], state)
+            : Store.stateRunOp(run[0], run[run.length - 1], state),
+        );
+      }
+    }
+    return ops;
   }
 
   /** Stops the route and receipt delivery; queued work stays in KV. */

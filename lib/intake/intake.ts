@@ -92,7 +92,7 @@ export class Intake {
       });
       quotaOps = p.admission.charge(account, msg.parts);
     } catch (e) {
-      p.pending.delete(id);
+      p.pending.refuse(id);
       p.counters.submitRejected++;
       if (e instanceof SmppError) return { status: e.status };
       throw e;

@@ -133,6 +133,24 @@ export function decodeState(v: unknown): StateRecord {
   return { state: r.u8(), doneAt: r.f64(), err: r.str() };
 }
 
+/** One state for every message from a run's first id (its key) to `last`, settled together. */
+export interface StateRun extends StateRecord {
+  /** The run's last message id. */
+  last: string;
+}
+
+/** A state run as stored. */
+export function encodeStateRun(r: StateRun): Uint8Array {
+  return new ByteWriter(40).u8(FORMAT).str(r.last).u8(r.state).f64(r.doneAt).str(r.err).done();
+}
+
+/** Reads a stored state run. */
+export function decodeStateRun(v: Uint8Array): StateRun {
+  const r = new ByteReader(v);
+  format(r, "state run");
+  return { last: r.str(), state: r.u8(), doneAt: r.f64(), err: r.str() };
+}
+
 /** Receipts in one outbox page at most (a page also stays under {@link PAGE_BYTES}). */
 export const PAGE_RECEIPTS = 200;
 /** Octets of one outbox page at most (a KV value holds at most 64 KiB). */

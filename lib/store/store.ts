@@ -6,9 +6,11 @@ import {
   decodeMessage,
   decodeReceiptPage,
   decodeState,
+  decodeStateRun,
   encodeMessage,
   encodeReceiptPage,
   encodeState,
+  encodeStateRun,
   INLINE_BODY,
   PAGE_BYTES,
   PAGE_RECEIPTS,
@@ -42,6 +44,9 @@ export const Keys = {
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
   bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
   state: (id: string): Deno.KvKey => ["state", id],
+  /** One state for the messages from `first` to the run's last id, settled together. */
+  stateRun: (first: string): Deno.KvKey => ["srun", first],
+  stateRuns: (): Deno.KvKey => ["srun"],
   /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
   jobs: (route: string): Deno.KvKey => ["job", route],
@@ -85,6 +90,7 @@ export const RETAINED: ReadonlySet<string> = new Set([
   "msg",
   "msgbody",
   "state",
+  "srun",
   "joined",
   "partof",
 ]);
@@ -168,10 +174,23 @@ export class Store {
     return out;
   }
 
-  /** The delivery state of a message, or null while it has none. */
+  /** The delivery state of a message (its own, or its run's), or null while it has none. */
   async state(id: string): Promise<StateRecord | null> {
     const v = (await this.kv.get(Keys.state(id))).value;
-    return v === null ? null : decodeState(v);
+    if (v !== null) return decodeState(v);
+    // The run with the greatest first id at or below `id`; runs never overlap.
+    const runs = this.kv.list<Uint8Array>({
+      start: Keys.stateRuns(),
+      end: Keys.stateRun(id + "\0"),
+    }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const e of runs) {
+      const { last, ...state } = decodeStateRun(e.value);
+      if (id <= last) return state;
+    }
+    return null;
   }
 
   /** The joined message a part belongs to, with its text read from the parts; or null. */
@@ -225,20 +244,45 @@ export class Store {
 
   /**
    * Messages of `route` from `from` up to (not including) `before` that have no state yet: the
-   * route's unfinished work. Merges the ordered message and state ranges, so it reads each once.
+   * route's unfinished work. Merges the ordered message, state and state-run ranges, so it reads
+   * each once.
    */
   async *pending(route: string, from: string, before: string): AsyncGenerator<JobRecord> {
     const range = (p: string) => ({ start: [p, from], end: [p, before] });
     const states = this.kv.list({ ...range("state") }, { batchSize: 500 })[Symbol.asyncIterator]();
+    const runs = this.#runsFrom(from, before);
     let state = await states.next();
+    let run = await runs.next();
     for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
       const id = e.key[1] as string;
       while (!state.done && (state.value.key[1] as string) < id) state = await states.next();
-      const settled = !state.done && state.value.key[1] === id;
+      while (!run.done && run.value.last < id) run = await runs.next();
+      const settled = (!state.done && state.value.key[1] === id) ||
+        (!run.done && run.value.first <= id);
       if (settled) continue;
       const m = await this.#loaded(id, e.value);
       if (m.route === route && !m.joinLater) yield m;
     }
+  }
+
+  /** State runs that may cover ids from `from` (the one starting below it too), in id order. */
+  async *#runsFrom(from: string, before: string): AsyncGenerator<{ first: string; last: string }> {
+    const decode = (e: Deno.KvEntry<Uint8Array>) => ({
+      first: e.key[1] as string,
+      last: decodeStateRun(e.value).last,
+    });
+    const below = this.kv.list<Uint8Array>({ start: Keys.stateRuns(), end: Keys.stateRun(from) }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const e of below) yield decode(e);
+    const rest = this.kv.list<Uint8Array>({
+      start: Keys.stateRun(from),
+      end: Keys.stateRun(before),
+    }, {
+      batchSize: 500,
+    });
+    for await (const e of rest) yield decode(e);
   }
 
   /** Pages through the explicit jobs queued for a route, oldest first. */
@@ -315,11 +359,22 @@ export class Store {
     return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
   }
 
-  /** Mutations that settle a message: its final state, and an explicit job gone. */
-  static settleOps(job: JobRecord, id: string, state: StateRecord): Mutation[] {
-    const ops: Mutation[] = [{ type: "set", key: Keys.state(id), value: encodeState(state) }];
-    if (job.joinedParts) ops.push({ type: "delete", key: Keys.job(job.route, job.id) });
-    return ops;
+  /** Mutation that gives one message its final state. */
+  static stateOp(id: string, state: StateRecord): Mutation {
+    return { type: "set", key: Keys.state(id), value: encodeState(state) };
+  }
+
+  /** Mutation that removes an explicit job (a joined message) once settled. */
+  static jobDoneOp(job: JobRecord): Mutation {
+    return { type: "delete", key: Keys.job(job.route, job.id) };
+  }
+
+  /**
+   * Mutation that gives every message of a run (ids handed out one after the other, see
+   * PendingIds.runs) the same state: one record for them all.
+   */
+  static stateRunOp(first: string, last: string, state: StateRecord): Mutation {
+    return { type: "set", key: Keys.stateRun(first), value: encodeStateRun({ ...state, last }) };
   }
 
   /** Receipts (of any accounts) split into outbox pages, by account, in order. */

@@ -43,3 +43,58 @@ Deno.test("Store.pending() yields the route's messages without a state between c
     kv.close();
   }
 });
+
+Deno.test("PendingIds.runs() groups ids handed out in a row, stepping only over refused ids", () => {
+  const p = new PendingIds();
+  for (const id of ["10", "11", "12", "13", "14", "15", "16", "17"]) p.add(id);
+  p.refuse("12"); // refused: never stored, a run may step over it
+  p.delete("15"); // stored (e.g. a part joined later, or settled already): a run stops there
+  assert.deepEqual(p.runs(["14", "10", "11", "13", "16", "17"]), [["10", "11", "13", "14"], [
+    "16",
+    "17",
+  ]]);
+  assert.deepEqual(p.runs(["10", "14"]), [["10"], ["14"]], "11 and 13 are not in this batch");
+  assert.deepEqual(p.runs(["99", "10"]), [["99"], ["10"]], "an unknown id is a run of its own");
+});
+
+Deno.test("PendingIds.runs() keeps resumed ids apart: settled ids of the earlier run lie between", () => {
+  const p = new PendingIds();
+  p.add("5", { resumed: true });
+  p.add("9", { resumed: true });
+  p.add("20");
+  p.add("21");
+  assert.deepEqual(p.runs(["5", "9", "20", "21"]), [["5"], ["9"], ["20", "21"]]);
+});
+
+Deno.test("PendingIds.runs() still finds runs after checkpoint() dropped settled ids", () => {
+  const p = new PendingIds();
+  const ids = Array.from({ length: 10_000 }, (_, i) => String(100_000 + i));
+  for (const id of ids) p.add(id);
+  for (const id of ids.slice(0, 9_000)) p.delete(id);
+  p.checkpoint(); // drops the settled front
+  assert.deepEqual(p.runs(ids.slice(9_000, 9_100)), [ids.slice(9_000, 9_100)]);
+});
+
+Deno.test("a state run settles the messages it covers for Store.state() and Store.pending()", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = new Store(kv);
+    const msg = (id: string) =>
+      ({ id, route: "sim", body: new Uint8Array(0) }) as unknown as MessageRecord;
+    for (const id of ["100", "101", "102", "103", "104"]) await kv.set(Keys.message(id), msg(id));
+    const delivered = { state: 2, doneAt: 1, err: "000" };
+    const op = Store.stateRunOp("101", "103", delivered);
+    if (op.type !== "set") throw new Error("a set");
+    await kv.set(op.key, op.value);
+    assert.deepEqual(await store.state("102"), delivered);
+    assert.deepEqual(await store.state("103"), delivered);
+    assert.equal(await store.state("100"), null);
+    assert.equal(await store.state("104"), null);
+    const from = async (f: string) =>
+      (await Array.fromAsync(store.pending("sim", f, "999"))).map((m) => m.id);
+    assert.deepEqual(await from(""), ["100", "104"]);
+    assert.deepEqual(await from("102"), ["104"], "the run starting below the checkpoint counts");
+  } finally {
+    kv.close();
+  }
+});

@@ -31,7 +31,12 @@ import type {
 } from "../../lib/store/records.ts";
 import { TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./process.ts";
-import { decodeMessage, decodeReceiptPage, decodeState } from "../../lib/store/layouts.ts";
+import {
+  decodeMessage,
+  decodeReceiptPage,
+  decodeState,
+  decodeStateRun,
+} from "../../lib/store/layouts.ts";
 import { WaitTimeout, waitUntil } from "./wait.ts";
 
 const ACCOUNT = { systemId: "test", password: "secret" };
@@ -262,6 +267,22 @@ interface Snapshot {
   checkpoint: string;
 }
 
+/** Every stored message's state, its own or its state run's, by message id. */
+async function statesIn(kv: Deno.Kv): Promise<Map<string, StateRecord>> {
+  const out = new Map<string, StateRecord>();
+  for await (const e of kv.list({ prefix: ["state"] })) {
+    out.set(String(e.key[1]), decodeState(e.value));
+  }
+  for await (const e of kv.list<Uint8Array>({ prefix: ["srun"] })) {
+    const { last, ...state } = decodeStateRun(e.value);
+    const first = String(e.key[1]);
+    for await (const m of kv.list({ start: ["msg", first], end: ["msg", last + "\0"] })) {
+      out.set(String(m.key[1]), state);
+    }
+  }
+  return out;
+}
+
 /** Every receipt in the outbox pages, by message id. */
 async function receiptsIn(kv: Deno.Kv): Promise<Map<string, ReceiptRecord>> {
   const out = new Map<string, ReceiptRecord>();
@@ -284,7 +305,7 @@ async function snapshot(path: string): Promise<Snapshot> {
     };
     return {
       msgs: await all(["msg"], (k, v) => decodeMessage(String(k[1]), v).message),
-      states: await all(["state"], (_, v) => decodeState(v)),
+      states: await statesIn(kv),
       jobs: await all(["job"], (_, v) => v as JobRecord),
       receipts: await receiptsIn(kv),
       idFloor: Number((await kv.get<Deno.KvU64>(["ids", 0])).value?.value ?? 0n),
