@@ -5,54 +5,74 @@
  * It also knows which ids were handed out in a row, so settling can store one state for a run of
  * them (see {@link PendingIds.runs}).
  */
+
+/** What became of an id handed out. */
+const Fate = {
+  /** Stored (or being stored), not settled yet. */
+  Pending: 0,
+  /** Settled, stored for a joined message, or of unknown fate: a run stops there. */
+  Gone: 1,
+  /** Refused before anything was stored: a run may step over it. */
+  Refused: 2,
+} as const;
+type Fate = typeof Fate[keyof typeof Fate];
+
 export class PendingIds {
-  readonly #set = new Set<string>();
+  /** Ids in the order they were added, from the first one not yet dropped. */
   #order: string[] = [];
-  #head = 0;
-  #last = "";
-  /** Ids dropped from the front of `#order` so far: an id's position is its index minus this. */
-  #dropped = 0;
+  #fate: Fate[] = [];
+  /** Resumed from an earlier run (settled ids of that run may lie between them). */
+  #resumedTo = -1;
+  /** Position in `#order` plus `#dropped`, for ids in `#order`. */
   readonly #index = new Map<string, number>();
-  /** Ids that were refused, so never stored: a run may step over them. */
-  readonly #refused = new Set<string>();
-  /** Ids resumed from an earlier run: settled ids of that run may lie between them. */
-  readonly #resumed = new Set<string>();
+  #dropped = 0;
+  #head = 0;
+  #size = 0;
+  #last = "";
 
   /** Adds an id greater than every id added before; `resumed` for ids of an earlier run. */
   add(id: string, opts: { resumed?: boolean } = {}) {
-    this.#set.add(id);
-    this.#index.set(id, this.#dropped + this.#order.length);
+    const at = this.#dropped + this.#order.length;
+    this.#index.set(id, at);
     this.#order.push(id);
+    this.#fate.push(Fate.Pending);
+    this.#size++;
     this.#last = id;
-    if (opts.resumed) this.#resumed.add(id);
+    if (opts.resumed) this.#resumedTo = at;
   }
 
   /** Removes an id (settled, stored for a joined message, or of unknown fate). */
   delete(id: string) {
-    this.#set.delete(id);
+    this.#leave(id, Fate.Gone);
   }
 
   /** Removes an id that was refused before anything was stored for it. */
   refuse(id: string) {
-    this.#set.delete(id);
-    this.#refused.add(id);
+    this.#leave(id, Fate.Refused);
+  }
+
+  #leave(id: string, fate: Fate) {
+    const at = this.#index.get(id);
+    if (at === undefined) return;
+    const i = at - this.#dropped;
+    if (this.#fate[i] === Fate.Pending) this.#size--;
+    this.#fate[i] = fate;
   }
 
   /** Unsettled ids. */
   get size(): number {
-    return this.#set.size;
+    return this.#size;
   }
 
   /** The lowest unsettled id; with none, the last id added (it and all below are settled). */
   checkpoint(): string {
-    while (this.#head < this.#order.length && !this.#set.has(this.#order[this.#head])) this.#head++;
+    while (this.#head < this.#order.length && this.#fate[this.#head] !== Fate.Pending) {
+      this.#head++;
+    }
     if (this.#head > 4096 && this.#head * 2 > this.#order.length) {
-      for (const id of this.#order.slice(0, this.#head)) {
-        this.#index.delete(id);
-        this.#refused.delete(id);
-        this.#resumed.delete(id);
-      }
+      for (let i = 0; i < this.#head; i++) this.#index.delete(this.#order[i]);
       this.#order = this.#order.slice(this.#head);
+      this.#fate = this.#fate.slice(this.#head);
       this.#dropped += this.#head;
       this.#head = 0;
     }
@@ -66,22 +86,25 @@ export class PendingIds {
    * earlier run are each a run of their own.
    */
   runs(ids: readonly string[]): string[][] {
-    const at: [number, string][] = [];
+    const at: number[] = [];
     const out: string[][] = [];
     for (const id of ids) {
       const i = this.#index.get(id);
-      if (i === undefined || !this.#set.has(id) || this.#resumed.has(id)) out.push([id]);
-      else at.push([i, id]);
+      if (
+        i === undefined || i <= this.#resumedTo || this.#fate[i - this.#dropped] !== Fate.Pending
+      ) {
+        out.push([id]);
+      } else at.push(i);
     }
-    at.sort((a, b) => a[0] - b[0]);
+    at.sort((a, b) => a - b);
     let run: string[] = [];
     let prev = -1;
-    for (const [i, id] of at) {
+    for (const i of at) {
       if (run.length > 0 && !this.#onlyRefusedBetween(prev, i)) {
         out.push(run);
         run = [];
       }
-      run.push(id);
+      run.push(this.#order[i - this.#dropped]);
       prev = i;
     }
     if (run.length > 0) out.push(run);
@@ -90,7 +113,7 @@ export class PendingIds {
 
   #onlyRefusedBetween(from: number, to: number): boolean {
     for (let i = from + 1; i < to; i++) {
-      if (!this.#refused.has(this.#order[i - this.#dropped])) return false;
+      if (this.#fate[i - this.#dropped] !== Fate.Refused) return false;
     }
     return true;
   }
