@@ -1,12 +1,12 @@
 /**
- * One load-generating SMPP connection on raw TCP and the gateway's own codec: binds as a
- * transceiver, keeps `window` submit_sm outstanding (a new one per response; every send caused
+ * One load-generating SMPP connection on raw TCP and the gateway's own codec: binds (as a
+ * transceiver unless told otherwise), keeps `window` submit_sm outstanding (a new one per response; every send caused
  * by one socket read goes out in one write), answers deliver_sm, and records per-PDU latency.
  */
 import { readFrames } from "../lib/smpp/frames.ts";
-import { decode, encode, type PduInit, peekHeader } from "../lib/smpp/codec.ts";
+import { encode, type PduInit, peekHeader } from "../lib/smpp/codec.ts";
 import { CommandId } from "../lib/smpp/commands.ts";
-import { Tag, tlvString } from "../lib/smpp/tlvs.ts";
+import { cstringAt, receiptedId, setSeq, submitTemplate } from "./wire.ts";
 
 const ID = {
   bindResp: CommandId.bind_transceiver_resp,
@@ -28,6 +28,14 @@ export interface Shared {
   lastReceiptAt: number;
   /** Called after every deliver_sm (lets the runner notice it has them all). */
   onReceipt?: () => void;
+  /** Whether to keep `submittedAt` (for submit → receipt latency). */
+  readonly trackLatency: boolean;
+  /** With `trackLatency`: when each accepted message's submit_sm was sent, by message id. */
+  readonly submittedAt: Map<string, number>;
+  /** With `trackLatency`: receipts that came before their submit_sm_resp (on another session). */
+  readonly receivedAt: Map<string, number>;
+  /** Submit → receipt latency (ms) of each message's first receipt. */
+  readonly receiptLatencies: number[];
 }
 
 /** What one connection sends. */
@@ -42,6 +50,8 @@ export interface ConnOptions {
   /** registered_delivery of every submit_sm. */
   registeredDelivery: number;
   shared: Shared;
+  /** How to bind (default transceiver). */
+  bindAs?: "transceiver" | "transmitter" | "receiver";
 }
 
 /** Fails `p` after `ms` milliseconds (and clears its timer either way). */
@@ -51,29 +61,6 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     t = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms)} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-}
-
-/** The submit_sm every connection sends, encoded once; only the sequence number changes. */
-function submitTemplate(registeredDelivery: number): Uint8Array {
-  return encode({
-    command: "submit_sm",
-    seq: 0,
-    body: {
-      source_addr: "Bench",
-      dest_addr_ton: 1,
-      dest_addr_npi: 1,
-      destination_addr: "447700900123",
-      registered_delivery: registeredDelivery,
-      short_message: new TextEncoder().encode("Hello from the smppgw load generator"),
-    },
-  });
-}
-
-function setSeq(b: Uint8Array, off: number, seq: number) {
-  b[off + 12] = seq >>> 24;
-  b[off + 13] = seq >>> 16;
-  b[off + 14] = seq >>> 8;
-  b[off + 15] = seq;
 }
 
 /** A connected load client; call `bind()`, then `start()`, then await `done`, then `unbind()`. */
@@ -129,15 +116,16 @@ export class LoadConn {
     return new LoadConn(conn, o);
   }
 
-  /** Binds as a transceiver; resolves the bind_transceiver_resp command_status. */
+  /** Binds (as a transceiver unless told otherwise); resolves the bind response's status. */
   bind(ms = 10_000): Promise<number> {
+    const command = `bind_${this.#o.bindAs ?? "transceiver"}` as const;
     return within(
       this.#request({
-        command: "bind_transceiver",
+        command,
         body: { system_id: this.#o.systemId, password: this.#o.password, interface_version: 0x34 },
       }),
       ms,
-      "bind_transceiver",
+      command,
     );
   }
 
@@ -247,7 +235,18 @@ export class LoadConn {
     // A generic_nack that answers no bind/unbind answers a submit_sm.
     if (h.commandId === ID.submitResp || (h.commandId === ID.nack && !this.#waiters.has(h.seq))) {
       const now = performance.now();
-      this.latencies[this.answered++] = now - this.#sentAt[h.seq & this.#mask];
+      const sentAt = this.#sentAt[h.seq & this.#mask];
+      this.latencies[this.answered++] = now - sentAt;
+      const s = this.#o.shared;
+      if (s.trackLatency && h.status === 0) {
+        const id = cstringAt(frame, 16);
+        const early = s.receivedAt.get(id);
+        if (early === undefined) s.submittedAt.set(id, sentAt);
+        else {
+          s.receivedAt.delete(id);
+          s.receiptLatencies.push(early - sentAt);
+        }
+      }
       this.lastAnswerAt = now;
       if (h.status !== 0) this.nonOk++;
       if (this.#sent < this.#o.count) this.#submit(now);
@@ -260,8 +259,16 @@ export class LoadConn {
         const s = this.#o.shared;
         s.receipts++;
         const distinct = s.ids.size;
-        s.ids.add(receiptedId(frame));
-        if (s.ids.size > distinct) s.lastReceiptAt = performance.now();
+        const id = receiptedId(frame);
+        s.ids.add(id);
+        if (s.ids.size > distinct) {
+          s.lastReceiptAt = performance.now();
+          const at = s.submittedAt.get(id);
+          if (at !== undefined) {
+            s.submittedAt.delete(id);
+            s.receiptLatencies.push(s.lastReceiptAt - at);
+          } else if (s.trackLatency) s.receivedAt.set(id, s.lastReceiptAt);
+        }
         s.onReceipt?.();
         return;
       }
@@ -279,20 +286,5 @@ export class LoadConn {
         }
       }
     }
-  }
-}
-
-const latin1 = new TextDecoder("latin1");
-
-/** The receipted_message_id TLV of a receipt, else the `id:` of its text. */
-function receiptedId(frame: Uint8Array): string {
-  try {
-    const p = decode(frame);
-    const id = tlvString(p.tlvs, Tag.receipted_message_id);
-    if (id !== undefined) return id;
-    const text = latin1.decode(p.body.short_message as Uint8Array);
-    return /^id:(\S+)/.exec(text)?.[1] ?? text;
-  } catch {
-    return "(undecodable)";
   }
 }

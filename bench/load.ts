@@ -1,32 +1,41 @@
 /**
- * Windowed SMPP load benchmark: `deno task bench [--messages N] [--quick] [--delay MS]`.
+ * Windowed SMPP load benchmark: `deno task bench [--messages N] [--quick] [--rounds N] ...`.
  *
- * Starts the gateway in-process on a durable Deno KV file (a temp dir, deleted afterwards),
- * drives it with raw-TCP transceivers built on the gateway's own codec (1 and 4 connections ×
- * windows 1, 10, 100), measures submit→receipt throughput, then drives a do-nothing node-smpp
- * server with the same generator for comparison. Prints Markdown tables; exits by itself.
+ * Each server under test runs in its own process (bench/serve_gateway.ts: the gateway on a
+ * durable Deno KV file in a temp dir; bench/serve_npm.ts: the npm `smpp` server, which stores
+ * nothing; optionally the reference server), so the bench can read each server's CPU time and
+ * memory from /proc. The load generator (raw-TCP clients on the gateway's codec) runs here. The
+ * compared scenarios run alternately for `--rounds` rounds and report medians; the summary prints
+ * each issue-9 target with PASS or MISS (it measures, it does not assert: the exit code is
+ * non-zero only when a scenario failed to complete). Exits by itself.
  */
 import { parseArgs } from "node:util";
-import { type RunningGateway, startGateway } from "../lib/mod.ts";
-import { within } from "./client.ts";
-import { startNpmServer } from "./npm_server.ts";
-import { type LoadResult, runLoad } from "./runner.ts";
-import { fmtMs, fmtRate, markdownTable, type Row } from "./stats.ts";
-
-const ACCOUNT = { systemId: "bench", password: "bench" };
+import { backlogScenario } from "./backlog.ts";
+import { Child } from "./child.ts";
+import { label, measure, progress, type Shape } from "./measure.ts";
+import { type Compared, summaryLines } from "./summary.ts";
+import { medianRow, receiptTable, type Row, submitTable } from "./stats.ts";
 
 const USAGE = `Usage: deno task bench [options]
   --messages N   submit_sm per scenario at windows 10 and 100 (default 40000; window 1 gets N/20)
-  --quick        tiny run (2000 messages) to smoke-test the benchmark
+  --quick        tiny run (2000 messages, 1 round, backlog 20000) to smoke-test the benchmark
+  --rounds N     alternating gateway/npm rounds of the compared scenarios (default 3)
+  --backlog N    receipts queued with no receiver bound in the backlog scenario (default 500000)
   --delay MS     simulator delay before a message is settled (default 0)
-  --only LIST    run only these scenarios, e.g. 4x100,receipts,npm (for profiling)
+  --reference P  also run the reference server at path P (e.g. ../shared/reference/deno-kv-smsc.ts)
+  --only LIST    run only these scenarios, e.g. 4x100,receipts,npm,backlog (1x1 1x10 1x100 4x1
+                 4x10 4x100 receipts backlog; npm and reference add those servers' rows)
   --help         this text`;
 
 /** Parsed command line. */
 export interface BenchArgs {
   messages: number;
   delayMs: number;
-  /** Scenario names to run ("1x1" … "4x100", "receipts", "npm"); all when empty. */
+  rounds: number;
+  backlog: number;
+  /** Path of the reference server, when asked for. */
+  reference?: string;
+  /** Scenario names to run ("1x1" … "4x100", "receipts", "npm", "backlog"); all when empty. */
   only: string[];
 }
 
@@ -37,7 +46,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     options: {
       messages: { type: "string" },
       quick: { type: "boolean", default: false },
+      rounds: { type: "string" },
+      backlog: { type: "string" },
       delay: { type: "string" },
+      reference: { type: "string" },
       only: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -54,185 +66,141 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     }
     return n;
   };
+  const quick = values.quick;
   return {
-    messages: Math.max(20, int(values.messages, values.quick ? 2000 : 40_000, "messages")),
+    messages: Math.max(20, int(values.messages, quick ? 2000 : 40_000, "messages")),
     delayMs: int(values.delay, 0, "delay"),
+    rounds: Math.max(1, int(values.rounds, quick ? 1 : 3, "rounds")),
+    backlog: Math.max(10, int(values.backlog, quick ? 20_000 : 500_000, "backlog")),
+    reference: values.reference,
     only: values.only ? values.only.split(",").map((x) => x.trim()).filter(Boolean) : [],
   };
 }
 
-/**
- * Waits (bounded) until the gateway has settled everything accepted so far, so one scenario's
- * settlements do not slow the next. Skipped when the simulator delay is long (nothing settles).
- */
-async function quiesce(gw: RunningGateway, delayMs: number, ms = 60_000): Promise<void> {
-  if (delayMs > 10_000) return;
-  const c = gw.gateway.counters;
-  const end = Date.now() + ms;
-  while (c.settled < c.submitted && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  if (c.settled < c.submitted) {
-    console.error(`warning: ${c.submitted - c.settled} messages still unsettled after ${ms} ms`);
-  }
-}
+type ServerKey = keyof Compared;
 
-function row(server: string, conns: number, window: number, r: LoadResult): Row {
-  return {
-    server,
-    conns,
-    window,
-    msgs: r.answered,
-    rate: r.rate,
-    p50: r.p50,
-    p99: r.p99,
-    nonOk: r.nonOk,
-    note: r.error,
-  };
-}
-
-function progress(label: string, r: LoadResult) {
-  const err = r.error ? `  ERROR: ${r.error}` : "";
-  console.error(
-    `${label}: ${r.answered} msgs in ${fmtMs(r.elapsedMs)} ms = ${fmtRate(r.rate)}/s, p50 ${
-      fmtMs(r.p50)
-    } ms, p99 ${fmtMs(r.p99)} ms, non-OK ${r.nonOk}${err}`,
-  );
+/** Starts the reference server when asked for and present; undefined (with a note) otherwise. */
+async function startReference(path: string | undefined, dir: string): Promise<Child | undefined> {
+  if (path === undefined) return undefined;
+  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+  try {
+    await Deno.stat(abs);
+  } catch {
+    console.error(`--reference ${path}: not found, skipped`);
+    return undefined;
+  }
+  return await Child.startReference(abs, `${dir}/ref.kv`);
 }
 
 async function main(): Promise<number> {
   const args = parseBenchArgs(Deno.args);
   const N = args.messages;
-  const timeoutFor = (msgs: number) => 60_000 + msgs * 2;
   const wanted = (name: string) => args.only.length === 0 || args.only.includes(name);
+  const timeoutFor = (s: Shape) => (60_000 + s.messages * 4) * (s.receipts ? 2 : 1);
+  // With a long simulator delay nothing settles during the run: do not wait for it.
+  const quiesceMs = args.delayMs > 10_000 ? 0 : 60_000;
+  const once: Shape[] = [[1, 1], [1, 10], [4, 1], [4, 10]]
+    .map(([conns, window]) => ({
+      conns,
+      window,
+      messages: window === 1 ? Math.round(N / 20) : N,
+      receipts: false,
+    }))
+    .filter((s) => wanted(label(s)));
+  const compared: Shape[] = [
+    { conns: 4, window: 100, messages: N, receipts: false },
+    { conns: 1, window: 100, messages: N, receipts: false },
+    { conns: 4, window: 100, messages: Math.round(N / 2), receipts: true },
+  ].filter((s) => wanted(label(s)));
   const dir = await Deno.makeTempDir({ prefix: "smppgw-bench-" });
+  const servers: [ServerKey, Child][] = [];
   const rows: Row[] = [];
-  const lines: string[] = [];
+  const results = new Map<string, Partial<Record<ServerKey, Row[]>>>();
+  const summary: string[] = [];
   let failed = false;
-  let gw: RunningGateway | undefined;
+  const run = async (child: Child, shape: Shape) => {
+    const row = await measure(child, shape, timeoutFor(shape), quiesceMs);
+    progress(shape, row);
+    failed ||= row.note !== undefined;
+    return row;
+  };
   try {
-    gw = await startGateway({
-      port: 0,
-      kv: `${dir}/bench.kv`,
-      accounts: [{ ...ACCOUNT, maxSessions: 10, window: 1000 }],
-      simulator: { delayMs: args.delayMs },
-      session: { window: 1000 },
-      unbindWaitMs: 500,
-    });
-    const port = gw.addr.port;
+    if (once.length + compared.length > 0) {
+      const gwArgs = ["--kv", `${dir}/bench.kv`, "--delay", String(args.delayMs)];
+      servers.push(["smppgw", await Child.start("smppgw", "./serve_gateway.ts", gwArgs)]);
+      if (compared.length > 0 && wanted("npm")) {
+        servers.push(["npm", await Child.start("npm smpp", "./serve_npm.ts", [])]);
+      }
+      const ref = compared.length > 0 && wanted("reference")
+        ? await startReference(args.reference, dir)
+        : undefined;
+      if (ref) servers.push(["reference", ref]);
+    }
     console.error(
-      `smppgw on 127.0.0.1:${port}, durable KV ${dir}/bench.kv, simulator delay ${args.delayMs} ms, ` +
-        `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+      `${servers.map(([, c]) => `${c.name} pid ${c.pid}`).join(", ")}; gateway KV in ${dir}; ` +
+        `simulator delay ${args.delayMs} ms; ${navigator.hardwareConcurrency} cores; ` +
+        `Deno ${Deno.version.deno}`,
     );
-    for (const conns of [1, 4]) {
-      for (const window of [1, 10, 100]) {
-        if (!wanted(`${conns}x${window}`)) continue;
-        const messages = window === 1 ? Math.max(10, Math.round(N / 20)) : N;
-        const r = await runLoad({
-          port,
-          conns,
-          window,
-          messages,
-          ...ACCOUNT,
-          timeoutMs: timeoutFor(messages),
-        });
-        progress(`smppgw ${conns}x${window}`, r);
-        rows.push(row("smppgw", conns, window, r));
-        failed ||= r.error !== undefined;
-        await quiesce(gw, args.delayMs);
+    const gw = servers.find(([k]) => k === "smppgw")?.[1];
+    // Once each, on the gateway only: the shapes nobody compares against.
+    for (const shape of once) rows.push(await run(gw!, shape));
+    // An unmeasured warm-up on each compared server (the gateway's JIT is already warm from the
+    // shapes above, the others' is not), with receipts so that path is compiled too.
+    const warmUp = {
+      conns: 4,
+      window: 100,
+      messages: Math.max(5000, Math.round(N / 4)),
+      receipts: true,
+    };
+    for (const [key, child] of compared.length > 0 ? servers : []) {
+      if (key === "smppgw" && once.length > 0) continue;
+      const row = await measure(child, warmUp, timeoutFor(warmUp), quiesceMs);
+      if (row.note) console.error(`${child.name} warm-up failed: ${row.note}`);
+      failed ||= row.note !== undefined;
+    }
+    // Compared shapes, the servers alternating, medians of the rounds.
+    for (let round = 0; round < args.rounds; round++) {
+      for (const shape of compared) {
+        const entry = results.get(label(shape)) ?? {};
+        results.set(label(shape), entry);
+        for (const [key, child] of servers) (entry[key] ??= []).push(await run(child, shape));
       }
     }
-
-    if (wanted("receipts")) {
-      const rr = await receiptScenario(gw, N, args.delayMs, timeoutFor);
-      failed ||= rr.error !== undefined;
-      lines.push(...receiptTable(rr));
+    if (wanted("backlog")) {
+      const b = await backlogScenario(dir, args.backlog);
+      failed ||= b.failed;
+      summary.push(b.text);
     }
   } finally {
-    await within(gw?.close() ?? Promise.resolve(), 30_000, "gateway close").catch((e) => {
-      console.error(`warning: ${e instanceof Error ? e.message : e}`);
-    });
+    for (const [, child] of servers) await child.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-
-  let npmRate = NaN;
-  if (wanted("npm")) {
-    // The same generator against node-smpp, which stores nothing.
-    const npm = await startNpmServer();
-    let nr: LoadResult;
-    try {
-      nr = await runLoad({
-        port: npm.port,
-        conns: 4,
-        window: 100,
-        messages: N,
-        ...ACCOUNT,
-        timeoutMs: timeoutFor(N),
-      });
-    } finally {
-      await npm.close();
+  const medians = new Map<string, Compared>();
+  for (const [shape, entry] of results) {
+    const m: Compared = {};
+    for (const [key, runs] of Object.entries(entry) as [ServerKey, Row[]][]) {
+      m[key] = medianRow(runs);
     }
-    progress("npm smpp 4x100", nr);
-    rows.push(row("npm smpp (no storage)", 4, 100, nr));
-    failed ||= nr.error !== undefined;
-    npmRate = nr.rate;
+    medians.set(shape, m);
   }
-
-  console.log(`\n## smppgw load benchmark (${N} msgs per scenario at windows 10 and 100)\n`);
-  console.log(markdownTable(rows));
-  if (lines.length > 0) console.log(`\n${lines.join("\n")}`);
-  const gw4x100 = rows.find((r) => r.server === "smppgw" && r.conns === 4 && r.window === 100);
-  if (gw4x100 && Number.isFinite(npmRate)) {
-    console.log(
-      `\n4x100: smppgw ${fmtRate(gw4x100.rate)} durable submit_sm/s vs npm smpp ${
-        fmtRate(npmRate)
-      }/s ` +
-        `(no storage): ratio smppgw/npm-smpp = ${(gw4x100.rate / npmRate).toFixed(2)}`,
-    );
-  }
-  return failed ? 1 : 0;
-}
-
-/** Submit → receipt: transceivers ask for receipts and answer every deliver_sm. */
-async function receiptScenario(
-  gw: RunningGateway,
-  n: number,
-  delayMs: number,
-  timeoutFor: (msgs: number) => number,
-): Promise<LoadResult> {
-  const messages = Math.max(10, Math.round(n / 2));
-  const before = gw.gateway.counters.submitted;
-  const r = await runLoad({
-    port: gw.addr.port,
-    conns: 4,
-    window: 100,
-    messages,
-    ...ACCOUNT,
-    registeredDelivery: 1,
-    waitReceipts: true,
-    timeoutMs: timeoutFor(messages) * 2 + delayMs,
-  });
-  progress("smppgw 4x100 with receipts", r);
-  console.error(
-    `  receipts: ${r.uniqueReceipts} distinct (${r.receipts} deliver_sm) in ${
-      fmtMs(r.receiptElapsedMs)
-    } ms = ${fmtRate(r.receiptRate)}/s (${gw.gateway.counters.submitted - before} accepted)`,
+  const order = ["smppgw", "npm smpp", "reference"];
+  const all = [...rows, ...[...medians.values()].flatMap((m) => Object.values(m))].sort((a, b) =>
+    order.indexOf(a.server) - order.indexOf(b.server) || a.conns - b.conns ||
+    a.window - b.window
   );
-  await quiesce(gw, delayMs);
-  return r;
-}
-
-function receiptTable(r: LoadResult): string[] {
-  return [
-    "Submit → receipt (4 transceivers × window 100, registered_delivery 1, every deliver_sm " +
-    "answered; receipts/s = distinct receipts / time from the first submit_sm to the last one):",
-    "",
-    "| msgs | submit msgs/s | receipts (deliver_sm) | distinct | receipts/s | first submit → last receipt ms | note |",
-    "|---:|---:|---:|---:|---:|---:|---|",
-    `| ${r.answered} | ${fmtRate(r.rate)} | ${r.receipts} | ${r.uniqueReceipts} | ${
-      fmtRate(r.receiptRate)
-    } | ${fmtMs(r.receiptElapsedMs)} | ${r.error ?? ""} |`,
-  ];
+  const submits = all.filter((r) => !Number.isFinite(r.receiptRate));
+  const receipts = all.filter((r) => Number.isFinite(r.receiptRate));
+  console.log(
+    `\n## smppgw load benchmark (${new Date().toISOString().slice(0, 10)}; ${N} msgs per ` +
+      `scenario, receipts ${Math.round(N / 2)}; compared rows are medians of ${args.rounds})\n`,
+  );
+  if (submits.length > 0) console.log(submitTable(submits));
+  if (receipts.length > 0) {
+    console.log("\nSubmit → receipt, registered_delivery 1, every deliver_sm answered:\n");
+    console.log(receiptTable(receipts));
+  }
+  console.log(`\n${[...summaryLines(medians), ...summary].join("\n")}`);
+  return failed ? 1 : 0;
 }
 
 if (import.meta.main) {

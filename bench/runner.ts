@@ -17,6 +17,10 @@ export interface LoadOptions {
   waitReceipts?: boolean;
   /** Bound on the whole scenario (submits, then receipts). */
   timeoutMs: number;
+  /** How the connections bind (default transceiver). */
+  bindAs?: "transceiver" | "transmitter" | "receiver";
+  /** With `waitReceipts`: how many distinct receipts to wait for (default: one per accepted). */
+  expectReceipts?: number;
 }
 
 /** What one scenario measured. Times are milliseconds, rates per second. */
@@ -32,9 +36,15 @@ export interface LoadResult {
   /** deliver_sm received, and how many distinct messages they were for. */
   receipts: number;
   uniqueReceipts: number;
-  /** With `waitReceipts`: first submit_sm until the receipt that completed the set. */
+  /**
+   * With `waitReceipts`: first submit_sm (or, submitting nothing, the first bind) until the
+   * receipt that completed the set.
+   */
   receiptElapsedMs: number;
   receiptRate: number;
+  /** Submit → receipt latency of each message (ms), p50 and p99. */
+  receiptP50: number;
+  receiptP99: number;
   /** Set when the scenario did not complete (timeout, refused bind, dropped connection). */
   error?: string;
 }
@@ -48,7 +58,16 @@ function split(n: number, k: number): number[] {
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const deadline = performance.now() + o.timeoutMs;
   const left = () => Math.max(1, deadline - performance.now());
-  const shared: Shared = { receipts: 0, ids: new Set(), lastReceiptAt: 0 };
+  const shared: Shared = {
+    receipts: 0,
+    ids: new Set(),
+    lastReceiptAt: 0,
+    trackLatency: (o.waitReceipts ?? false) && ((o.registeredDelivery ?? 0) & 1) === 1,
+    submittedAt: new Map(),
+    receivedAt: new Map(),
+    receiptLatencies: [],
+  };
+  const began = performance.now();
   const conns: LoadConn[] = [];
   let error: string | undefined;
   try {
@@ -62,6 +81,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           count,
           registeredDelivery: o.registeredDelivery ?? 0,
           shared,
+          bindAs: o.bindAs,
         }),
       );
     }
@@ -73,7 +93,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (const c of conns) c.start();
     await within(Promise.all(conns.map((c) => c.done)), left(), "submit_sm responses");
     if (o.waitReceipts) {
-      const expected = conns.reduce((n, c) => n + c.answered - c.nonOk, 0);
+      const expected = o.expectReceipts ?? conns.reduce((n, c) => n + c.answered - c.nonOk, 0);
       const all = Promise.withResolvers<void>();
       shared.onReceipt = () => {
         if (shared.ids.size >= expected) all.resolve();
@@ -86,10 +106,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   } finally {
     await Promise.all(conns.map((c) => c.unbind()));
   }
-  return summarize(conns, shared, error);
+  return summarize(conns, shared, began, error);
 }
 
-function summarize(conns: LoadConn[], shared: Shared, error: string | undefined): LoadResult {
+function summarize(
+  conns: LoadConn[],
+  shared: Shared,
+  began: number,
+  error: string | undefined,
+): LoadResult {
   let answered = 0;
   let nonOk = 0;
   let start = Infinity;
@@ -102,7 +127,10 @@ function summarize(conns: LoadConn[], shared: Shared, error: string | undefined)
   }
   const sorted = mergeSorted(conns.map((c) => c.latencies.subarray(0, c.answered)));
   const elapsedMs = answered > 0 ? end - start : NaN;
-  const receiptElapsedMs = shared.receipts > 0 ? shared.lastReceiptAt - start : NaN;
+  // Receivers that submit nothing (a backlog drain) count from before their binds.
+  const receiptsFrom = answered > 0 ? start : began;
+  const receiptElapsedMs = shared.receipts > 0 ? shared.lastReceiptAt - receiptsFrom : NaN;
+  const receiptLatencies = Float64Array.from(shared.receiptLatencies).sort();
   return {
     answered,
     nonOk,
@@ -114,6 +142,8 @@ function summarize(conns: LoadConn[], shared: Shared, error: string | undefined)
     uniqueReceipts: shared.ids.size,
     receiptElapsedMs,
     receiptRate: shared.ids.size / (receiptElapsedMs / 1000),
+    receiptP50: quantile(receiptLatencies, 0.5),
+    receiptP99: quantile(receiptLatencies, 0.99),
     error,
   };
 }
