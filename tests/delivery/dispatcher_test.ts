@@ -2,6 +2,7 @@
  * ReceiptDispatcher unit tests without TCP: fake receivers answer the deliver_sm, a real Store
  * and GroupCommitter over an in-memory KV hold the outbox.
  */
+import { receiptRecord } from "../support/records.ts";
 import assert from "node:assert/strict";
 import { newCounters } from "../../lib/core/counters.ts";
 import {
@@ -44,19 +45,13 @@ class FakeReceiver implements Receiver {
 
 function receipt(id: string): ReceiptRecord {
   const now = Date.now();
-  return {
+  return receiptRecord({
     messageId: id,
     account: ACCOUNT,
-    source: { ton: 1, npi: 1, addr: "447700900123" },
-    dest: { ton: 5, npi: 0, addr: "Acme" },
-    submitAt: now,
     doneAt: now,
-    stat: "DELIVRD",
-    err: "000",
-    preview: "hello",
-    attempts: 0,
     createdAt: now,
-  };
+    submitAt: now,
+  });
 }
 
 /** A dispatcher over a fresh in-memory KV; disposing stops it and closes the KV. */

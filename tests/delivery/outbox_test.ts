@@ -1,22 +1,11 @@
+import { receiptRecord } from "../support/records.ts";
 import assert from "node:assert/strict";
 import { AccountOutbox } from "../../lib/delivery/outbox.ts";
 import type { ReceiptRecord } from "../../lib/store/records.ts";
 import { Keys, type OutboxPage } from "../../lib/store/store.ts";
 
 function receipt(messageId: string): ReceiptRecord {
-  return {
-    messageId,
-    account: "acme",
-    source: { ton: 1, npi: 1, addr: "4470" },
-    dest: { ton: 5, npi: 0, addr: "Acme" },
-    submitAt: 0,
-    doneAt: 0,
-    stat: "DELIVRD",
-    err: "000",
-    preview: "",
-    attempts: 0,
-    createdAt: 0,
-  };
+  return receiptRecord({ messageId });
 }
 
 function page(id: string, ids: string[]): OutboxPage {

@@ -1,4 +1,5 @@
 /** Joiner unit tests without TCP: parts stored through a real Store/GroupCommitter on :memory: KV. */
+import { messageRecord } from "../support/records.ts";
 import assert from "node:assert/strict";
 import { newCounters } from "../../lib/core/counters.ts";
 import { IdGenerator } from "../../lib/intake/ids.ts";
@@ -14,24 +15,14 @@ const TEXTS = ["First part, ", "second part, ", "third part."];
 /** Part `seq` of a 3-part message, with a real message id (ids start with their time in ms). */
 function part(ids: IdGenerator, seq: number, total = 3): MessageRecord {
   const text = TEXTS[seq - 1];
-  return {
+  return messageRecord({
     id: ids.next(),
-    account: "acme",
     route: "sim",
-    serviceType: "",
-    source: { ton: 5, npi: 0, addr: "Acme" },
-    dest: { ton: 1, npi: 1, addr: "447700900123" },
-    esmClass: 0,
-    protocolId: 0,
-    priority: 0,
-    registeredDelivery: 1,
-    dataCoding: 0,
     body: new TextEncoder().encode(text),
-    parts: 1,
     concat: { group: GROUP, ref: 7, total, seq },
     preview: text,
     submitAt: Date.now(),
-  };
+  });
 }
 
 /** A joiner over a fresh :memory: KV; disposing stops it, flushes writes and closes the KV. */

@@ -12,47 +12,11 @@ import {
   PAGE_RECEIPTS,
 } from "../../lib/store/layouts.ts";
 import { Store } from "../../lib/store/store.ts";
-import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
+import { messageRecord, receiptRecord } from "../support/records.ts";
 
 const SUBMIT_AT = 1_764_370_000_123;
-
-function message(over: Partial<MessageRecord> = {}): MessageRecord {
-  return {
-    id: "1764370000123000001",
-    account: "acme",
-    route: "simulator",
-    serviceType: "",
-    source: { ton: 5, npi: 0, addr: "Acme" },
-    dest: { ton: 1, npi: 1, addr: "447700900123" },
-    esmClass: 0,
-    protocolId: 0,
-    priority: 0,
-    registeredDelivery: 1,
-    dataCoding: 0,
-    body: new TextEncoder().encode("Hello from the smppgw load generator"),
-    parts: 1,
-    preview: "Hello from the smppg",
-    submitAt: SUBMIT_AT,
-    ...over,
-  };
-}
-
-function receipt(over: Partial<ReceiptRecord> = {}): ReceiptRecord {
-  return {
-    messageId: "1764370000123000001",
-    account: "acme",
-    source: { ton: 1, npi: 1, addr: "447700900123" },
-    dest: { ton: 5, npi: 0, addr: "Acme" },
-    submitAt: SUBMIT_AT,
-    doneAt: SUBMIT_AT + 1500,
-    stat: "DELIVRD",
-    err: "000",
-    preview: "Hello from the smppg",
-    attempts: 0,
-    createdAt: SUBMIT_AT + 1500,
-    ...over,
-  };
-}
+const message = messageRecord;
+const receipt = receiptRecord;
 
 Deno.test("encodeMessage() round-trips every field through decodeMessage()", () => {
   const plain = message();

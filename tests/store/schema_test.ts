@@ -1,3 +1,4 @@
+import { messageRecord, receiptRecord } from "../support/records.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SCHEMA_VERSION, StoreError } from "../../lib/store/schema.ts";
@@ -110,36 +111,30 @@ Deno.test("a schema-2 store's object records are still read: its pending message
     await kv.set(["ids", 0], new Deno.KvU64(1_700_000_000_100n));
     // A message accepted by the previous release and not yet settled (an object, text included).
     await kv.set(["msg", id], {
-      ...common,
-      id,
-      route: "simulator",
-      serviceType: "",
-      source: { ton: 5, npi: 0, addr: "Old" },
-      dest: { ton: 1, npi: 1, addr: "4470" },
-      esmClass: 0,
-      protocolId: 0,
-      priority: 0,
-      registeredDelivery: 1,
-      dataCoding: 0,
-      body: new TextEncoder().encode("before the upgrade"),
+      ...messageRecord({
+        ...common,
+        id,
+        source: { ton: 5, npi: 0, addr: "Old" },
+        dest: { ton: 1, npi: 1, addr: "4470" },
+        body: new TextEncoder().encode("before the upgrade"),
+        preview: "before the upgrade",
+      }),
       text: "before the upgrade",
       textKind: "text",
-      parts: 1,
-      preview: "before the upgrade",
     });
     // A receipt the previous release queued and never got acknowledged.
-    await kv.set(["dlr", ACCOUNT.systemId, "1700000000000000003"], {
-      ...common,
-      messageId: "1700000000000000003",
-      source: { ton: 1, npi: 1, addr: "4471" },
-      dest: { ton: 5, npi: 0, addr: "Old" },
-      doneAt: 1_700_000_001_000,
-      stat: "DELIVRD",
-      err: "000",
-      preview: "queued receipt",
-      attempts: 1,
-      createdAt: Date.now(),
-    });
+    await kv.set(
+      ["dlr", ACCOUNT.systemId, "1700000000000000003"],
+      receiptRecord({
+        ...common,
+        messageId: "1700000000000000003",
+        source: { ton: 1, npi: 1, addr: "4471" },
+        dest: { ton: 5, npi: 0, addr: "Old" },
+        preview: "queued receipt",
+        attempts: 1,
+        createdAt: Date.now(),
+      }),
+    );
     kv.close();
     await using gw = await testGateway({ kv: path });
     const c = await TestClient.connect(gw.addr.port);

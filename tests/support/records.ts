@@ -1,0 +1,42 @@
+/** Stored records for tests, with plain defaults; pass the fields a test is about. */
+import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
+
+/** A stored message of account "acme" (a 36-character text asking for a receipt). */
+export function messageRecord(over: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id: "1764370000123000001",
+    account: "acme",
+    route: "simulator",
+    serviceType: "",
+    source: { ton: 5, npi: 0, addr: "Acme" },
+    dest: { ton: 1, npi: 1, addr: "447700900123" },
+    esmClass: 0,
+    protocolId: 0,
+    priority: 0,
+    registeredDelivery: 1,
+    dataCoding: 0,
+    body: new TextEncoder().encode("Hello from the smppgw load generator"),
+    parts: 1,
+    preview: "Hello from the smppg",
+    submitAt: 1_764_370_000_123,
+    ...over,
+  };
+}
+
+/** A queued DELIVRD receipt for account "acme" (addresses swapped from {@link messageRecord}). */
+export function receiptRecord(over: Partial<ReceiptRecord> = {}): ReceiptRecord {
+  return {
+    messageId: "1764370000123000001",
+    account: "acme",
+    source: { ton: 1, npi: 1, addr: "447700900123" },
+    dest: { ton: 5, npi: 0, addr: "Acme" },
+    submitAt: 1_764_370_000_123,
+    doneAt: 1_764_370_001_623,
+    stat: "DELIVRD",
+    err: "000",
+    preview: "Hello from the smppg",
+    attempts: 0,
+    createdAt: 1_764_370_001_623,
+    ...over,
+  };
+}
