@@ -31,7 +31,7 @@ export const SESSION_DEFAULTS = {
   maxOutputBytes: 1024 * 1024,
   drainTimeoutMs: 30_000,
   window: 100,
-  deliverWindow: 10,
+  deliverWindow: 100,
 } as const;
 
 /** Bind lockout: 5 failures within 60 s lock the system_id and the IP for 60 s. */
