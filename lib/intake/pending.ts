@@ -23,8 +23,7 @@ export class PendingIds {
   #fate: Fate[] = [];
   /** Resumed from an earlier run (settled ids of that run may lie between them). */
   #resumedTo = -1;
-  /** Position in `#order` plus `#dropped`, for ids in `#order`. */
-  readonly #index = new Map<string, number>();
+  /** Ids dropped from the front of `#order` so far (positions count from the first id added). */
   #dropped = 0;
   #head = 0;
   #size = 0;
@@ -33,7 +32,6 @@ export class PendingIds {
   /** Adds an id greater than every id added before; `resumed` for ids of an earlier run. */
   add(id: string, opts: { resumed?: boolean } = {}) {
     const at = this.#dropped + this.#order.length;
-    this.#index.set(id, at);
     this.#order.push(id);
     this.#fate.push(Fate.Pending);
     this.#size++;
@@ -52,11 +50,26 @@ export class PendingIds {
   }
 
   #leave(id: string, fate: Fate) {
-    const at = this.#index.get(id);
-    if (at === undefined) return;
-    const i = at - this.#dropped;
+    const i = this.#find(id);
+    if (i < 0) return;
     if (this.#fate[i] === Fate.Pending) this.#size--;
     this.#fate[i] = fate;
+  }
+
+  /** Index of `id` in `#order` (ids are added in increasing order: a binary search), or -1. */
+  #find(id: string): number {
+    const order = this.#order;
+    let lo = this.#head;
+    let hi = order.length - 1;
+    // Ids of one length compare as numbers; a shorter id (an older clock) sorts first.
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareIds(order[mid], id);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Unsettled ids. */
@@ -70,7 +83,6 @@ export class PendingIds {
       this.#head++;
     }
     if (this.#head > 4096 && this.#head * 2 > this.#order.length) {
-      for (let i = 0; i < this.#head; i++) this.#index.delete(this.#order[i]);
       this.#order = this.#order.slice(this.#head);
       this.#fate = this.#fate.slice(this.#head);
       this.#dropped += this.#head;
@@ -89,12 +101,10 @@ export class PendingIds {
     const at: number[] = [];
     const out: string[][] = [];
     for (const id of ids) {
-      const i = this.#index.get(id);
-      if (
-        i === undefined || i <= this.#resumedTo || this.#fate[i - this.#dropped] !== Fate.Pending
-      ) {
-        out.push([id]);
-      } else at.push(i);
+      const j = this.#find(id);
+      const i = j + this.#dropped;
+      if (j < 0 || i <= this.#resumedTo || this.#fate[j] !== Fate.Pending) out.push([id]);
+      else at.push(i);
     }
     at.sort((a, b) => a - b);
     let run: string[] = [];
@@ -117,4 +127,10 @@ export class PendingIds {
     }
     return true;
   }
+}
+
+/** Orders message ids: by length, then as strings (for ids of one length, numeric order). */
+function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
