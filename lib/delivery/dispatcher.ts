@@ -16,7 +16,7 @@ import type { PduInit } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import type { ReceiptRecord } from "../store/records.ts";
 import { type OutboxPage, Store } from "../store/store.ts";
-import { AccountOutbox, type HeldPage, type Queued } from "./outbox.ts";
+import { AccountOutbox, type Queued } from "./outbox.ts";
 
 const log = getLogger(["smppgw", "receipts"]);
 
@@ -184,13 +184,21 @@ export class ReceiptDispatcher {
     this.#timers.add(t);
   }
 
-  /** Records how a receiver answered; unbinds one that failed too often in a row. */
-  #answered(s: Receiver, ok: boolean, account: string) {
-    if (ok) {
+  /**
+   * Records how a receiver answered; unbinds one that failed too often in a row. A receiver that
+   * answers ESME_RTHROTTLED is only rested a moment: it is busy, not failing.
+   */
+  #answered(s: Receiver, status: number, account: string) {
+    if (status === Status.ESME_ROK) {
       this.#health.delete(s);
       return;
     }
     const h = this.#health.get(s) ?? { failures: 0, skipUntil: 0, unbinding: false };
+    if (status === Status.ESME_RTHROTTLED) {
+      h.skipUntil = Date.now() + RECEIVER_BACKOFF_MS;
+      this.#health.set(s, h);
+      return;
+    }
     h.failures++;
     h.skipUntil = Date.now() +
       Math.min(RECEIVER_BACKOFF_MAX_MS, RECEIVER_BACKOFF_MS * 2 ** Math.min(h.failures - 1, 20));
@@ -248,7 +256,7 @@ export class ReceiptDispatcher {
     } catch {
       status = -1; // timeout or session lost
     }
-    this.#answered(s, status === Status.ESME_ROK, account);
+    this.#answered(s, status, account);
     if (status === Status.ESME_ROK) {
       this.#c.receiptsAcked++;
       // The window slot is free now: the next receipt need not wait for this one's removal.
@@ -257,7 +265,8 @@ export class ReceiptDispatcher {
       return;
     }
     this.#c.receiptsRetried++;
-    const moved = this.#move(q, item);
+    // Sent again only once stored again with its attempt counted.
+    const moved = await this.#move(q, item);
     if (this.#otherHealthy(account, s)) {
       // Another receiver can take it now: no account-wide backoff for one bad session.
       q.ready.unshift(moved);
@@ -265,28 +274,39 @@ export class ReceiptDispatcher {
     this.pump(account);
   }
 
-  /** A receipt is done: its page goes once nothing in it is open. */
+  /** A receipt is done: its page goes once nothing in it is open (and moves out of it landed). */
   async #finish(q: AccountOutbox, item: Queued) {
     const op = q.done(item);
     if (!op) return;
-    await this.#write([op]);
-    q.removed(item.page);
+    await Promise.all(item.page.moves);
+    // A failed removal keeps the page held (nothing in it is sent again by this process); the
+    // next start sends its receipts again.
+    if (await this.#write([op])) q.removed(item.page);
     if (q.dirty && !q.scanning) this.pump(q.account);
   }
 
-  /** Stores a receipt again with its attempt counted, in a page of its own. */
-  #move(q: AccountOutbox, item: Queued): Queued {
+  /**
+   * Stores a receipt again with its attempt counted, in a page of its own; resolves the receipt
+   * as queued now (as it was when the write failed).
+   */
+  async #move(q: AccountOutbox, item: Queued): Promise<Queued> {
     const next: ReceiptRecord = { ...item.r, attempts: item.r.attempts + 1 };
-    const old: HeldPage = item.page;
     const { ops, queued, oldRemoved } = q.move(item, next);
-    this.#write(ops).then(() => oldRemoved && q.removed(old));
+    const written = this.#write(ops);
+    item.page.moves.push(written);
+    if (!(await written)) {
+      q.unmove(item, queued);
+      return item;
+    }
+    if (oldRemoved) q.removed(item.page);
     return queued;
   }
 
-  /** Writes outbox mutations; a failure is logged (the receipts stay in KV: sent again later). */
-  #write(ops: Mutation[]): Promise<void> {
-    return this.#committer.write(ops).catch((e) => {
+  /** Writes outbox mutations; resolves false (logged) when the write failed. */
+  #write(ops: Mutation[]): Promise<boolean> {
+    return this.#committer.write(ops).then(() => true, (e) => {
       log.error("updating the receipt outbox failed: {error}", { error: String(e) });
+      return false;
     });
   }
 

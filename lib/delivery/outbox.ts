@@ -18,7 +18,15 @@ export interface HeldPage {
   open: number;
   /** Ids of its receipts that are done (acknowledged or expired). */
   readonly finished: string[];
+  /**
+   * Writes of receipts moved out of it (true once committed): the page is removed only after
+   * them, whatever order the store commits concurrent writes in.
+   */
+  readonly moves: Promise<boolean>[];
 }
+
+/** Makes the page ids of resends unique within this process (a crash leftover may hold one). */
+let resends = 0;
 
 /** A receipt waiting to be sent, with the page that stores it. */
 export interface Queued {
@@ -60,7 +68,7 @@ export class AccountOutbox {
    * none was new: the page is a leftover of a crash (its receipts live on elsewhere) and can go.
    */
   load(p: OutboxPage): boolean {
-    const page: HeldPage = { id: p.id, open: 0, finished: [] };
+    const page: HeldPage = { id: p.id, open: 0, finished: [], moves: [] };
     for (const r of p.receipts) {
       if (this.#known.has(r.messageId)) continue;
       this.#known.add(r.messageId);
@@ -96,18 +104,25 @@ export class AccountOutbox {
 
   /**
    * Moves a receipt to a page of its own (a resend, its attempt counted): the new page, and the
-   * old page's removal when nothing else in it is open. Returns the mutations, written together,
-   * and the receipt as queued now; call {@link removed} for the old page once committed, when
-   * `oldRemoved` is set.
+   * old page's removal when nothing else in it is open. Returns the mutations, to be written in one
+   * atomic write before the receipt is sent again, and the receipt as queued then. Once committed,
+   * call {@link removed} for the old page when `oldRemoved` is set; if the write fails, call
+   * {@link unmove}.
    */
   move(q: Queued, next: ReceiptRecord): { ops: Mutation[]; queued: Queued; oldRemoved: boolean } {
-    const id = `${next.messageId}:${next.attempts}`;
-    const page: HeldPage = { id, open: 1, finished: [] };
+    const id = `${next.messageId}:${next.attempts}.${Date.now().toString(36)}${++resends}`;
+    const page: HeldPage = { id, open: 1, finished: [], moves: [] };
     this.#pages.set(id, page);
     const ops: Mutation[] = [Store.pageOp({ account: this.account, id, receipts: [next] })];
     const oldRemoved = --q.page.open === 0;
     if (oldRemoved) ops.push(Store.pageDoneOp(this.account, q.page.id));
     return { ops, queued: { r: next, page }, oldRemoved };
+  }
+
+  /** A move's write failed: the receipt stays in its old page. */
+  unmove(old: Queued, moved: Queued) {
+    old.page.open++;
+    this.#pages.delete(moved.page.id);
   }
 
   /** A page's removal is committed: its done receipts are forgotten. */

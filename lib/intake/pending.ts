@@ -28,14 +28,23 @@ export class PendingIds {
   #head = 0;
   #size = 0;
   #last = "";
+  /**
+   * Ids came in increasing order so far. They should (a node's ids grow past its stored floor),
+   * but a clock stepped back under another node id, or a route reading its resumed jobs late,
+   * can break it: then ids are found by a linear search, the checkpoint is the lowest pending id
+   * found by a scan, and every id settles on its own (no runs).
+   */
+  #sorted = true;
 
   /** Adds an id greater than every id added before; `resumed` for ids of an earlier run. */
   add(id: string, opts: { resumed?: boolean } = {}) {
     const at = this.#dropped + this.#order.length;
+    if (this.#order.length + this.#dropped > 0 && compareIds(id, this.#last) <= 0) {
+      this.#sorted = false;
+    } else this.#last = id;
     this.#order.push(id);
     this.#fate.push(Fate.Pending);
     this.#size++;
-    this.#last = id;
     if (opts.resumed) this.#resumedTo = at;
   }
 
@@ -59,6 +68,7 @@ export class PendingIds {
   /** Index of `id` in `#order` (ids are added in increasing order: a binary search), or -1. */
   #find(id: string): number {
     const order = this.#order;
+    if (!this.#sorted) return order.indexOf(id, this.#head);
     let lo = this.#head;
     let hi = order.length - 1;
     // Ids of one length compare as numbers; a shorter id (an older clock) sorts first.
@@ -88,7 +98,19 @@ export class PendingIds {
       this.#dropped += this.#head;
       this.#head = 0;
     }
+    if (!this.#sorted) return this.#lowestPending() ?? this.#last;
     return this.#order[this.#head] ?? this.#last;
+  }
+
+  #lowestPending(): string | undefined {
+    let low: string | undefined;
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const id = this.#order[i];
+      if (this.#fate[i] === Fate.Pending && (low === undefined || compareIds(id, low) < 0)) {
+        low = id;
+      }
+    }
+    return low;
   }
 
   /**
@@ -100,6 +122,7 @@ export class PendingIds {
   runs(ids: readonly string[]): string[][] {
     const at: number[] = [];
     const out: string[][] = [];
+    if (!this.#sorted) return ids.map((id) => [id]);
     for (const id of ids) {
       const j = this.#find(id);
       const i = j + this.#dropped;

@@ -10,6 +10,7 @@
  * console.log(bytes.length, decodeState(bytes)); // 15 { state: 2, doneAt: 1700000000000, err: "000" }
  * ```
  */
+import { userText } from "../text/mod.ts";
 import { ByteReader, ByteWriter, RecordError } from "./byte_io.ts";
 import {
   type MessageRecord,
@@ -116,8 +117,22 @@ type LegacyMessage = MessageRecord & {
 };
 
 function legacyMessage(v: LegacyMessage): LoadedMessage {
-  const { text: _t, textKind: _k, bodyChunks, textChunks: _c, ...message } = v;
+  const { text, textKind: _k, bodyChunks, textChunks: _c, ...message } = v;
+  // Earlier releases stored the text, not whether GSM user data arrived packed: tell from it.
+  if (typeof text === "string" && !message.packed && (bodyChunks ?? 0) === 0) {
+    const packed = { ...message, packed: true };
+    if (readsAs(message, text) !== true && readsAs(packed, text) === true) message.packed = true;
+  }
   return { message, chunkedBody: (bodyChunks ?? 0) > 0 };
+}
+
+/** Whether the message's user data reads as `text` (null when it cannot be read at all). */
+function readsAs(m: MessageRecord, text: string): boolean | null {
+  try {
+    return userText(m).text === text;
+  } catch {
+    return null;
+  }
 }
 
 /** The delivery state as stored (15 octets with a three-digit error code). */

@@ -178,13 +178,14 @@ export class Store {
   async state(id: string): Promise<StateRecord | null> {
     const v = (await this.kv.get(Keys.state(id))).value;
     if (v !== null) return decodeState(v);
-    // The run with the greatest first id at or below `id`; runs never overlap.
+    // The run with the greatest first id at or below `id` (runs do not overlap; a few more are
+    // looked at in case a settle retried after a commit of unknown outcome nested one).
     const runs = this.kv.list<Uint8Array>({
       start: Keys.stateRuns(),
       end: Keys.stateRun(id + "\0"),
     }, {
       reverse: true,
-      limit: 1,
+      limit: 8,
     });
     for await (const e of runs) {
       const { last, ...state } = decodeStateRun(e.value);
@@ -289,7 +290,7 @@ export class Store {
   async *jobs(route: string): AsyncGenerator<JobRecord> {
     for await (
       const e of this.kv.list<JobRecord>({ prefix: Keys.jobs(route) }, { batchSize: 500 })
-    ) yield e.value;
+    ) yield { ...e.value, body: e.value.body ?? new Uint8Array(0) }; // jobs of earlier releases had none
   }
 
   /** Pages through an account's outbox, oldest page first. */

@@ -12,7 +12,7 @@ import {
 } from "../../lib/delivery/dispatcher.ts";
 import type { PduInit } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
-import { GroupCommitter } from "../../lib/store/committer.ts";
+import { GroupCommitter, type Mutation } from "../../lib/store/committer.ts";
 import type { ReceiptRecord } from "../../lib/store/records.ts";
 import { type OutboxPage, Store } from "../../lib/store/store.ts";
 import { waitUntil } from "../support/wait.ts";
@@ -54,12 +54,32 @@ function receipt(id: string): ReceiptRecord {
   });
 }
 
+/** A committer whose writes of resend pages wait until `release()` (to reorder commits). */
+class HoldingCommitter extends GroupCommitter {
+  hold = false;
+  readonly #held: (() => void)[] = [];
+  override write(ops: Mutation[], bytes?: number): Promise<void> {
+    const resend = ops.some((m) => m.type === "set" && String(m.key[2]).includes(":"));
+    if (!this.hold || !resend) return super.write(ops, bytes);
+    return new Promise<void>((resolve) => this.#held.push(resolve)).then(() =>
+      super.write(ops, bytes)
+    );
+  }
+  /** How many writes wait. */
+  get held(): number {
+    return this.#held.length;
+  }
+  release() {
+    for (const r of this.#held.splice(0)) r();
+  }
+}
+
 /** A dispatcher over a fresh in-memory KV; disposing stops it and closes the KV. */
 async function outbox(receivers: () => Receiver[], opts: Partial<DispatcherOptions> = {}) {
   const kv = await Deno.openKv(":memory:");
   const store = new Store(kv);
   const counters = newCounters();
-  const committer = new GroupCommitter(kv, { counters });
+  const committer = new HoldingCommitter(kv, { counters });
   const dispatcher = new ReceiptDispatcher(store, committer, {
     receivers: () => receivers(),
     build: (r) => ({ command: "deliver_sm", body: { receipt: r.messageId } }),
@@ -202,7 +222,7 @@ Deno.test("ReceiptDispatcher.stop() clears its retry timers and sends nothing mo
   await o.committer.flush();
   const stored = await Array.fromAsync(o.store.receiptPages(ACCOUNT));
   assert.deepEqual(
-    stored.map((p) => [p.id, p.receipts.map((r) => r.attempts)]),
+    stored.map((p) => [p.id.split(".")[0], p.receipts.map((r) => r.attempts)]),
     [["m1:1", [1]]],
     "the receipt stays in KV, in a page of its own with its attempt counted",
   );
@@ -211,4 +231,38 @@ Deno.test("ReceiptDispatcher.stop() clears its retry timers and sends nothing mo
   o.dispatcher.added(Store.pages([receipt("m2")])[0]);
   assert.deepEqual(lone.got, ["m1"], "nothing sent after stop()");
   assert.equal(timers.started(), 1, "no timer started after stop()");
+});
+
+Deno.test("ReceiptDispatcher resends a receipt, and removes the page it left, only once its new page is stored", async () => {
+  const rx = new FakeReceiver(Status.ESME_RSYSERR);
+  const other = new FakeReceiver();
+  let receivers: FakeReceiver[] = [rx];
+  await using o = await outbox(() => receivers, { retryBaseMs: 10 });
+  o.committer.hold = true;
+  const [page] = await o.queue(["m1", "m2"]);
+  o.dispatcher.added(page);
+  await waitUntil(() => o.committer.held === 2, 10_000, "both resends held");
+  // While the resend pages are not stored: nothing is sent again, and the first page stays.
+  rx.status = Status.ESME_ROK;
+  receivers = [rx, other];
+  o.dispatcher.pump(ACCOUNT);
+  await o.committer.flush();
+  assert.deepEqual(rx.got, ["m1", "m2"]);
+  assert.deepEqual((await Array.fromAsync(o.store.receiptPages(ACCOUNT))).map((p) => p.id), ["m1"]);
+  o.committer.hold = false;
+  o.committer.release();
+  await waitUntil(async () => await o.store.receiptCount() === 0, 10_000, "both delivered");
+  assert.deepEqual([...rx.got, ...other.got].sort(), ["m1", "m1", "m2", "m2"]);
+});
+
+Deno.test("ReceiptDispatcher rests a receiver that answers ESME_RTHROTTLED but never unbinds it", async () => {
+  const busy = new FakeReceiver(Status.ESME_RTHROTTLED);
+  await using o = await outbox(() => [busy], { maxReceiverFailures: 2, retryBaseMs: 10 });
+  const [page] = await o.queue(ids(4));
+  o.dispatcher.added(page);
+  await waitUntil(() => o.dispatcher.counters.retried >= 4, 10_000, "4 throttled");
+  busy.status = Status.ESME_ROK;
+  await waitUntil(async () => await o.store.receiptCount() === 0, 10_000, "all delivered");
+  assert.equal(busy.unbinds, 0);
+  assert.equal(o.dispatcher.counters.receiversUnbound, 0);
 });

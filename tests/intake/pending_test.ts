@@ -98,3 +98,19 @@ Deno.test("a state run settles the messages it covers for Store.state() and Stor
     kv.close();
   }
 });
+
+Deno.test("PendingIds copes with ids out of order: deletes them, checkpoints the lowest, no runs", () => {
+  const p = new PendingIds();
+  p.add("1010", { resumed: true });
+  p.add("1007"); // a clock stepped back under another node id
+  p.add("1011");
+  assert.equal(p.checkpoint(), "1007");
+  p.delete("1007");
+  assert.equal(p.size, 2);
+  assert.equal(p.checkpoint(), "1010");
+  assert.deepEqual(p.runs(["1011"]), [["1011"]]);
+  p.delete("1010");
+  p.delete("1011");
+  assert.equal(p.size, 0);
+  assert.equal(p.checkpoint(), "1011", "the highest id once every id is settled");
+});

@@ -12,6 +12,7 @@ import {
   PAGE_RECEIPTS,
 } from "../../lib/store/layouts.ts";
 import { Store } from "../../lib/store/store.ts";
+import { gsmEncode, pack7, userText } from "../../lib/text/mod.ts";
 import { messageRecord, receiptRecord } from "../support/records.ts";
 
 const SUBMIT_AT = 1_764_370_000_123;
@@ -70,6 +71,20 @@ Deno.test("decodeMessage() reads a message object of an earlier release, droppin
   const legacy = { ...message(), text: "Hello", textKind: "text", bodyChunks: 2, textChunks: 1 };
   const loaded = decodeMessage(legacy.id, legacy);
   assert.deepEqual(loaded, { message: message(), chunkedBody: true });
+});
+
+Deno.test("decodeMessage() tells packed GSM user data of an earlier release from its stored text", () => {
+  const body = pack7(gsmEncode("hello packed world")!);
+  const legacy = {
+    ...message({ body, preview: "" }),
+    text: "hello packed world",
+    textKind: "text",
+  };
+  const { message: m } = decodeMessage(legacy.id, legacy);
+  assert.equal(m.packed, true);
+  assert.equal(userText(m).text, "hello packed world");
+  const plain = { ...message(), text: "Hello from the smppgw load generator", textKind: "text" };
+  assert.equal(decodeMessage(plain.id, plain).message.packed, undefined);
 });
 
 Deno.test("encodeState() writes 15 octets and decodeState() reads them back", () => {

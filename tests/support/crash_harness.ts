@@ -267,7 +267,11 @@ interface Snapshot {
   checkpoint: string;
 }
 
-/** Every stored message's state, its own or its state run's, by message id. */
+/**
+ * Every stored message's state, its own or its state run's, by message id. Throws when a message
+ * has two (a state of its own inside a run, or two runs over it): a run may only cover messages
+ * it settled.
+ */
 async function statesIn(kv: Deno.Kv): Promise<Map<string, StateRecord>> {
   const out = new Map<string, StateRecord>();
   for await (const e of kv.list({ prefix: ["state"] })) {
@@ -277,7 +281,9 @@ async function statesIn(kv: Deno.Kv): Promise<Map<string, StateRecord>> {
     const { last, ...state } = decodeStateRun(e.value);
     const first = String(e.key[1]);
     for await (const m of kv.list({ start: ["msg", first], end: ["msg", last + "\0"] })) {
-      out.set(String(m.key[1]), state);
+      const id = String(m.key[1]);
+      if (out.has(id)) throw new Error(`message ${id} has two states (run ${first}..${last})`);
+      out.set(id, state);
     }
   }
   return out;
