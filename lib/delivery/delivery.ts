@@ -8,13 +8,13 @@ import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter, Mutation } from "../store/committer.ts";
-import type { JobRecord, JoinedRecord, ReceiptRecord, StateRecord } from "../store/records.ts";
+import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
 import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
-import { type Settlement, settlement } from "./settle.ts";
+import { type Settlement, settlement, stateOps } from "./settle.ts";
 
 const log = getLogger(["smppgw", "delivery"]);
 
@@ -137,7 +137,7 @@ export class Delivery {
    */
   async #settleGroup(group: Settled[]): Promise<void> {
     const { committer, pending, counters } = this.#p;
-    const ops = this.#stateOps(group);
+    const ops = stateOps(group, pending);
     const receipts: ReceiptRecord[] = [];
     for (const s of group) {
       if (s.jobDone) ops.push(s.jobDone);
@@ -155,35 +155,6 @@ export class Delivery {
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;
     for (const p of pages) this.#dispatcher.added(p);
-  }
-
-  /**
-   * The states of settled jobs: messages handed out one after the other with the same outcome
-   * share one state-run record; the others (and the parts of joined messages) get one each.
-   */
-  #stateOps(group: Settled[]): Mutation[] {
-    const ops: Mutation[] = [];
-    const byOutcome = new Map<string, { state: StateRecord; ids: string[] }>();
-    for (const s of group) {
-      if (s.jobDone) {
-        for (const id of s.ids) ops.push(Store.stateOp(id, s.state));
-        continue;
-      }
-      const key = `${s.state.state}|${s.state.err}`;
-      let same = byOutcome.get(key);
-      if (!same) byOutcome.set(key, same = { state: s.state, ids: [] });
-      for (const id of s.ids) same.ids.push(id);
-    }
-    for (const { state, ids } of byOutcome.values()) {
-      for (const run of this.#p.pending.runs(ids)) {
-        ops.push(
-          run.length === 1
-            ? Store.stateOp(run[0], state)
-            : Store.stateRunOp(run[0], run[run.length - 1], state),
-        );
-      }
-    }
-    return ops;
   }
 
   /** Stops the route and receipt delivery; queued work stays in KV. */

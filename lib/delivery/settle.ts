@@ -1,4 +1,5 @@
 /** Turning a route's outcome into stored state and receipts: one receipt per submitted part. */
+import type { PendingIds } from "../intake/pending.ts";
 import type { Mutation } from "../store/committer.ts";
 import type { JobRecord, ReceiptRecord, Stat, StateRecord } from "../store/records.ts";
 import { STAT_STATES } from "../store/records.ts";
@@ -56,4 +57,34 @@ export function settlement(job: JobRecord, stat: Stat, err: string, now: number)
     jobDone: job.joinedParts ? Store.jobDoneOp(job) : null,
     receipts,
   };
+}
+
+/**
+ * The state mutations of settlements written together: messages handed out one after the other
+ * with the same outcome share one state-run record (see PendingIds.runs); the others, and the
+ * parts of joined messages, get one each.
+ */
+export function stateOps(settled: readonly Settlement[], pending: PendingIds): Mutation[] {
+  const ops: Mutation[] = [];
+  const byOutcome = new Map<string, { state: StateRecord; ids: string[] }>();
+  for (const s of settled) {
+    if (s.jobDone) {
+      for (const id of s.ids) ops.push(Store.stateOp(id, s.state));
+      continue;
+    }
+    const key = `${s.state.state}|${s.state.err}`;
+    let same = byOutcome.get(key);
+    if (!same) byOutcome.set(key, same = { state: s.state, ids: [] });
+    for (const id of s.ids) same.ids.push(id);
+  }
+  for (const { state, ids } of byOutcome.values()) {
+    for (const run of pending.runs(ids)) {
+      ops.push(
+        run.length === 1
+          ? Store.stateOp(run[0], state)
+          : Store.stateRunOp(run[0], run[run.length - 1], state),
+      );
+    }
+  }
+  return ops;
 }

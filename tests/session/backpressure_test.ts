@@ -361,3 +361,19 @@ Deno.test("limits.maxOutputBytes and limits.drainTimeoutSec reach the session op
   assert.throws(() => parseConfig({ limits: { maxOutputBytes: 100 } }), ConfigError);
   assert.throws(() => parseConfig({ limits: { drainTimeoutSec: -1 } }), ConfigError);
 });
+
+Deno.test("the writer finishes a chunk the connection took only in part", async () => {
+  const got: number[] = [];
+  // Takes at most 3 octets per call, like a socket with a small buffer.
+  const write = (p: Uint8Array) => {
+    const n = Math.min(3, p.length);
+    got.push(...p.subarray(0, n));
+    return Promise.resolve(n);
+  };
+  const w = new CoalescingWriter(write, () => {});
+  w.send(Uint8Array.of(1, 2, 3, 4, 5));
+  w.send(Uint8Array.of(6, 7));
+  await within(w.drain(), 2000, "drain");
+  assert.deepEqual(got, [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(w.pending, 0);
+});

@@ -3,7 +3,8 @@
  * decisions, the test plays the ESME through the other end.
  */
 import assert from "node:assert/strict";
-import type { Pdu } from "../../lib/smpp/codec.ts";
+import { concatBytes } from "../../lib/smpp/bytes.ts";
+import { encode, type Pdu } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
 import {
   type BindDecision,
@@ -176,4 +177,24 @@ Deno.test("Session drops a response for an unknown sequence number without answe
   } finally {
     await finish(t);
   }
+});
+
+Deno.test("Session answers every request before an unbind sent in the same write, then unbind_resp, then nothing", async () => {
+  const t = start();
+  await bind(t.esme);
+  await t.esme.raw(concatBytes([
+    encode({ command: "enquire_link", seq: 2 }),
+    encode({ command: "submit_sm", seq: 3, body: { destination_addr: "1", short_message: "x" } }),
+    encode({ command: "unbind", seq: 4 }),
+    encode({ command: "enquire_link", seq: 5 }),
+  ]));
+  const got: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const p = await t.esme.next(5000, `answer ${i + 1}`);
+    got.push(`${p.command} ${p.seq}`);
+  }
+  assert.deepEqual(got.sort(), ["enquire_link_resp 2", "submit_sm_resp 3", "unbind_resp 4"]);
+  await within(t.esme.ended, 5000, "the session closing the connection");
+  await within(t.running, 5000, "session end");
+  assert.equal(t.esme.inbox.length, 0, "nothing after unbind_resp");
 });

@@ -63,14 +63,21 @@ function keyPart(s: string): Uint8Array {
   return new Uint8Array([0x02, ...new TextEncoder().encode(s), 0x00]);
 }
 
-Deno.test("finished messages and states expire after retentionDays; accounts do not", async () => {
+Deno.test("finished messages, states and state runs expire after retentionDays; accounts do not", async () => {
   await withTempKv(async (path) => {
-    await using gw = await testGateway({ kv: path, retentionDays: 2, simulator: { delayMs: 0 } });
+    await using gw = await testGateway({ kv: path, retentionDays: 2, simulator: { delayMs: 20 } });
     const c = await TestClient.connect(gw.addr.port);
     try {
       assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password)).status, 0);
       assert.equal((await c.submit("hello")).status, 0);
       await c.next(5000); // its receipt: the state is written by now
+      // Two more in one write settle together: one state run.
+      const two = c.sendBatch(["a", "b"].map((t) => ({
+        command: "submit_sm",
+        body: { source_addr: "Acme", destination_addr: "4470", short_message: t },
+      })));
+      for (const r of await Promise.all(two)) assert.equal(r.status, 0);
+      await waitUntil(() => gw.gateway.counters.settled >= 3, 5000, "3 settled");
     } finally {
       c.close();
     }
@@ -85,10 +92,12 @@ Deno.test("finished messages and states expire after retentionDays; accounts do 
         return rows.filter((r) => p.every((b, i) => r.k[i] === b)).map((r) => r.expiration_ms);
       };
       const inTwoDays = Date.now() + 2 * 86_400_000;
-      for (const prefix of ["msg", "state"]) {
+      for (const [prefix, n] of [["msg", 3], ["state", 1], ["srun", 1]] as const) {
         const got = expiry(prefix);
-        assert.equal(got.length, 1, prefix);
-        assert.ok(Math.abs(got[0] - inTwoDays) < 60_000, `${prefix} expires in 2 days: ${got[0]}`);
+        assert.equal(got.length, n, prefix);
+        for (const e of got) {
+          assert.ok(Math.abs(e - inTwoDays) < 60_000, `${prefix} expires in 2 days`);
+        }
       }
       assert.ok(expiry("account").every((e) => e <= 0), "accounts never expire");
     } finally {
