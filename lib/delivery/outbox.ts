@@ -7,7 +7,7 @@
  * A page is held whole or not at all: removing a page whose receipts were only partly in memory
  * would lose the rest.
  */
-import type { Mutation } from "../store/committer.ts";
+import type { KeyedMutation } from "../store/committer.ts";
 import type { ReceiptRecord } from "../store/records.ts";
 import { type OutboxPage, Store } from "../store/store.ts";
 
@@ -97,7 +97,7 @@ export class AccountOutbox {
    * A receipt is done (acknowledged or expired). Returns the mutation removing its page when it
    * was the page's last open receipt; call {@link removed} once that is committed.
    */
-  done(q: Queued): Mutation | null {
+  done(q: Queued): KeyedMutation | null {
     q.page.finished.push(q.r.messageId);
     return --q.page.open === 0 ? Store.pageDoneOp(this.account, q.page.id) : null;
   }
@@ -109,11 +109,14 @@ export class AccountOutbox {
    * call {@link removed} for the old page when `oldRemoved` is set; if the write fails, call
    * {@link unmove}.
    */
-  move(q: Queued, next: ReceiptRecord): { ops: Mutation[]; queued: Queued; oldRemoved: boolean } {
+  move(
+    q: Queued,
+    next: ReceiptRecord,
+  ): { ops: KeyedMutation[]; queued: Queued; oldRemoved: boolean } {
     const id = `${next.messageId}:${next.attempts}.${Date.now().toString(36)}${++resends}`;
     const page: HeldPage = { id, open: 1, finished: [], moves: [] };
     this.#pages.set(id, page);
-    const ops: Mutation[] = [Store.pageOp({ account: this.account, id, receipts: [next] })];
+    const ops: KeyedMutation[] = [Store.pageOp({ account: this.account, id, receipts: [next] })];
     const oldRemoved = --q.page.open === 0;
     if (oldRemoved) ops.push(Store.pageDoneOp(this.account, q.page.id));
     return { ops, queued: { r: next, page }, oldRemoved };

@@ -5,12 +5,10 @@
  */
 
 import { type Counters, newCounters } from "../core/counters.ts";
+import type { KeyedMutation, Mutation } from "./mutation.ts";
+import { messagePageOps, type StoredMessage } from "./pages.ts";
 
-/** One KV write. `max` keeps the larger of the stored and the given unsigned 64-bit value. */
-export type Mutation =
-  | { type: "set"; key: Deno.KvKey; value: unknown; expireIn?: number }
-  | { type: "delete"; key: Deno.KvKey }
-  | { type: "max"; key: Deno.KvKey; value: bigint };
+export type { KeyedMutation, Mutation } from "./mutation.ts";
 
 /** Tuning for {@link GroupCommitter}. */
 export interface CommitterOptions {
@@ -24,7 +22,7 @@ export interface CommitterOptions {
    */
   maxInFlight?: number;
   /** Mutations added to every atomic (e.g. the id high-water mark), computed at commit time. */
-  extra?: () => Mutation[];
+  extra?: () => KeyedMutation[];
   /** Starts each atomic (e.g. with the store's ownership check); `kv.atomic()` by default. */
   atomic?: () => Deno.AtomicOperation;
   /** Called when an atomic failed its checks (the store's owner changed). */
@@ -47,6 +45,7 @@ const SECOND_BATCH_MIN = 100;
 
 /** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
 export function mutationBytes(m: Mutation): number {
+  if (m.type === "message") return m.id.length + m.value.length;
   let n = 0;
   for (const part of m.key) n += valueBytes(part) + 1;
   return m.type === "delete" ? n : n + valueBytes(m.value);
@@ -83,7 +82,7 @@ export class GroupCommitter {
   readonly #maxMutations: number;
   readonly #maxBytes: number;
   readonly #maxInFlight: number;
-  readonly #extra: () => Mutation[];
+  readonly #extra: () => KeyedMutation[];
   readonly #atomic: () => Deno.AtomicOperation;
   readonly #onCheckFailed: () => void;
   readonly #expireIn: (key: Deno.KvKey) => number | undefined;
@@ -170,25 +169,35 @@ export class GroupCommitter {
   async #commit(batch: Group[]): Promise<void> {
     try {
       const op = this.#atomic();
-      for (const g of batch) for (const m of g.mutations) this.#apply(op, m);
-      for (const m of this.#extra()) this.#apply(op, m);
+      // Messages go into shared pages; they arrive in id order (ids are handed out as written).
+      const messages: StoredMessage[] = [];
+      let mutations = 0;
+      let bytes = 0;
+      const apply = (m: KeyedMutation) => {
+        this.#apply(op, m);
+        mutations++;
+        bytes += mutationBytes(m);
+      };
+      for (const g of batch) {
+        for (const m of g.mutations) m.type === "message" ? messages.push(m) : apply(m);
+      }
+      for (const m of messagePageOps(messages)) apply(m);
+      for (const m of this.#extra()) apply(m);
       const res = await op.commit();
       if (!res.ok) {
         this.#onCheckFailed();
         throw new Error("atomic commit failed its ownership check");
       }
       this.#c.kvCommits++;
-      for (const g of batch) {
-        this.#c.kvMutations += g.mutations.length;
-        for (const m of g.mutations) this.#c.kvBytes += mutationBytes(m);
-        g.resolve();
-      }
+      this.#c.kvMutations += mutations;
+      this.#c.kvBytes += bytes;
+      for (const g of batch) g.resolve();
     } catch (e) {
       for (const g of batch) g.reject(e);
     }
   }
 
-  #apply(op: Deno.AtomicOperation, m: Mutation) {
+  #apply(op: Deno.AtomicOperation, m: KeyedMutation) {
     if (m.type === "set") {
       const expireIn = m.expireIn ?? this.#expireIn(m.key);
       op.set(m.key, m.value, expireIn ? { expireIn } : undefined);

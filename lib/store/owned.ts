@@ -5,7 +5,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Counters } from "../core/counters.ts";
 import { LEASE_MS, RETENTION_DAYS } from "../core/defaults.ts";
-import { GroupCommitter, type Mutation } from "./committer.ts";
+import { GroupCommitter, type KeyedMutation } from "./committer.ts";
 import { StoreLease } from "./lease.ts";
 import { inspectStore, migrate } from "./schema.ts";
 import { RETAINED, Store } from "./store.ts";
@@ -19,7 +19,7 @@ export interface OwnOptions {
   retentionDays?: number;
   counters: Counters;
   /** Mutations every atomic carries (computed at commit time), e.g. the id floor. */
-  extra: () => Mutation[];
+  extra: () => KeyedMutation[];
 }
 
 /** A store this process owns. */

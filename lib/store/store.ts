@@ -1,7 +1,8 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
 import { concatBytes } from "../smpp/bytes.ts";
+import { decodeMessagePage, messagePageKey, type StoredMessage } from "./pages.ts";
 import { userText } from "../text/mod.ts";
-import type { Mutation } from "./committer.ts";
+import type { KeyedMutation, Mutation } from "./committer.ts";
 import {
   decodeMessage,
   decodeReceiptPage,
@@ -40,7 +41,11 @@ export interface OutboxPage {
 export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
   accounts: (): Deno.KvKey => ["account"],
+  /** A message stored on its own (releases before message pages; tests). */
   message: (id: string): Deno.KvKey => ["msg", id],
+  /** The messages of one atomic write from `first` on (see pages.ts). */
+  messagePage: (first: string): Deno.KvKey => messagePageKey(first),
+  messagePages: (): Deno.KvKey => ["mpage"],
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
   bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
   state: (id: string): Deno.KvKey => ["state", id],
@@ -88,6 +93,7 @@ export const Keys = {
  */
 export const RETAINED: ReadonlySet<string> = new Set([
   "msg",
+  "mpage",
   "msgbody",
   "state",
   "srun",
@@ -156,6 +162,17 @@ export class Store {
 
   /** The stored message with its whole body, or null. */
   async message(id: string): Promise<MessageRecord | null> {
+    // The page with the greatest first id at or below `id` (pages do not overlap).
+    const pages = this.kv.list<Uint8Array>({
+      start: Keys.messagePages(),
+      end: Keys.messagePage(id + "\0"),
+    }, { reverse: true, limit: 1 });
+    for await (const e of pages) {
+      const page = decodeMessagePage(e.value);
+      if (id > page.last) break;
+      const found = page.messages.find((m) => m.id === id);
+      if (found) return await this.#loaded(id, found.value);
+    }
     const v = (await this.kv.get(Keys.message(id))).value;
     return v === null ? null : await this.#loaded(id, v);
   }
@@ -254,15 +271,41 @@ export class Store {
     const runs = this.#runsFrom(from, before);
     let state = await states.next();
     let run = await runs.next();
-    for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
-      const id = e.key[1] as string;
+    const settled = async (id: string) => {
       while (!state.done && (state.value.key[1] as string) < id) state = await states.next();
       while (!run.done && run.value.last < id) run = await runs.next();
-      const settled = (!state.done && state.value.key[1] === id) ||
-        (!run.done && run.value.first <= id);
-      if (settled) continue;
+      return (!state.done && state.value.key[1] === id) || (!run.done && run.value.first <= id);
+    };
+    // Messages stored one per key (earlier releases) are older than every paged one.
+    for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
+      const id = e.key[1] as string;
+      if (await settled(id)) continue;
       const m = await this.#loaded(id, e.value);
       if (m.route === route && !m.joinLater) yield m;
+    }
+    for await (const { id, value } of this.#pagedFrom(from, before)) {
+      if (await settled(id)) continue;
+      const m = await this.#loaded(id, value);
+      if (m.route === route && !m.joinLater) yield m;
+    }
+  }
+
+  /** Paged messages with ids from `from` up to (not including) `before`, in id order. */
+  async *#pagedFrom(from: string, before: string): AsyncGenerator<StoredMessage> {
+    const below = this.kv.list<Uint8Array>({
+      start: Keys.messagePages(),
+      end: Keys.messagePage(from),
+    }, { reverse: true, limit: 1 });
+    const rest = this.kv.list<Uint8Array>({
+      start: Keys.messagePage(from),
+      end: Keys.messagePage(before),
+    }, { batchSize: 50 });
+    for (const pages of [below, rest]) {
+      for await (const e of pages) {
+        for (const m of decodeMessagePage(e.value).messages) {
+          if (m.id >= from && m.id < before) yield m;
+        }
+      }
     }
   }
 
@@ -315,7 +358,7 @@ export class Store {
    * its entry in the join queue. The stored message without a state is the route's job.
    */
   static acceptOps(m: MessageRecord, opts: { partTtlMs?: number } = {}): Mutation[] {
-    const ops: Mutation[] = [{ type: "set", key: Keys.message(m.id), value: encodeMessage(m) }];
+    const ops: Mutation[] = [{ type: "message", id: m.id, value: encodeMessage(m) }];
     if (m.body.length > INLINE_BODY) {
       for (let i = 0; i * BODY_CHUNK < m.body.length; i++) {
         ops.push({
@@ -348,7 +391,7 @@ export class Store {
   }
 
   /** Mutation that stores an explicit job (a joined message for a "whole" route). */
-  static jobOp(job: JobRecord): Mutation {
+  static jobOp(job: JobRecord): KeyedMutation {
     return { type: "set", key: Keys.job(job.route, job.id), value: job };
   }
 
@@ -356,17 +399,17 @@ export class Store {
    * Mutation that moves a route's checkpoint forward (a KV `max` of the id as a number, so an
    * atomic that commits late, or a run with nothing pending, never moves it back).
    */
-  static checkpointOp(route: string, id: string): Mutation {
+  static checkpointOp(route: string, id: string): KeyedMutation {
     return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
   }
 
   /** Mutation that gives one message its final state. */
-  static stateOp(id: string, state: StateRecord): Mutation {
+  static stateOp(id: string, state: StateRecord): KeyedMutation {
     return { type: "set", key: Keys.state(id), value: encodeState(state) };
   }
 
   /** Mutation that removes an explicit job (a joined message) once settled. */
-  static jobDoneOp(job: JobRecord): Mutation {
+  static jobDoneOp(job: JobRecord): KeyedMutation {
     return { type: "delete", key: Keys.job(job.route, job.id) };
   }
 
@@ -374,7 +417,7 @@ export class Store {
    * Mutation that gives every message of a run (ids handed out one after the other, see
    * PendingIds.runs) the same state: one record for them all.
    */
-  static stateRunOp(first: string, last: string, state: StateRecord): Mutation {
+  static stateRunOp(first: string, last: string, state: StateRecord): KeyedMutation {
     return { type: "set", key: Keys.stateRun(first), value: encodeStateRun({ ...state, last }) };
   }
 
@@ -397,7 +440,7 @@ export class Store {
   }
 
   /** Mutation that stores an outbox page. */
-  static pageOp(p: OutboxPage): Mutation & { value: Uint8Array } {
+  static pageOp(p: OutboxPage): KeyedMutation & { value: Uint8Array } {
     return {
       type: "set",
       key: Keys.receiptPage(p.account, p.id),
@@ -406,12 +449,12 @@ export class Store {
   }
 
   /** Mutation that removes an outbox page (every receipt in it acknowledged or moved). */
-  static pageDoneOp(account: string, id: string): Mutation {
+  static pageDoneOp(account: string, id: string): KeyedMutation {
     return { type: "delete", key: Keys.receiptPage(account, id) };
   }
 
   /** Mutation that records a day's quota use. */
-  static quotaOp(account: string, day: string, used: number): Mutation {
+  static quotaOp(account: string, day: string, used: number): KeyedMutation {
     return { type: "set", key: Keys.quota(account, day), value: used, expireIn: 3 * 86_400_000 };
   }
 }

@@ -2,6 +2,7 @@
  * Intake unit tests without TCP or sessions: real store, committer, ids, admission and joiner on
  * :memory: KV, a fake route recording its jobs, and PDUs that went through the codec.
  */
+import { storedMessages } from "../support/records.ts";
 import { userText } from "../../lib/text/mod.ts";
 import assert from "node:assert/strict";
 import { Admission } from "../../lib/accounts/admission.ts";
@@ -94,9 +95,7 @@ async function intakeWith(mode?: "parts" | "whole") {
     joined,
     state,
     async messagesInKv(): Promise<number> {
-      let n = 0;
-      for await (const _ of kv.list({ prefix: ["msg"] })) n++;
-      return n;
+      return (await storedMessages(kv)).size;
     },
     async [Symbol.asyncDispose]() {
       joiner.stop();

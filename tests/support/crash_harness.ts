@@ -19,6 +19,7 @@
  * - after a clean stop every answered message has its body and a DELIVERED state, and no job or
  *   receipt is left.
  */
+import { storedMessages } from "./records.ts";
 import { encode, type Pdu } from "../../lib/smpp/codec.ts";
 import { Rng } from "./rng.ts";
 import { Status } from "../../lib/smpp/status.ts";
@@ -31,12 +32,7 @@ import type {
 } from "../../lib/store/records.ts";
 import { TestClient, within } from "./client.ts";
 import { GatewayProcess } from "./process.ts";
-import {
-  decodeMessage,
-  decodeReceiptPage,
-  decodeState,
-  decodeStateRun,
-} from "../../lib/store/layouts.ts";
+import { decodeReceiptPage, decodeState, decodeStateRun } from "../../lib/store/layouts.ts";
 import { WaitTimeout, waitUntil } from "./wait.ts";
 
 const ACCOUNT = { systemId: "test", password: "secret" };
@@ -274,14 +270,15 @@ interface Snapshot {
  */
 async function statesIn(kv: Deno.Kv): Promise<Map<string, StateRecord>> {
   const out = new Map<string, StateRecord>();
+  const ids = [...(await storedMessages(kv)).keys()];
   for await (const e of kv.list({ prefix: ["state"] })) {
     out.set(String(e.key[1]), decodeState(e.value));
   }
   for await (const e of kv.list<Uint8Array>({ prefix: ["srun"] })) {
     const { last, ...state } = decodeStateRun(e.value);
     const first = String(e.key[1]);
-    for await (const m of kv.list({ start: ["msg", first], end: ["msg", last + "\0"] })) {
-      const id = String(m.key[1]);
+    for (const id of ids) {
+      if (id < first || id > last) continue;
       if (out.has(id)) throw new Error(`message ${id} has two states (run ${first}..${last})`);
       out.set(id, state);
     }
@@ -310,7 +307,7 @@ async function snapshot(path: string): Promise<Snapshot> {
       return out;
     };
     return {
-      msgs: await all(["msg"], (k, v) => decodeMessage(String(k[1]), v).message),
+      msgs: await storedMessages(kv),
       states: await statesIn(kv),
       jobs: await all(["job"], (_, v) => v as JobRecord),
       receipts: await receiptsIn(kv),

@@ -1,4 +1,6 @@
 /** Stored records for tests, with plain defaults; pass the fields a test is about. */
+import { decodeMessage } from "../../lib/store/layouts.ts";
+import { decodeMessagePage } from "../../lib/store/pages.ts";
 import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
 
 /** A stored message of account "acme" (a 36-character text asking for a receipt). */
@@ -39,4 +41,18 @@ export function receiptRecord(over: Partial<ReceiptRecord> = {}): ReceiptRecord 
     createdAt: 1_764_370_001_623,
     ...over,
   };
+}
+
+/** Every message stored in `kv` (in message pages or on its own keys), by id, in id order. */
+export async function storedMessages(kv: Deno.Kv): Promise<Map<string, MessageRecord>> {
+  const out = new Map<string, MessageRecord>();
+  for await (const e of kv.list({ prefix: ["msg"] })) {
+    out.set(String(e.key[1]), decodeMessage(String(e.key[1]), e.value).message);
+  }
+  for await (const e of kv.list<Uint8Array>({ prefix: ["mpage"] })) {
+    for (const m of decodeMessagePage(e.value).messages) {
+      out.set(m.id, decodeMessage(m.id, m.value).message);
+    }
+  }
+  return out;
 }
