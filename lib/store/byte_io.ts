@@ -171,6 +171,14 @@ export class ByteReader {
     );
   }
 
+  /** Skips a byte array written by {@link ByteWriter.bytes}. */
+  skipBytes(): void {
+    this.#need(4);
+    const n = this.#view.getUint32(this.#o);
+    this.#need(4 + n);
+    this.#o += 4 + n;
+  }
+
   /** A byte array written by {@link ByteWriter.bytes} (a copy, independent of the record). */
   bytes(): Uint8Array {
     this.#need(4);

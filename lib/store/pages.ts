@@ -78,3 +78,20 @@ export function decodeMessagePage(v: Uint8Array): { last: string; messages: Stor
   for (let i = 0; i < n; i++) messages.push({ id: r.str(), value: r.bytes() });
   return { last, messages };
 }
+
+/**
+ * The record of message `id` in a page, or null (the page is read up to it, nothing else is
+ * copied): finding one message costs a walk over the ids before it.
+ */
+export function findInMessagePage(v: Uint8Array, id: string): Uint8Array | null {
+  const r = new ByteReader(v);
+  const f = r.u8();
+  if (f !== FORMAT) throw new RecordError(`message page has unknown format ${f}`);
+  if (id > r.str()) return null;
+  const n = r.u16();
+  for (let i = 0; i < n; i++) {
+    if (r.str() === id) return r.bytes();
+    r.skipBytes();
+  }
+  return null;
+}

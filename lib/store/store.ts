@@ -1,6 +1,11 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
 import { concatBytes } from "../smpp/bytes.ts";
-import { decodeMessagePage, messagePageKey, type StoredMessage } from "./pages.ts";
+import {
+  decodeMessagePage,
+  findInMessagePage,
+  messagePageKey,
+  type StoredMessage,
+} from "./pages.ts";
 import { userText } from "../text/mod.ts";
 import type { KeyedMutation, Mutation } from "./committer.ts";
 import {
@@ -162,16 +167,15 @@ export class Store {
 
   /** The stored message with its whole body, or null. */
   async message(id: string): Promise<MessageRecord | null> {
-    // The page with the greatest first id at or below `id` (pages do not overlap).
+    // The page with the greatest first id at or below `id`: pages do not overlap while ids grow,
+    // as they do; a few more are looked at in case ids once went back (a clock stepped back).
     const pages = this.kv.list<Uint8Array>({
       start: Keys.messagePages(),
       end: Keys.messagePage(id + "\0"),
-    }, { reverse: true, limit: 1 });
+    }, { reverse: true, limit: 8 });
     for await (const e of pages) {
-      const page = decodeMessagePage(e.value);
-      if (id > page.last) break;
-      const found = page.messages.find((m) => m.id === id);
-      if (found) return await this.#loaded(id, found.value);
+      const found = findInMessagePage(e.value, id);
+      if (found) return await this.#loaded(id, found);
     }
     const v = (await this.kv.get(Keys.message(id))).value;
     return v === null ? null : await this.#loaded(id, v);
