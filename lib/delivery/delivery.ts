@@ -7,7 +7,7 @@ import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
-import type { GroupCommitter, Mutation } from "../store/committer.ts";
+import type { GroupCommitter } from "../store/committer.ts";
 import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
