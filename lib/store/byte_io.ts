@@ -105,6 +105,23 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * Writes what `write` appends to this writer as a byte array (32-bit length first), without
+   * building it apart first.
+   */
+  nested(write: (w: this) => void): this {
+    this.#room(4);
+    const at = this.#o;
+    this.#o += 4;
+    write(this);
+    const n = this.#o - at - 4;
+    this.#buf[at] = n >>> 24;
+    this.#buf[at + 1] = n >>> 16;
+    this.#buf[at + 2] = n >>> 8;
+    this.#buf[at + 3] = n;
+    return this;
+  }
+
   /** The bytes written (a view of the buffer: no copy). */
   done(): Uint8Array {
     return this.#buf.subarray(0, this.#o);

@@ -6,7 +6,9 @@
 
 import { type Counters, newCounters } from "../core/counters.ts";
 import type { KeyedMutation, Mutation } from "./mutation.ts";
-import { messagePageOps, type StoredMessage } from "./pages.ts";
+import { messageSize } from "./layouts.ts";
+import { messagePageOps } from "./pages.ts";
+import type { MessageRecord } from "./records.ts";
 
 export type { KeyedMutation, Mutation } from "./mutation.ts";
 
@@ -45,7 +47,7 @@ const SECOND_BATCH_MIN = 100;
 
 /** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
 export function mutationBytes(m: Mutation): number {
-  if (m.type === "message") return m.id.length + m.value.length;
+  if (m.type === "message") return m.message.id.length + messageSize(m.message);
   let n = 0;
   for (const part of m.key) n += valueBytes(part) + 1;
   return m.type === "delete" ? n : n + valueBytes(m.value);
@@ -170,7 +172,7 @@ export class GroupCommitter {
     try {
       const op = this.#atomic();
       // Messages go into shared pages; they arrive in id order (ids are handed out as written).
-      const messages: StoredMessage[] = [];
+      const messages: MessageRecord[] = [];
       let mutations = 0;
       let bytes = 0;
       const apply = (m: KeyedMutation) => {
@@ -179,7 +181,7 @@ export class GroupCommitter {
         bytes += mutationBytes(m);
       };
       for (const g of batch) {
-        for (const m of g.mutations) m.type === "message" ? messages.push(m) : apply(m);
+        for (const m of g.mutations) m.type === "message" ? messages.push(m.message) : apply(m);
       }
       for (const m of messagePageOps(messages)) apply(m);
       for (const m of this.#extra()) apply(m);

@@ -46,11 +46,20 @@ function format(r: ByteReader, what: string) {
  * caller stores it in chunk entries.
  */
 export function encodeMessage(m: MessageRecord): Uint8Array {
+  return writeMessage(new ByteWriter(messageSize(m)), m).done();
+}
+
+/** Octets {@link writeMessage} takes for `m`, about (a ByteWriter grows if strings need more). */
+export function messageSize(m: MessageRecord): number {
+  return 96 + (m.body.length > INLINE_BODY ? 0 : m.body.length);
+}
+
+/** Appends the message's stored form to `w` (as {@link encodeMessage} returns it). */
+export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
   const chunked = m.body.length > INLINE_BODY;
   const flags = (m.concat ? F_CONCAT : 0) | (m.joinLater ? F_JOIN_LATER : 0) |
     (m.userMessageReference !== undefined ? F_UMR : 0) | (m.packed ? F_PACKED : 0) |
     (chunked ? F_CHUNKED : 0);
-  const w = new ByteWriter(96 + (chunked ? 0 : m.body.length));
   w.u8(FORMAT).u8(flags).f64(m.submitAt)
     .u8(m.esmClass).u8(m.protocolId).u8(m.priority).u8(m.registeredDelivery).u8(m.dataCoding)
     .u16(m.parts).u16(m.userMessageReference ?? 0)
@@ -60,8 +69,7 @@ export function encodeMessage(m: MessageRecord): Uint8Array {
   if (m.concat) {
     w.str(m.concat.group).u16(m.concat.ref).u8(m.concat.total).u8(m.concat.seq);
   }
-  w.bytes(chunked ? new Uint8Array(0) : m.body);
-  return w.done();
+  return w.bytes(chunked ? new Uint8Array(0) : m.body);
 }
 
 /** A stored message, and whether its body is still to be read from chunk entries. */

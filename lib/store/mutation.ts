@@ -1,4 +1,5 @@
 /** One KV write, as the group committer takes them. */
+import type { MessageRecord } from "./records.ts";
 
 /**
  * One KV write. `max` keeps the larger of the stored and the given unsigned 64-bit value.
@@ -9,7 +10,7 @@ export type Mutation =
   | { type: "set"; key: Deno.KvKey; value: unknown; expireIn?: number }
   | { type: "delete"; key: Deno.KvKey }
   | { type: "max"; key: Deno.KvKey; value: bigint }
-  | { type: "message"; id: string; value: Uint8Array };
+  | { type: "message"; message: MessageRecord };
 
 /** A write of one KV key (every mutation but `message`). */
 export type KeyedMutation = Exclude<Mutation, { type: "message" }>;

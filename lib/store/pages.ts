@@ -5,14 +5,13 @@
  * (ids are handed out in the order messages are written), so pages never overlap and a message
  * is found by reading the page with the greatest first id at or below its own.
  *
- * ```ts
- * import { decodeMessagePage, encodeMessagePage } from "./pages.ts";
- * const page = encodeMessagePage([{ id: "1", value: Uint8Array.of(1) }, { id: "2", value: Uint8Array.of(2) }]);
- * console.log(decodeMessagePage(page).last); // "2"
- * ```
+ * A page's value: a format octet, its last id, the count, then each message's id and record
+ * (see layouts.ts writeMessage).
  */
 import { ByteReader, ByteWriter, RecordError } from "./byte_io.ts";
+import { messageSize, writeMessage } from "./layouts.ts";
 import type { KeyedMutation } from "./mutation.ts";
+import type { MessageRecord } from "./records.ts";
 
 /** An accepted message's id and its stored record. */
 export interface StoredMessage {
@@ -31,13 +30,16 @@ export function messagePageKey(first: string): Deno.KvKey {
   return ["mpage", first];
 }
 
-/** Stores messages (in id order, consecutive ids) in as few pages as their size allows. */
-export function messagePageOps(messages: readonly StoredMessage[]): KeyedMutation[] {
+/**
+ * Stores messages (in id order, consecutive ids) in as few pages as their size allows, each
+ * record written straight into its page.
+ */
+export function messagePageOps(messages: readonly MessageRecord[]): KeyedMutation[] {
   const ops: KeyedMutation[] = [];
   let start = 0;
   let bytes = 0;
   for (let i = 0; i < messages.length; i++) {
-    const size = messages[i].value.length + messages[i].id.length + 8;
+    const size = messageSize(messages[i]) + messages[i].id.length + 8;
     if (i > start && bytes + size > MESSAGE_PAGE_BYTES) {
       ops.push(pageOp(messages.slice(start, i)));
       start = i;
@@ -49,22 +51,13 @@ export function messagePageOps(messages: readonly StoredMessage[]): KeyedMutatio
   return ops;
 }
 
-function pageOp(messages: readonly StoredMessage[]): KeyedMutation {
-  return {
-    type: "set",
-    key: messagePageKey(messages[0].id),
-    value: encodeMessagePage(messages),
-  };
-}
-
-/** A page's value: its last id, then each message's id and record. */
-export function encodeMessagePage(messages: readonly StoredMessage[]): Uint8Array {
+function pageOp(messages: readonly MessageRecord[]): KeyedMutation {
   let size = 32;
-  for (const m of messages) size += m.value.length + 3 * m.id.length + 6;
+  for (const m of messages) size += messageSize(m) + 3 * m.id.length + 6;
   const w = new ByteWriter(size).u8(FORMAT).str(messages[messages.length - 1].id)
     .u16(messages.length);
-  for (const m of messages) w.str(m.id).bytes(m.value);
-  return w.done();
+  for (const m of messages) w.str(m.id).nested((w) => writeMessage(w, m));
+  return { type: "set", key: messagePageKey(messages[0].id), value: w.done() };
 }
 
 /** A page's messages (their records copied out of the page). */

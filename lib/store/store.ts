@@ -13,7 +13,6 @@ import {
   decodeReceiptPage,
   decodeState,
   decodeStateRun,
-  encodeMessage,
   encodeReceiptPage,
   encodeState,
   encodeStateRun,
@@ -362,7 +361,7 @@ export class Store {
    * its entry in the join queue. The stored message without a state is the route's job.
    */
   static acceptOps(m: MessageRecord, opts: { partTtlMs?: number } = {}): Mutation[] {
-    const ops: Mutation[] = [{ type: "message", id: m.id, value: encodeMessage(m) }];
+    const ops: Mutation[] = [{ type: "message", message: m }];
     if (m.body.length > INLINE_BODY) {
       for (let i = 0; i * BODY_CHUNK < m.body.length; i++) {
         ops.push({

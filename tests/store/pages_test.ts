@@ -1,36 +1,40 @@
 import assert from "node:assert/strict";
 import { encodeMessage } from "../../lib/store/layouts.ts";
-import {
-  decodeMessagePage,
-  encodeMessagePage,
-  MESSAGE_PAGE_BYTES,
-  messagePageOps,
-} from "../../lib/store/pages.ts";
+import { decodeMessagePage, MESSAGE_PAGE_BYTES, messagePageOps } from "../../lib/store/pages.ts";
 import { Keys, Store } from "../../lib/store/store.ts";
 import { messageRecord } from "../support/records.ts";
 
 const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i));
 
-Deno.test("encodeMessagePage() round-trips its messages and names its last id", () => {
-  const messages = ids(1000, 3).map((id) => ({ id, value: Uint8Array.of(Number(id) % 256, 7) }));
-  const page = decodeMessagePage(encodeMessagePage(messages));
+Deno.test("messagePageOps() writes each record as encodeMessage() would, and names the last id", () => {
+  const messages = ids(1000, 3).map((id) => messageRecord({ id, preview: `p${id}` }));
+  const [op] = messagePageOps(messages);
+  if (op.type !== "set") throw new Error("a set");
+  const page = decodeMessagePage(op.value as Uint8Array);
   assert.equal(page.last, "1002");
-  assert.deepEqual(page.messages, messages);
+  assert.deepEqual(page.messages, messages.map((m) => ({ id: m.id, value: encodeMessage(m) })));
 });
 
 Deno.test("messagePageOps() packs messages into pages under MESSAGE_PAGE_BYTES, keyed by their first id", () => {
-  const small = ids(1000, 300).map((id) => ({ id, value: new Uint8Array(150) }));
-  const big = ids(2000, 3).map((id) => ({ id, value: new Uint8Array(50_000) }));
+  const small = ids(1000, 300).map((id) => messageRecord({ id, body: new Uint8Array(150) }));
+  const big = ids(2000, 3).map((id) => messageRecord({ id, body: new Uint8Array(50_000) }));
   const ops = messagePageOps([...small, ...big]);
-  const keys = ops.map((o) => o.key);
-  assert.deepEqual(keys, [["mpage", "1000"], ["mpage", "2000"], ["mpage", "2001"], [
-    "mpage",
-    "2002",
-  ]]);
-  for (const o of ops) {
+  const pages = ops.map((o) => {
     if (o.type !== "set") throw new Error("a set");
-    assert.ok((o.value as Uint8Array).length <= MESSAGE_PAGE_BYTES + 200);
-  }
+    assert.ok((o.value as Uint8Array).length <= MESSAGE_PAGE_BYTES + 400);
+    return {
+      first: o.key[1],
+      ids: decodeMessagePage(o.value as Uint8Array).messages.map((m) => m.id),
+    };
+  });
+  assert.deepEqual(
+    pages.flatMap((p) => p.ids),
+    [...ids(1000, 300), ...ids(2000, 3)],
+    "all, in order",
+  );
+  for (const p of pages) assert.equal(p.first, p.ids[0], "keyed by the first id");
+  assert.deepEqual(pages.slice(-3).map((p) => p.ids.length), [1, 1, 1], "a big one each");
+  assert.ok(pages.length <= 5);
 });
 
 Deno.test("Store.message() and Store.pending() find messages in pages and on their own keys", async () => {
@@ -41,12 +45,10 @@ Deno.test("Store.message() and Store.pending() find messages in pages and on the
     // An earlier release's message on its own key, older than the paged ones.
     await kv.set(Keys.message("0999"), encodeMessage(rec("0999")));
     for (
-      const op of messagePageOps(ids(1000, 5).map((id) => ({ id, value: encodeMessage(rec(id)) })))
-    ) {
-      if (op.type === "set") await kv.set(op.key, op.value);
-    }
-    for (
-      const op of messagePageOps(ids(1010, 2).map((id) => ({ id, value: encodeMessage(rec(id)) })))
+      const op of [
+        ...messagePageOps(ids(1000, 5).map(rec)),
+        ...messagePageOps(ids(1010, 2).map(rec)),
+      ]
     ) {
       if (op.type === "set") await kv.set(op.key, op.value);
     }
