@@ -4,13 +4,21 @@ import type { PduInit } from "../smpp/codec.ts";
 import { intTlv, stringTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
 import { type ReceiptRecord, STAT_STATES } from "../store/records.ts";
 
+/** The last minute formatted by {@link receiptDate} (receipts come in bursts within a minute). */
+let lastMinute = NaN;
+let lastDate = "";
+
 /** YYMMDDhhmm in UTC. */
 export function receiptDate(ms: number): string {
+  const minute = Math.floor(ms / 60_000);
+  if (minute === lastMinute) return lastDate;
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${
+  lastDate = `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${
     p(d.getUTCHours())
   }${p(d.getUTCMinutes())}`;
+  lastMinute = minute;
+  return lastDate;
 }
 
 /**

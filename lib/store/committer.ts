@@ -43,7 +43,7 @@ interface Group {
 }
 
 /** A second atomic starts only once this many mutations wait; smaller ones wait to grow. */
-const SECOND_BATCH_MIN = 100;
+const SECOND_BATCH_MIN = 50;
 
 /** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
 export function mutationBytes(m: Mutation): number {
@@ -99,7 +99,7 @@ export class GroupCommitter {
     this.#kv = kv;
     this.#maxMutations = opts.maxMutations ?? 900;
     this.#maxBytes = opts.maxBytes ?? 600_000;
-    this.#maxInFlight = opts.maxInFlight ?? 3;
+    this.#maxInFlight = opts.maxInFlight ?? 4;
     this.#extra = opts.extra ?? (() => []);
     this.#atomic = opts.atomic ?? (() => kv.atomic());
     this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
