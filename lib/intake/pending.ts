@@ -1,3 +1,5 @@
+import { compareIds } from "../store/pages.ts";
+
 /**
  * Unsettled message ids in id order, to know the route checkpoint: the lowest id that may still
  * lack a final state. Ids are added in increasing order (resumed ones first, then new ones).
@@ -150,10 +152,4 @@ export class PendingIds {
     }
     return true;
   }
-}
-
-/** Orders message ids: by length, then as strings (for ids of one length, numeric order). */
-function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }

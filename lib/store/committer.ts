@@ -6,8 +6,8 @@
 
 import { type Counters, newCounters } from "../core/counters.ts";
 import type { KeyedMutation, Mutation } from "./mutation.ts";
-import { messageSize } from "./layouts.ts";
-import { messagePageOps } from "./pages.ts";
+import { encodeMessage, messageSize } from "./layouts.ts";
+import { compareIds, messageKey, messagePageOps } from "./pages.ts";
 import type { MessageRecord } from "./records.ts";
 
 export type { KeyedMutation, Mutation } from "./mutation.ts";
@@ -79,6 +79,8 @@ export class GroupCommitter {
   #inFlight = 0;
   #scheduled = false;
   #extraCount: number | undefined;
+  /** The highest message id put in a page so far. */
+  #lastPaged = "";
   #idle = Promise.withResolvers<void>();
   readonly #kv: Deno.Kv;
   readonly #maxMutations: number;
@@ -183,7 +185,7 @@ export class GroupCommitter {
       for (const g of batch) {
         for (const m of g.mutations) m.type === "message" ? messages.push(m.message) : apply(m);
       }
-      for (const m of messagePageOps(messages)) apply(m);
+      for (const m of this.#pageOps(messages)) apply(m);
       for (const m of this.#extra()) apply(m);
       const res = await op.commit();
       if (!res.ok) {
@@ -197,6 +199,22 @@ export class GroupCommitter {
     } catch (e) {
       for (const g of batch) g.reject(e);
     }
+  }
+
+  /**
+   * Pages for messages with ids above every id paged before (so pages never overlap); a message
+   * at or below (ids went back: another node id, a clock stepped back) gets a key of its own.
+   */
+  #pageOps(messages: MessageRecord[]): KeyedMutation[] {
+    const paged: MessageRecord[] = [];
+    const own: KeyedMutation[] = [];
+    for (const m of messages) {
+      if (compareIds(m.id, this.#lastPaged) > 0) {
+        paged.push(m);
+        this.#lastPaged = m.id;
+      } else own.push({ type: "set", key: messageKey(m.id), value: encodeMessage(m) });
+    }
+    return [...messagePageOps(paged), ...own];
   }
 
   #apply(op: Deno.AtomicOperation, m: KeyedMutation) {

@@ -25,6 +25,17 @@ export const MESSAGE_PAGE_BYTES = 60_000;
 
 const FORMAT = 1;
 
+/** The key of a message stored on its own (ids went back; releases before message pages). */
+export function messageKey(id: string): Deno.KvKey {
+  return ["msg", id];
+}
+
+/** Orders message ids: by length, then as strings (for ids of one length, numeric order). */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The key of the page starting at message `first`. */
 export function messagePageKey(first: string): Deno.KvKey {
   return ["mpage", first];

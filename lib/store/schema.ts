@@ -7,10 +7,11 @@ import { Keys, type Store } from "./store.ts";
 
 /**
  * The schema this code reads and writes. 1: before markers; 2: numeric route checkpoints;
- * 3: messages, states and receipts as byte layouts (see layouts.ts). Records of schema 1 and 2
- * are V8-serialized objects, which the layouts' readers still accept, so they are not rewritten.
+ * 3: messages, states and receipts as byte layouts (see layouts.ts); 4: message pages and state
+ * runs (an older release would not find them). Records of earlier schemas are still read as they
+ * are (V8-serialized objects, messages on their own keys), so they are not rewritten.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The marker's value. */
 export interface SchemaMarker {

@@ -3,6 +3,7 @@ import { concatBytes } from "../smpp/bytes.ts";
 import {
   decodeMessagePage,
   findInMessagePage,
+  messageKey,
   messagePageKey,
   type StoredMessage,
 } from "./pages.ts";
@@ -46,7 +47,7 @@ export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
   accounts: (): Deno.KvKey => ["account"],
   /** A message stored on its own (releases before message pages; tests). */
-  message: (id: string): Deno.KvKey => ["msg", id],
+  message: (id: string): Deno.KvKey => messageKey(id),
   /** The messages of one atomic write from `first` on (see pages.ts). */
   messagePage: (first: string): Deno.KvKey => messagePageKey(first),
   messagePages: (): Deno.KvKey => ["mpage"],
@@ -274,12 +275,18 @@ export class Store {
     const runs = this.#runsFrom(from, before);
     let state = await states.next();
     let run = await runs.next();
+    let last = "";
     const settled = async (id: string) => {
+      // Ids that went back (a message on its own key above paged ones) are looked up directly:
+      // the ordered cursors have passed them.
+      if (id < last) return (await this.state(id)) !== null;
+      last = id;
       while (!state.done && (state.value.key[1] as string) < id) state = await states.next();
       while (!run.done && run.value.last < id) run = await runs.next();
       return (!state.done && state.value.key[1] === id) || (!run.done && run.value.first <= id);
     };
-    // Messages stored one per key (earlier releases) are older than every paged one.
+    // Messages on their own keys: of earlier releases (older than every paged one), or whose id
+    // went back.
     for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
       const id = e.key[1] as string;
       if (await settled(id)) continue;
