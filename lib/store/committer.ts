@@ -6,7 +6,7 @@
 
 import { type Counters, newCounters } from "../core/counters.ts";
 import type { KeyedMutation, Mutation } from "./mutation.ts";
-import { encodeMessage, messageSize } from "./layouts.ts";
+import { encodeMessage } from "./layouts.ts";
 import { compareIds, messageKey, messagePageOps } from "./pages.ts";
 import type { MessageRecord } from "./records.ts";
 
@@ -46,8 +46,7 @@ interface Group {
 const SECOND_BATCH_MIN = 50;
 
 /** Bytes a mutation writes: its key parts and its value (byte values exactly, others roughly). */
-export function mutationBytes(m: Mutation): number {
-  if (m.type === "message") return m.message.id.length + messageSize(m.message);
+export function mutationBytes(m: KeyedMutation): number {
   let n = 0;
   for (const part of m.key) n += valueBytes(part) + 1;
   return m.type === "delete" ? n : n + valueBytes(m.value);
