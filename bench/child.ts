@@ -34,6 +34,14 @@ export function freePort(): number {
   return port;
 }
 
+/** CPU seconds (user + system, all threads) process `pid` has used so far. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after "(comm)" start at field 3; utime and stime are fields 14 and 15.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / ticksPerSecond;
+}
+
 /** A running server process. */
 export class Child {
   readonly #proc: Deno.ChildProcess;
@@ -119,10 +127,7 @@ export class Child {
 
   /** CPU seconds (user + system, all threads) the process has used so far. */
   cpuSeconds(): number {
-    const stat = Deno.readTextFileSync(`/proc/${this.pid}/stat`);
-    // Fields after "(comm)" start at field 3; utime and stime are fields 14 and 15.
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / ticksPerSecond;
+    return cpuSecondsOf(this.pid);
   }
 
   /** Resident set size in bytes (VmRSS), NaN once the process is gone. */

@@ -3,7 +3,7 @@
  * this process, waits until the server is idle again, and charges the server's CPU time, peak RSS
  * and KV writes between the two idle points to the messages of the run.
  */
-import type { Child } from "./child.ts";
+import { type Child, cpuSecondsOf } from "./child.ts";
 import { ACCOUNT } from "./protocol.ts";
 import { runLoad } from "./runner.ts";
 import { fmtMs, fmtNum, fmtRate, type Row } from "./stats.ts";
@@ -55,6 +55,7 @@ export async function measure(
   const s0 = await quiesce(child, quiesceMs);
   const cpu0 = child.cpuSeconds();
   const rss = child.sampleRss();
+  const load0 = cpuSecondsOf(Deno.pid);
   const r = await runLoad({
     port: child.port,
     conns: shape.conns,
@@ -65,6 +66,7 @@ export async function measure(
     waitReceipts: shape.receipts,
     timeoutMs,
   });
+  const loadCpu = cpuSecondsOf(Deno.pid) - load0;
   const s1 = await quiesce(child, quiesceMs);
   const cpu = child.cpuSeconds() - cpu0;
   const rssPeak = rss.stop();
@@ -80,6 +82,7 @@ export async function measure(
     p99: r.p99,
     nonOk: r.nonOk,
     cpuUs: cpu * 1e6 / n,
+    loadCpuUs: loadCpu * 1e6 / n,
     rssMb: rssPeak / 2 ** 20,
     kvBytes: delta("kvBytes") / n,
     kvMutations: delta("kvMutations") / n,
@@ -99,7 +102,7 @@ export function progress(shape: Shape, row: Row): void {
     : "";
   console.error(
     `${row.server} ${label(shape)}: ${fmtRate(row.rate)}/s, p99 ${fmtMs(row.p99)} ms, ` +
-      `server CPU ${fmtNum(row.cpuUs, 1)} µs/msg, RSS ${fmtNum(row.rssMb, 0)} MB${receipts}` +
+      `server CPU ${fmtNum(row.cpuUs, 1)} µs/msg, load CPU ${fmtNum(row.loadCpuUs, 1)} µs/msg, RSS ${fmtNum(row.rssMb, 0)} MB${receipts}` +
       (row.note ? `  ERROR: ${row.note}` : ""),
   );
 }

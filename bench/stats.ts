@@ -35,6 +35,8 @@ export interface Row {
   nonOk: number;
   /** Server CPU (user + system, all threads) per message, µs, including work after the run. */
   cpuUs: number;
+  /** The load generator's (this process's) CPU per message, µs, during the run. */
+  loadCpuUs: number;
   /** Peak resident set size of the server process during the scenario, MB. */
   rssMb: number;
   /** KV bytes and mutations written per message, and commits in all (NaN when unknown). */
@@ -97,6 +99,7 @@ const SERVER: Column[] = [
 const COST: Column[] = [
   ["server CPU µs/msg", (r) => fmtNum(r.cpuUs, 1)],
   ["msgs per server CPU-s", (r) => fmtRate(1e6 / r.cpuUs)],
+  ["load CPU µs/msg", (r) => fmtNum(r.loadCpuUs, 1)],
   ["server RSS MB", (r) => fmtNum(r.rssMb, 0)],
   ["KV bytes/msg", (r) => fmtNum(r.kvBytes, 0)],
   ["KV mutations/msg", (r) => fmtNum(r.kvMutations, 2)],
