@@ -3,6 +3,9 @@ import type { AccountConfig } from "./accounts/accounts.ts";
 import { type Stat, STAT_STATES } from "./store/records.ts";
 import { validIpEntry } from "./accounts/limits.ts";
 import type { SimulatorRule } from "./delivery/simulator.ts";
+import { ConfigError, known, num, obj, str } from "./core/validate.ts";
+
+export { ConfigError } from "./core/validate.ts";
 
 /** The config file, all keys optional. Times are in the unit their name says. */
 export interface GatewayConfig {
@@ -55,56 +58,10 @@ export interface GatewayConfig {
   };
 }
 
-/** A config value is wrong; the message names the key. */
-export class ConfigError extends Error {
-  /** A config error; `message` names the key. */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
-
 const STATS = Object.keys(STAT_STATES) as Stat[];
 
 /** Largest window an account or the session settings may set. */
 const MAX_WINDOW = 100_000;
-
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown, path: string): Obj {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new ConfigError(`${path}: must be an object`);
-  }
-  return v as Obj;
-}
-
-function known(o: Obj, path: string, keys: readonly string[]) {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) {
-      throw new ConfigError(
-        `${path}${path ? "." : ""}${k}: unknown key (expected one of ${keys.join(", ")})`,
-      );
-    }
-  }
-}
-
-function num(o: Obj, key: string, path: string, min: number, max: number): void {
-  const v = o[key];
-  if (v === undefined) return;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
-    throw new ConfigError(
-      `${path}${key}: must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`,
-    );
-  }
-}
-
-function str(o: Obj, key: string, path: string, maxLen: number, required = false): void {
-  const v = o[key];
-  if (v === undefined && !required) return;
-  if (typeof v !== "string" || v.length === 0 || v.length > maxLen || /[^\x20-\x7e]/.test(v)) {
-    throw new ConfigError(`${path}${key}: must be 1 to ${maxLen} printable ASCII characters`);
-  }
-}
 
 function account(v: unknown, path: string): AccountConfig {
   const o = obj(v, path);

@@ -9,6 +9,7 @@ import { Binder } from "./accounts/binder.ts";
 import { Delivery } from "./delivery/delivery.ts";
 import type { ReceiptCounters } from "./delivery/dispatcher.ts";
 import type { Route } from "./delivery/route.ts";
+import { Router } from "./delivery/router.ts";
 import { simulatorRoute } from "./delivery/simulator.ts";
 import { IdGenerator } from "./intake/ids.ts";
 import { Intake } from "./intake/intake.ts";
@@ -46,7 +47,7 @@ export class Gateway {
   /** Live counters (messages, sessions, receipts, …). */
   readonly counters: Counters = newCounters();
   readonly #opts: GatewayOptions;
-  readonly #route: Route;
+  readonly #router: Router;
   readonly #acceptor: Acceptor<Session>;
   readonly #binder: Binder<Session>;
   /** Message ids of this node (set once the store is owned). */
@@ -66,7 +67,8 @@ export class Gateway {
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
     this.store = new Store(opts.kv);
-    this.#route = opts.route ?? simulatorRoute();
+    // Without a routing table, one route (the simulator by default) takes every message.
+    this.#router = new Router(opts.routes ?? [{ route: opts.route ?? simulatorRoute() }]);
     const sessionOpts: SessionOptions = {
       systemId: opts.systemId ?? SYSTEM_ID,
       ...SESSION_DEFAULTS,
@@ -121,7 +123,7 @@ export class Gateway {
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
         { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids?.highWater ?? 0) },
-        Store.checkpointOp(this.#route.name, this.#pending.checkpoint()),
+        ...this.#router.routes.map((r) => Store.checkpointOp(r.name, this.#pending.checkpoint())),
       ],
     });
     const { lease, committer, idFloor: floor } = owned;
@@ -134,10 +136,13 @@ export class Gateway {
       committer,
       pending: this.#pending,
       counters: this.counters,
-      route: this.#route,
     };
+    const router = this.#router;
     const delivery = this.#delivery = new Delivery({
       ...parts,
+      router,
+      ids,
+      inbound: o.inbound,
       receivers: (account) => this.#binder.registry.receivers(account),
     }, o);
     const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
@@ -149,6 +154,7 @@ export class Gateway {
     this.#intake = new Intake({
       ...parts,
       ids,
+      route: (account, dest) => router.pick(account, dest),
       admission: this.#binder.admission,
       joiner: this.#joiner,
       previewLength: o.receiptTextLength,
@@ -172,6 +178,11 @@ export class Gateway {
   /** Number of open sessions. */
   get sessionCount(): number {
     return this.#acceptor.served.size;
+  }
+
+  /** The routes, in routing order. */
+  get routes(): readonly Route[] {
+    return this.#router.routes;
   }
 
   /** Receipt delivery counters. */
@@ -205,7 +216,7 @@ export class Gateway {
     await this.#acceptor.close();
     const wait = this.#opts.unbindWaitMs ?? UNBIND_WAIT_MS;
     await Promise.all([...this.#acceptor.served].map((s) => s.unbind(wait)));
-    await (this.#delivery?.stop() ?? this.#route.stop());
+    await (this.#delivery?.stop() ?? Promise.all(this.#router.routes.map((r) => r.stop())));
     this.#joiner?.stop();
     const committer = this.#committer;
     if (committer && !this.#lease?.isLost) {

@@ -2,6 +2,8 @@
 import type { AccountConfig } from "./accounts/accounts.ts";
 import type { LockoutOptions } from "./accounts/limits.ts";
 import type { Route } from "./delivery/route.ts";
+import type { RoutingEntry } from "./delivery/router.ts";
+import type { InboundRule } from "./delivery/inbound.ts";
 import type { SessionOptions } from "./session/session.ts";
 
 /** Gateway settings; everything but `kv` has a default. */
@@ -10,8 +12,15 @@ export interface GatewayOptions {
   kv: Deno.Kv;
   /** system_id presented in bind responses. */
   systemId?: string;
-  /** Where messages go; the simulator by default. */
+  /** Where messages go when there is no `routes` table; the simulator by default. */
   route?: Route;
+  /**
+   * The routing table: the first route whose match fits a message takes it; a message no route
+   * takes is refused with ESME_RINVDSTADR. Replaces `route`.
+   */
+  routes?: RoutingEntry[];
+  /** Which account gets an inbound (mobile-originated) message, by the number it was sent to. */
+  inbound?: InboundRule[];
   /** Node id 0..99, part of every message id. */
   nodeId?: number;
   /** Session timers and windows (ms). */

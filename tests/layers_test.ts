@@ -11,6 +11,8 @@ export const LAYERS = [
   ["accounts"],
   ["intake"],
   ["delivery"],
+  ["routes"],
+  ["http"],
   [""],
 ] as const;
 

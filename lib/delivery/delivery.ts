@@ -1,10 +1,11 @@
 /**
- * The delivery side: resumes unfinished route jobs at start, turns the route's outcomes into
+ * The delivery side: resumes unfinished route jobs at start, turns the routes' outcomes into
  * stored states and queued receipts, gives "whole" routes their joined messages, and sends
- * receipts to the account's receivers through the dispatcher.
+ * receipts (and inbound messages) to the account's receivers through the dispatcher.
  */
 import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
+import type { IdGenerator } from "../intake/ids.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter } from "../store/committer.ts";
@@ -12,8 +13,11 @@ import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
+import { inboundAccount, type InboundRule, moRecords } from "./inbound.ts";
 import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
+import { RouteHosts } from "./route_host.ts";
+import type { Router } from "./router.ts";
 import { type Settlement, settlement, stateOps } from "./settle.ts";
 
 const log = getLogger(["smppgw", "delivery"]);
@@ -37,21 +41,33 @@ export interface DeliveryOptions {
 export interface DeliveryParts {
   store: Store;
   committer: GroupCommitter;
-  route: Route;
+  /** The routes and how messages are matched to them. */
+  router: Router;
   /** Accepted, unsettled ids: settled ones leave it. */
   pending: PendingIds;
   counters: Counters;
   /** The account's sessions that may receive deliver_sm now. */
   receivers: (account: string) => Receiver[];
+  /** Which account gets an inbound message, by the number it was sent to. */
+  inbound?: readonly InboundRule[];
+  /** Ids for inbound messages. */
+  ids: IdGenerator;
 }
 
 /** Route outcomes in, receipts out. */
 export class Delivery {
   readonly #p: DeliveryParts;
   readonly #dispatcher: ReceiptDispatcher;
+  readonly #hosts: RouteHosts;
+  readonly #inbound: { dest: RegExp; account: string }[];
+  #moRef = 0;
 
   constructor(parts: DeliveryParts, o: DeliveryOptions = {}) {
     this.#p = parts;
+    this.#inbound = (parts.inbound ?? []).map((r) => ({
+      dest: new RegExp(r.dest),
+      account: r.account,
+    }));
     this.#dispatcher = new ReceiptDispatcher(parts.store, parts.committer, {
       receivers: parts.receivers,
       build: (r, iv) =>
@@ -66,6 +82,13 @@ export class Delivery {
       maxReceiverFailures: o.maxReceiverFailures,
       counters: parts.counters,
     });
+    this.#hosts = new RouteHosts({
+      store: parts.store,
+      committer: parts.committer,
+      pending: parts.pending,
+      settle: (outcomes) => this.#settle(outcomes),
+      inbound: (m) => this.#queueInbound(m),
+    });
   }
 
   /** Receipt delivery counters. */
@@ -73,25 +96,54 @@ export class Delivery {
     return this.#dispatcher.counters;
   }
 
-  /** Starts the route with the unfinished work of earlier runs (ids below `before`). */
-  start(before: string): Promise<void> {
-    const { route, store } = this.#p;
-    return route.start({ store, settle: (o) => this.#settle(o) }, this.#resume(before));
+  /**
+   * Starts every route with its unfinished work of earlier runs (ids below `before`): one scan
+   * from the lowest checkpoint; a message whose route is gone is routed again (UNDELIV when no
+   * route takes it now).
+   */
+  async start(before: string): Promise<void> {
+    const { router, store } = this.#p;
+    const resumed = new Map<Route, JobRecord[]>(router.routes.map((r) => [r, []]));
+    const orphans: Outcome[] = [];
+    let n = 0;
+    for await (const job of store.pending(null, await this.#lowestCheckpoint(), before)) {
+      const progress = await this.#hosts.resumed(job);
+      const route = router.byName(job.route) ?? router.pick(job.account, job.dest.addr);
+      if (!route) {
+        this.#p.pending.add(job.id, { resumed: true });
+        orphans.push({ job, stat: "UNDELIV", err: "000" });
+        continue;
+      }
+      this.#p.pending.add(job.id, { resumed: true });
+      resumed.get(route)!.push(progress);
+      n++;
+    }
+    if (n > 0) log.info("resumed {n} unsettled messages", { n });
+    if (orphans.length > 0) {
+      log.warn("{n} unsettled messages match no route any more: UNDELIV", { n: orphans.length });
+      await this.#settle(orphans);
+    }
+    await Promise.all(router.routes.map(async (route) => {
+      const jobs = resumed.get(route)!;
+      resumed.delete(route);
+      await route.start(this.#hosts.host(route), this.#resume(route, jobs));
+    }));
   }
 
-  /** Messages without a state from the checkpoint on, then the explicit jobs. */
-  async *#resume(before: string): AsyncGenerator<JobRecord> {
-    const { route, store, pending } = this.#p;
-    let n = 0;
-    for await (const job of store.pending(route.name, await store.checkpoint(route.name), before)) {
-      pending.add(job.id, { resumed: true });
-      n++;
-      yield job;
+  /** The lowest checkpoint any route stored ("" when none did). */
+  async #lowestCheckpoint(): Promise<string> {
+    let low: string | undefined;
+    for (const route of this.#p.router.routes) {
+      const c = await this.#p.store.checkpoint(route.name);
+      if (c !== "" && (low === undefined || BigInt(c) < BigInt(low))) low = c;
     }
-    for await (const job of store.jobs(route.name)) yield job;
-    if (n > 0) {
-      log.info("resumed {n} unsettled messages for route {route}", { n, route: route.name });
-    }
+    return low ?? "";
+  }
+
+  async *#resume(route: Route, jobs: JobRecord[]): AsyncGenerator<JobRecord> {
+    yield* jobs;
+    jobs.length = 0;
+    for await (const job of this.#p.store.jobs(route.name)) yield job;
   }
 
   /** A session that can receive became bound: send what waits for its account. */
@@ -101,11 +153,12 @@ export class Delivery {
 
   /** A joined message is stored; a "whole" route now gets one job for it. */
   async joined(j: JoinedRecord): Promise<void> {
-    const { route, store, committer } = this.#p;
-    if (route.mode !== "whole") return;
+    const { store, committer, router } = this.#p;
     const parts = j.parts.filter((p) => p !== null);
     const first = await store.message(parts[0].id);
     if (!first) return;
+    const route = router.byName(first.route);
+    if (route?.mode !== "whole") return;
     // The job stands for the joined message: its text is read from the parts, not the first body.
     const job: JobRecord = { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
     await committer.write([Store.jobOp(job)]);
@@ -141,6 +194,8 @@ export class Delivery {
     const receipts: ReceiptRecord[] = [];
     for (const s of group) {
       if (s.jobDone) ops.push(s.jobDone);
+      const done = this.#hosts.doneOp(s.job.id);
+      if (done) ops.push(done);
       for (const r of s.receipts) receipts.push(r);
     }
     const pages = Store.pages(receipts);
@@ -157,9 +212,29 @@ export class Delivery {
     for (const p of pages) this.#dispatcher.added(p);
   }
 
-  /** Stops the route and receipt delivery; queued work stays in KV. */
+  /** Queues an inbound message for the account the `inbound` rules give its destination. */
+  async #queueInbound(
+    m: Parameters<typeof moRecords>[0],
+  ): Promise<"queued" | "no-rule"> {
+    const account = inboundAccount(this.#inbound, m.dest);
+    if (account === null) return "no-rule";
+    this.#moRef = (this.#moRef + 1) & 0xff;
+    const records = moRecords(m, account, {
+      ids: () => this.#p.ids.next(),
+      now: Date.now(),
+      ref: this.#moRef,
+    });
+    const pages = Store.pages(records);
+    const ops = pages.map((p) => Store.pageOp(p));
+    await this.#p.committer.write(ops, ops.reduce((n, op) => n + op.value.length, 64));
+    this.#p.counters.receiptsQueued += records.length;
+    for (const p of pages) this.#dispatcher.added(p);
+    return "queued";
+  }
+
+  /** Stops the routes and receipt delivery; queued work stays in KV. */
   async stop(): Promise<void> {
-    await this.#p.route.stop();
+    await Promise.all(this.#p.router.routes.map((r) => r.stop()));
     this.#dispatcher.stop();
   }
 }

@@ -64,6 +64,7 @@ export function receiptPdu(
   r: ReceiptRecord,
   opts: { textLength?: number; tlvs?: boolean; encode: (text: string) => Uint8Array },
 ): Omit<PduInit, "seq"> {
+  if (r.mo) return moPdu(r);
   const text = opts.encode(formatReceipt(r, opts.textLength));
   const tlvs = opts.tlvs === false ? [] : receiptTlvs(r);
   const long = Math.max(r.source.addr.length, r.dest.addr.length) > DELIVER_SM_ADDR;
@@ -87,5 +88,24 @@ export function receiptPdu(
     command: "deliver_sm",
     body: { ...addrs, esm_class: ESM_CLASS.deliveryReceipt, data_coding: 0, short_message: text },
     tlvs,
+  };
+}
+
+/** The deliver_sm carrying an inbound (mobile-originated) message queued in the outbox. */
+export function moPdu(r: ReceiptRecord): Omit<PduInit, "seq"> {
+  const mo = r.mo!;
+  return {
+    command: "deliver_sm",
+    body: {
+      source_addr_ton: r.source.ton,
+      source_addr_npi: r.source.npi,
+      source_addr: r.source.addr.slice(0, DELIVER_SM_ADDR),
+      dest_addr_ton: r.dest.ton,
+      dest_addr_npi: r.dest.npi,
+      destination_addr: r.dest.addr.slice(0, DELIVER_SM_ADDR),
+      esm_class: mo.esmClass,
+      data_coding: mo.dataCoding,
+      short_message: mo.body,
+    },
   };
 }

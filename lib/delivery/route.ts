@@ -16,12 +16,84 @@ export interface Outcome {
   err: string;
 }
 
-/** What the gateway gives a route. */
+/** A receipt a route got for one of its messages (from a provider callback or an upstream). */
+export interface RouteReceipt {
+  /** Our message id, when the report carries it. */
+  id?: string;
+  /** The provider's id, as given to {@link RouteHost.handedOver}. */
+  providerId?: string;
+  /** The final state. */
+  stat: Stat;
+  /** Error code, three digits (e.g. "000"). */
+  err: string;
+}
+
+/** How {@link RouteHost.receipt} used a report. */
+export type ReceiptResult =
+  /** It settled a message waiting for it. */
+  | "settled"
+  /** The message had its final state already: a repeated report, ignored. */
+  | "repeat"
+  /** No message of this route has that id. */
+  | "unknown";
+
+/**
+ * A mobile-originated message a route received: text (the gateway picks the data_coding: GSM
+ * 7-bit when possible, else UCS2, split into UDH parts when long) or raw user data as an upstream
+ * SMSC sent it.
+ */
+export interface InboundMessage {
+  /** The sender (the handset). */
+  source: string;
+  /** The number it was sent to; matched against the `inbound` rules to find the account. */
+  dest: string;
+  /** The text. */
+  text?: string;
+  /** Or the user data as received (UDH included when `esmClass` has 0x40). */
+  body?: Uint8Array;
+  /** data_coding of `body`. */
+  dataCoding?: number;
+  /** esm_class of `body` (0x40: it starts with a UDH). */
+  esmClass?: number;
+}
+
+/** What the gateway gives a route (one host per route: stored mappings are per route). */
 export interface RouteHost {
   /** The gateway's store, for reading messages. */
   readonly store: Store;
   /** Records final states (and receipts when asked); resolves once stored. */
   settle(outcomes: Outcome[]): Promise<void>;
+  /**
+   * Records a temporary failure: the job is tried again at `nextAt` (ms since the epoch) and, after
+   * a restart, resumes with `attempts` and `nextAt` set. Resolves once stored.
+   */
+  retry(job: JobRecord, attempts: number, nextAt: number): Promise<void>;
+  /**
+   * The message was handed over and now waits for the route's receipt, matched by `providerId`
+   * (or our id). Stores state ENROUTE: it is not resumed after a restart. Resolves once stored.
+   */
+  handedOver(job: JobRecord, providerId: string): Promise<void>;
+  /** A receipt for a message handed over by this route: settles it (and queues its receipt). */
+  receipt(r: RouteReceipt): Promise<ReceiptResult>;
+  /**
+   * A message from a handset: goes to the account the `inbound` rules give `dest`, as deliver_sm
+   * to its receivers (waiting in KV while none is bound). "no-rule" when no rule matches.
+   */
+  inbound(m: InboundMessage): Promise<"queued" | "no-rule">;
+}
+
+/** A request to a route's callback endpoint (`/routes/{name}/dlr` or `/mo`), already parsed. */
+export interface CallbackRequest {
+  /** The fields of the JSON body, the form, or the query string (values as strings). */
+  fields: Readonly<Record<string, string>>;
+  /** The token from `Authorization: Bearer …` or `?token=`; null when none was given. */
+  token: string | null;
+}
+
+/** The answer to a callback: the HTTP status and a JSON body (`{ error, path }` for errors). */
+export interface CallbackAnswer {
+  status: number;
+  body: Record<string, unknown>;
 }
 
 /**
@@ -65,4 +137,6 @@ export interface Route {
   enqueue(job: JobRecord): void;
   /** Stops taking work; resolves when in-flight settlements are stored. */
   stop(): Promise<void>;
+  /** Receipts ("dlr") and inbound messages ("mo") posted to the gateway's HTTP port for it. */
+  callback?(kind: "dlr" | "mo", req: CallbackRequest): Promise<CallbackAnswer>;
 }

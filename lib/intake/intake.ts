@@ -38,7 +38,8 @@ export interface IntakeParts {
   pending: PendingIds;
   admission: Admission;
   joiner: Joiner;
-  route: JobSink;
+  /** The route for a message of `account` to `dest`; null when no route takes it. */
+  route: (account: string, dest: string) => JobSink | null;
   counters: Counters;
   /** Characters of text kept for the receipt. */
   previewLength?: number;
@@ -82,14 +83,20 @@ export class Intake {
     // Pending before any await, so pending ids stay in id order for the checkpoint.
     const id = p.ids.next();
     p.pending.add(id);
+    let route: JobSink | null;
     try {
       msg = buildMessage(pdu, {
         account,
         id,
-        route: p.route.name,
+        route: "",
         now: Date.now(),
         previewLength: p.previewLength,
       });
+      route = p.route(account.systemId, msg.dest.addr);
+      if (!route) {
+        throw new SmppError(Status.ESME_RINVDSTADR, `no route for "${msg.dest.addr}"`);
+      }
+      msg.route = route.name;
       quotaOps = p.admission.charge(account, msg.parts);
     } catch (e) {
       p.pending.refuse(id);
@@ -98,7 +105,7 @@ export class Intake {
       throw e;
     }
     // A route that wants whole messages gets a job once all parts are joined.
-    const direct = !msg.concat || p.route.mode !== "whole";
+    const direct = !msg.concat || route.mode !== "whole";
     if (!direct) {
       msg.joinLater = true;
       p.pending.delete(id);
@@ -115,7 +122,7 @@ export class Intake {
     p.counters.submitted++;
     p.counters.submittedParts += msg.parts;
     // The record itself serves as the job (no copy on the hot path; routes read only job fields).
-    if (direct) p.route.enqueue(msg);
+    if (direct) route.enqueue(msg);
     if (msg.concat) {
       p.joiner.add(msg).catch((e) => log.error("joining failed: {error}", { error: String(e) }));
     }

@@ -55,6 +55,12 @@ export class PendingIds {
     this.#leave(id, Fate.Gone);
   }
 
+  /** Whether `id` is accepted and not settled (nor handed over) yet. */
+  has(id: string): boolean {
+    const i = this.#find(id);
+    return i >= 0 && this.#fate[i] === Fate.Pending;
+  }
+
   /** Removes an id that was refused before anything was stored for it. */
   refuse(id: string) {
     this.#leave(id, Fate.Refused);

@@ -30,7 +30,9 @@ export async function queryReply(
   if (pdu.body.source_addr !== msg.source.addr) {
     return { status: Status.ESME_RQUERYFAIL };
   }
-  const state = await store.state(id);
+  const stored = await store.state(id);
+  // A message handed over to a provider is ENROUTE until its receipt: no final date yet.
+  const state = stored?.state === MessageState.ENROUTE ? null : stored;
   return {
     status: Status.ESME_ROK,
     body: {

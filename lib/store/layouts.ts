@@ -31,6 +31,8 @@ const F_JOIN_LATER = 2;
 const F_UMR = 4;
 const F_PACKED = 8;
 const F_CHUNKED = 16;
+/** A receipt-page entry that is an inbound (mobile-originated) message, not a receipt. */
+const F_MO = 32;
 
 const STATS = Object.fromEntries(
   Object.entries(STAT_STATES).map(([stat, state]) => [state, stat as Stat]),
@@ -194,13 +196,15 @@ export const PAGE_RECEIPTS = 200;
 export const PAGE_BYTES = 56_000;
 
 function writeReceipt(w: ByteWriter, d: ReceiptRecord): ByteWriter {
-  return w.str(d.messageId).u8(STAT_STATES[d.stat])
-    .u8(d.userMessageReference !== undefined ? F_UMR : 0)
+  w.str(d.messageId).u8(STAT_STATES[d.stat])
+    .u8((d.userMessageReference !== undefined ? F_UMR : 0) | (d.mo ? F_MO : 0))
     .u16(d.userMessageReference ?? 0).u16(Math.min(d.attempts, 0xffff))
     .f64(d.submitAt).f64(d.doneAt).f64(d.createdAt)
     .u8(d.source.ton).u8(d.source.npi).str(d.source.addr)
     .u8(d.dest.ton).u8(d.dest.npi).str(d.dest.addr)
     .str(d.err).str(d.preview);
+  if (d.mo) w.u8(d.mo.dataCoding).u8(d.mo.esmClass).bytes(d.mo.body);
+  return w;
 }
 
 function readReceipt(r: ByteReader, account: string): ReceiptRecord {
@@ -223,13 +227,15 @@ function readReceipt(r: ByteReader, account: string): ReceiptRecord {
     createdAt,
   };
   if (flags & F_UMR) d.userMessageReference = umr;
+  if (flags & F_MO) d.mo = { dataCoding: r.u8(), esmClass: r.u8(), body: r.bytes() };
   return d;
 }
 
 /** Octets a receipt takes in a page, at most (strings counted as if every character took 3). */
 export function receiptSize(d: ReceiptRecord): number {
-  return 48 + 3 * (d.messageId.length + d.source.addr.length + d.dest.addr.length +
-        d.err.length + d.preview.length);
+  return 48 + (d.mo ? 8 + d.mo.body.length : 0) +
+    3 * (d.messageId.length + d.source.addr.length + d.dest.addr.length + d.err.length +
+        d.preview.length);
 }
 
 /**

@@ -145,7 +145,13 @@ export interface ConcatRef {
  * What a route job carries: the message. A job for a joined message (routes in "whole" mode)
  * lists its parts, each settled with its own receipt; its text is read from the parts.
  */
-export type JobRecord = MessageRecord & { joinedParts?: PartRef[] };
+export type JobRecord = MessageRecord & {
+  joinedParts?: PartRef[];
+  /** Attempts the route made so far (set on a resumed job whose route stored a retry). */
+  attempts?: number;
+  /** When the route should try again (ms since the epoch; with `attempts`). */
+  nextAt?: number;
+};
 
 /** One part of a joined message. */
 export interface PartRef {
@@ -211,4 +217,19 @@ export interface ReceiptRecord {
   attempts: number;
   /** When the receipt was queued (ms since the epoch); older than the maximum age, it is dropped. */
   createdAt: number;
+  /**
+   * Set on an inbound (mobile-originated) message queued in the outbox like a receipt: it goes
+   * out as a plain deliver_sm with this user data (`messageId` is then the gateway's own id).
+   */
+  mo?: MoData;
+}
+
+/** The user data of one inbound message part. */
+export interface MoData {
+  /** data_coding of `body`. */
+  dataCoding: number;
+  /** esm_class (0x40 when `body` starts with a UDH). */
+  esmClass: number;
+  /** User data octets. */
+  body: Uint8Array;
 }

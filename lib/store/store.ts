@@ -42,6 +42,16 @@ export interface OutboxPage {
   receipts: ReceiptRecord[];
 }
 
+/** A route's progress on a job that failed before (kept until the job settles). */
+export interface RouteJob {
+  /** The route's name. */
+  route: string;
+  /** Attempts made. */
+  attempts: number;
+  /** When to try again (ms since the epoch). */
+  nextAt: number;
+}
+
 /** KV keys. */
 export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
@@ -60,6 +70,10 @@ export const Keys = {
   /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
   jobs: (route: string): Deno.KvKey => ["job", route],
+  /** A route's progress on a job it failed before: attempts and when to try again. */
+  routeJob: (id: string): Deno.KvKey => ["rjob", id],
+  /** Our message id for a provider's id (a message handed over, waiting for its receipt). */
+  providerId: (route: string, providerId: string): Deno.KvKey => ["pmap", route, providerId],
   /** Every message below this id has a state: where the resume scan starts. */
   checkpoint: (route: string): Deno.KvKey => ["ckpt", route],
   /** An outbox page: receipts of one account, removed together once all are acknowledged. */
@@ -104,6 +118,7 @@ export const RETAINED: ReadonlySet<string> = new Set([
   "srun",
   "joined",
   "partof",
+  "pmap",
 ]);
 
 /** Octets per body chunk entry. */
@@ -258,6 +273,16 @@ export class Store {
     return Number((await this.kv.get<Deno.KvU64>(Keys.idFloor(node))).value?.value ?? 0n);
   }
 
+  /** A route's stored progress on a job (attempts, next try), or null. */
+  async routeJob(id: string): Promise<RouteJob | null> {
+    return (await this.kv.get<RouteJob>(Keys.routeJob(id))).value;
+  }
+
+  /** Our message id for a provider id of `route`, or null. */
+  async byProviderId(route: string, providerId: string): Promise<string | null> {
+    return (await this.kv.get<string>(Keys.providerId(route, providerId))).value;
+  }
+
   /** The route's checkpoint ("" before the first one). */
   async checkpoint(route: string): Promise<string> {
     const v = (await this.kv.get<Deno.KvU64>(Keys.checkpoint(route))).value?.value ?? 0n;
@@ -265,11 +290,11 @@ export class Store {
   }
 
   /**
-   * Messages of `route` from `from` up to (not including) `before` that have no state yet: the
+   * Messages of `route` (null: of every route) from `from` up to (not including) `before` that have no state yet: the
    * route's unfinished work. Merges the ordered message, state and state-run ranges, so it reads
    * each once.
    */
-  async *pending(route: string, from: string, before: string): AsyncGenerator<JobRecord> {
+  async *pending(route: string | null, from: string, before: string): AsyncGenerator<JobRecord> {
     const range = (p: string) => ({ start: [p, from], end: [p, before] });
     const states = this.kv.list({ ...range("state") }, { batchSize: 500 })[Symbol.asyncIterator]();
     const runs = this.#runsFrom(from, before);
@@ -291,12 +316,12 @@ export class Store {
       const id = e.key[1] as string;
       if (await settled(id)) continue;
       const m = await this.#loaded(id, e.value);
-      if (m.route === route && !m.joinLater) yield m;
+      if ((route === null || m.route === route) && !m.joinLater) yield m;
     }
     for await (const { id, value } of this.#pagedFrom(from, before)) {
       if (await settled(id)) continue;
       const m = await this.#loaded(id, value);
-      if (m.route === route && !m.joinLater) yield m;
+      if ((route === null || m.route === route) && !m.joinLater) yield m;
     }
   }
 
@@ -411,6 +436,21 @@ export class Store {
    */
   static checkpointOp(route: string, id: string): KeyedMutation {
     return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
+  }
+
+  /** Mutation that stores a route's progress on a job (removed when the job settles). */
+  static routeJobOp(id: string, job: RouteJob): KeyedMutation {
+    return { type: "set", key: Keys.routeJob(id), value: job };
+  }
+
+  /** Mutation that removes a route's progress record. */
+  static routeJobDoneOp(id: string): KeyedMutation {
+    return { type: "delete", key: Keys.routeJob(id) };
+  }
+
+  /** Mutation that maps a provider's id of `route` to our message id. */
+  static providerIdOp(route: string, providerId: string, id: string): KeyedMutation {
+    return { type: "set", key: Keys.providerId(route, providerId), value: id };
   }
 
   /** Mutation that gives one message its final state. */

@@ -80,7 +80,7 @@ async function intakeWith(mode?: "parts" | "whole") {
     pending,
     admission: new Admission(store),
     joiner,
-    route,
+    route: () => route,
     counters,
     concatTimeoutMs: 60_000,
     lost: () => state.lost,

@@ -1,0 +1,123 @@
+/**
+ * What each route is given to report back (see RouteHost): final states, retries, hand-overs to
+ * a provider, receipts matched by the provider's id, and inbound messages.
+ */
+import type { PendingIds } from "../intake/pending.ts";
+import type { GroupCommitter, KeyedMutation } from "../store/committer.ts";
+import { MessageState } from "../store/records.ts";
+import type { JobRecord } from "../store/records.ts";
+import { Store } from "../store/store.ts";
+import type {
+  InboundMessage,
+  Outcome,
+  ReceiptResult,
+  Route,
+  RouteHost,
+  RouteReceipt,
+} from "./route.ts";
+
+/** What the hosts need from delivery. */
+export interface RouteHostParts {
+  store: Store;
+  committer: GroupCommitter;
+  pending: PendingIds;
+  /** Stores final states and queues their receipts. */
+  settle(outcomes: Outcome[]): Promise<void>;
+  /** Queues an inbound message for its account. */
+  inbound(m: InboundMessage): Promise<"queued" | "no-rule">;
+}
+
+/** The state of a message handed over to a provider, waiting for its receipt. */
+const ENROUTE = { state: MessageState.ENROUTE, doneAt: 0, err: "000" };
+
+/** Builds one {@link RouteHost} per route over shared bookkeeping. */
+export class RouteHosts {
+  readonly #p: RouteHostParts;
+  /** Ids with a stored retry record (removed with the final state). */
+  readonly #progress = new Set<string>();
+  /** Ids whose hand-over is being written: a receipt for one waits for it. */
+  readonly #handing = new Map<string, Promise<void>>();
+  /** Ids a receipt is settling right now: a second receipt for one is a repeat. */
+  readonly #settling = new Set<string>();
+
+  constructor(parts: RouteHostParts) {
+    this.#p = parts;
+  }
+
+  /** `job` with its route's stored progress (attempts, next try), when there is one. */
+  async resumed(job: JobRecord): Promise<JobRecord> {
+    const p = await this.#p.store.routeJob(job.id);
+    if (!p) return job;
+    this.#progress.add(job.id);
+    return { ...job, attempts: p.attempts, nextAt: p.nextAt };
+  }
+
+  /** The mutation removing a settled job's retry record, when it has one. */
+  doneOp(id: string): KeyedMutation | null {
+    if (!this.#progress.delete(id)) return null;
+    return Store.routeJobDoneOp(id);
+  }
+
+  /** The host given to `route`. */
+  host(route: Route): RouteHost {
+    const p = this.#p;
+    return {
+      store: p.store,
+      settle: (outcomes) => p.settle(outcomes),
+      retry: async (job, attempts, nextAt) => {
+        await p.committer.write([
+          Store.routeJobOp(job.id, { route: route.name, attempts, nextAt }),
+        ]);
+        this.#progress.add(job.id);
+      },
+      handedOver: (job, providerId) => this.#handedOver(route.name, job, providerId),
+      receipt: (r) => this.#receipt(route.name, r),
+      inbound: (m) => p.inbound(m),
+    };
+  }
+
+  /**
+   * Stores the provider id mapping and, while the message is still unsettled, state ENROUTE (a
+   * receipt that came first has settled it already: its final state stays).
+   */
+  async #handedOver(route: string, job: JobRecord, providerId: string): Promise<void> {
+    const p = this.#p;
+    const ops: KeyedMutation[] = [Store.providerIdOp(route, providerId, job.id)];
+    const open = p.pending.has(job.id);
+    if (open) {
+      ops.push(Store.stateOp(job.id, ENROUTE));
+      const done = this.doneOp(job.id);
+      if (done) ops.push(done);
+    }
+    const write = p.committer.write(ops);
+    this.#handing.set(job.id, write.then(() => {}, () => {}));
+    try {
+      await write;
+      if (open) p.pending.delete(job.id);
+    } finally {
+      this.#handing.delete(job.id);
+    }
+  }
+
+  /** Settles the message a receipt is for, found by provider id or our id. */
+  async #receipt(route: string, r: RouteReceipt): Promise<ReceiptResult> {
+    const { store } = this.#p;
+    let id: string | null = null;
+    if (r.providerId !== undefined) id = await store.byProviderId(route, r.providerId);
+    if (id === null && r.id !== undefined && /^\d{1,20}$/.test(r.id)) id = r.id;
+    if (id === null) return "unknown";
+    await this.#handing.get(id);
+    if (this.#settling.has(id)) return "repeat";
+    this.#settling.add(id);
+    try {
+      const msg = await store.message(id);
+      if (!msg || msg.route !== route || msg.joinLater) return "unknown";
+      const state = await store.state(id);
+      if (state && state.state !== MessageState.ENROUTE) return "repeat";
+      await this.#p.settle([{ job: msg, stat: r.stat, err: r.err }]);
+      return "settled";
+    } finally {
+      this.#settling.delete(id);
+    }
+  }
+}
