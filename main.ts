@@ -26,7 +26,8 @@ const SERVE_HELP = `Usage: main.ts serve [options]
 Options:
   --host ADDR         address to listen on (default 127.0.0.1)
   --port N            SMPP TCP port (default 2775; 0 = any free port)
-  --http-port N       HTTP API port (default 8775; reserved, not used yet)
+  --http-port N       HTTP port: route callbacks /routes/{name}/dlr and /mo (default 8775; 0 = any)
+  --http-host ADDR    address of the HTTP port (default 127.0.0.1)
   --tls-port N        also listen for SMPP over TLS on this port (needs --tls-cert and --tls-key)
   --tls-cert FILE     PEM certificate chain for TLS
   --tls-key FILE      PEM private key for TLS
@@ -67,6 +68,7 @@ async function serve(args: string[]) {
         host: { type: "string" },
         port: { type: "string" },
         "http-port": { type: "string" },
+        "http-host": { type: "string" },
         "tls-port": { type: "string" },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
@@ -97,7 +99,7 @@ async function serve(args: string[]) {
     ],
   });
   const tcpPort = port("port", v.port, 2775);
-  port("http-port", v["http-port"], 8775);
+  const httpPort = port("http-port", v["http-port"], 8775);
   let tls;
   if (v["tls-port"] !== undefined) {
     if (!v["tls-cert"] || !v["tls-key"]) fail("--tls-port needs --tls-cert and --tls-key");
@@ -127,6 +129,7 @@ async function serve(args: string[]) {
       host: v.host ?? "127.0.0.1",
       port: tcpPort,
       tls,
+      http: { host: v["http-host"] ?? "127.0.0.1", port: httpPort },
       kv: kvPath,
     });
   } catch (e) {
@@ -136,7 +139,7 @@ async function serve(args: string[]) {
   console.log(
     `smppgw listening for SMPP on ${gw.addr.hostname}:${gw.addr.port}${
       gw.tlsAddr ? `, SMPP over TLS on ${gw.tlsAddr.hostname}:${gw.tlsAddr.port}` : ""
-    } (KV ${kvPath})`,
+    }, HTTP on ${gw.httpAddr!.hostname}:${gw.httpAddr!.port} (KV ${kvPath})`,
   );
   if (created) {
     console.log(

@@ -1,8 +1,28 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
 import type { AccountConfig } from "./accounts/accounts.ts";
-import { type Stat, STAT_STATES } from "./store/records.ts";
 import { validIpEntry } from "./accounts/limits.ts";
-import type { SimulatorRule } from "./delivery/simulator.ts";
+import type { InboundRule } from "./delivery/inbound.ts";
+import {
+  parseInbound,
+  parseRoutes,
+  parseSimulator,
+  type RouteKeysParser,
+  type SimulatorConfig,
+  type SimulatorRouteConfig,
+} from "./routes/config.ts";
+
+/** One route of the `routes` table. */
+export type RouteConfig = SimulatorRouteConfig;
+
+/** Type-specific route key checks. */
+const ROUTE_PARSERS: Record<"http" | "smpp", RouteKeysParser> = {
+  http: () => {
+    throw new ConfigError("http routes are not available yet");
+  },
+  smpp: () => {
+    throw new ConfigError("smpp routes are not available yet");
+  },
+};
 import { ConfigError, known, num, obj, str } from "./core/validate.ts";
 
 export { ConfigError } from "./core/validate.ts";
@@ -21,8 +41,12 @@ export interface GatewayConfig {
   concatTimeoutSec?: number;
   /** Accounts to create or update in the store at start. */
   accounts?: AccountConfig[];
-  /** Settings of the built-in simulator route. */
-  simulator?: { delayMs?: number; rules?: SimulatorRule[] };
+  /** Settings of the built-in simulator route (used when there is no `routes` table). */
+  simulator?: SimulatorConfig;
+  /** The routing table: the first route whose match fits a message takes it. */
+  routes?: RouteConfig[];
+  /** Which account gets an inbound message, by the number it was sent to. */
+  inbound?: InboundRule[];
   /** Connection, PDU, output and bind-failure limits. */
   limits?: {
     maxConnections?: number;
@@ -57,8 +81,6 @@ export interface GatewayConfig {
     maxReceiverFailures?: number;
   };
 }
-
-const STATS = Object.keys(STAT_STATES) as Stat[];
 
 /** Largest window an account or the session settings may set. */
 const MAX_WINDOW = 100_000;
@@ -137,6 +159,8 @@ export function parseConfig(v: unknown): GatewayConfig {
     "concatTimeoutSec",
     "accounts",
     "simulator",
+    "routes",
+    "inbound",
     "limits",
     "session",
     "receipts",
@@ -174,28 +198,9 @@ export function parseConfig(v: unknown): GatewayConfig {
       ids.add(acc.systemId);
     });
   }
-  if (o.simulator !== undefined) {
-    const s = obj(o.simulator, "simulator");
-    known(s, "simulator", ["delayMs", "rules"]);
-    num(s, "delayMs", "simulator.", 0, 86_400_000);
-    if (s.rules !== undefined) {
-      if (!Array.isArray(s.rules)) throw new ConfigError("simulator.rules: must be an array");
-      s.rules.forEach((r, i) => {
-        const p = `simulator.rules[${i}]`;
-        const rule = obj(r, p);
-        known(rule, p, ["prefix", "stat", "err"]);
-        if (typeof rule.prefix !== "string") throw new ConfigError(`${p}.prefix: must be a string`);
-        if (!STATS.includes(rule.stat as Stat)) {
-          throw new ConfigError(`${p}.stat: must be one of ${STATS.join(", ")}`);
-        }
-        if (
-          rule.err !== undefined && !(typeof rule.err === "string" && /^\d{1,3}$/.test(rule.err))
-        ) {
-          throw new ConfigError(`${p}.err: must be 1 to 3 digits, e.g. "001"`);
-        }
-      });
-    }
-  }
+  if (o.simulator !== undefined) parseSimulator(obj(o.simulator, "simulator"), "simulator");
+  if (o.routes !== undefined) parseRoutes(o.routes, ROUTE_PARSERS);
+  if (o.inbound !== undefined) parseInbound(o.inbound);
   if (o.session !== undefined) {
     const s = obj(o.session, "session");
     const keys = ["enquireLinkSec", "responseTimeoutSec", "bindTimeoutSec", "inactivitySec"];

@@ -1,5 +1,5 @@
 /** Deno adapter: TCP/TLS listeners and the KV opener. The only lib/ file that touches `Deno.*`. */
-import type { Conn, Listener } from "./transport/conn.ts";
+import type { Conn, Connect, Listener } from "./transport/conn.ts";
 
 /** A Deno TCP or TLS connection as a {@link Conn} (Nagle off on TCP). */
 export function denoConn(conn: Deno.Conn): Conn {
@@ -126,3 +126,39 @@ async function checkKvFile(path: string) {
     );
   }
 }
+
+/** An HTTP server serving a web-standard `fetch` handler. */
+export interface HttpServer {
+  hostname: string;
+  port: number;
+  /** Stops listening and waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+/** Serves `fetch` over HTTP on `hostname:port` (port 0: any free port). */
+export function serveHttp(
+  hostname: string,
+  port: number,
+  fetch: (req: Request) => Response | Promise<Response>,
+): HttpServer {
+  const s = Deno.serve({ hostname, port, onListen() {} }, fetch);
+  return { hostname: s.addr.hostname, port: s.addr.port, close: () => s.shutdown() };
+}
+
+/**
+ * Connects to `hostname:port` over TCP (Nagle off) or, with `tls`, TLS (trusting `caCerts` as
+ * well as the system roots): the {@link Connect} for upstream routes.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "./lib/deno.ts";
+ * const conn = await connect({ hostname: "127.0.0.1", port: 2775 });
+ * conn.close();
+ * ```
+ */
+export const connect: Connect = async (o) => {
+  if (o.tls) {
+    return denoConn(await Deno.connectTls({ hostname: o.hostname, port: o.port, caCerts: o.caCerts }));
+  }
+  return denoConn(await Deno.connect({ hostname: o.hostname, port: o.port, transport: "tcp" }));
+};

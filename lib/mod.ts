@@ -9,8 +9,10 @@
  * ```
  */
 import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
-import { fdLimit, listenTcp, listenTls, openKv } from "./deno.ts";
-import type { GatewayConfig } from "./config.ts";
+import { fdLimit, type HttpServer, listenTcp, listenTls, openKv, serveHttp } from "./deno.ts";
+import { httpApp } from "./http/app.ts";
+import type { GatewayConfig, RouteConfig } from "./config.ts";
+import type { RoutingEntry } from "./delivery/router.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { getLogger } from "@logtape/logtape";
 import { LISTEN_DEFAULTS, LOCKOUT_DEFAULTS } from "./core/defaults.ts";
@@ -20,9 +22,20 @@ import type { Route } from "./delivery/route.ts";
 import { type SimulatorOptions, simulatorRoute } from "./delivery/simulator.ts";
 
 export { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts/accounts.ts";
-export { ConfigError, type GatewayConfig, parseConfig } from "./config.ts";
+export { ConfigError, type GatewayConfig, parseConfig, type RouteConfig } from "./config.ts";
 export { Gateway, type GatewayOptions, SESSION_DEFAULTS } from "./gateway.ts";
-export type { Outcome, Route, RouteHost } from "./delivery/route.ts";
+export type {
+  CallbackAnswer,
+  CallbackRequest,
+  InboundMessage,
+  Outcome,
+  ReceiptResult,
+  Route,
+  RouteHost,
+  RouteReceipt,
+} from "./delivery/route.ts";
+export type { RouteMatch, RoutingEntry } from "./delivery/router.ts";
+export type { InboundRule } from "./delivery/inbound.ts";
 export {
   simulate,
   type SimulatorOptions,
@@ -68,6 +81,11 @@ export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
   port?: number;
   /** Optional TLS listener (PEM strings). */
   tls?: { port: number; cert: string; key: string };
+  /**
+   * The HTTP port (route callbacks `/routes/{name}/dlr` and `/mo`); off unless given. `host`
+   * defaults to 127.0.0.1.
+   */
+  http?: { host?: string; port: number };
   /** A Deno KV handle (kept open on close) or a path to open (closed on close). Default ":memory:". */
   kv?: Deno.Kv | string;
   /** Accounts to create or update in KV. */
@@ -84,6 +102,8 @@ export interface RunningGateway {
   addr: { hostname: string; port: number };
   /** The TLS address, when TLS is on. */
   tlsAddr?: { hostname: string; port: number };
+  /** The HTTP address, when the HTTP port is on. */
+  httpAddr?: { hostname: string; port: number };
   /** The gateway itself. */
   gateway: Gateway;
   /** The KV handle in use. */
@@ -122,6 +142,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     : await noticing(openKv(o.kv ?? ":memory:"), 3000, STORE_LOCKED);
   const listeners: Listener[] = [];
   let gateway: Gateway | undefined;
+  let http: HttpServer | undefined;
   try {
     const host = o.host ?? LISTEN_DEFAULTS.host;
     const tcp = listenTcp(host, o.port ?? LISTEN_DEFAULTS.port);
@@ -139,18 +160,25 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       route: o.route ?? simulatorRoute(o.simulator),
     });
     await gateway.start();
+    const gw = gateway;
+    if (o.http) {
+      const app = httpApp({ routes: () => gw.routes });
+      http = serveHttp(o.http.host ?? LISTEN_DEFAULTS.host, o.http.port, app.fetch);
+    }
     await syncAccounts(gateway.store, o.accounts ?? []);
     for (const l of listeners) gateway.listen(l);
-    const gw = gateway;
+    const server = http;
     let closing: Promise<void> | undefined;
     const close = () =>
       closing ??= (async () => {
+        await server?.close();
         await gw.close();
         if (ownKv) kv.close();
       })();
     return {
       addr: { hostname: tcp.hostname, port: tcp.port },
       tlsAddr,
+      httpAddr: server ? { hostname: server.hostname, port: server.port } : undefined,
       gateway: gw,
       kv,
       lost: gw.lost,
@@ -159,12 +187,24 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     };
   } catch (e) {
     for (const l of listeners) l.close();
+    await http?.close();
     // The start error is the one to report; a failing cleanup is logged beside it.
     await gateway?.close().catch((c) =>
       getLogger(["smppgw"]).error("cleanup after a failed start: {error}", { error: String(c) })
     );
     if (ownKv) kv.close();
     throw e;
+  }
+}
+
+/** A route of the config's `routes` table, with its match. */
+function routeFromConfig(r: RouteConfig): RoutingEntry {
+  switch (r.type) {
+    case "simulator":
+      return {
+        route: simulatorRoute({ name: r.name, delayMs: r.delayMs, rules: r.rules }),
+        match: r.match,
+      };
   }
 }
 
@@ -207,6 +247,8 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     concatTimeoutMs: ms(c.concatTimeoutSec),
     accounts: c.accounts,
     simulator: c.simulator,
+    routes: c.routes?.map(routeFromConfig),
+    inbound: c.inbound,
     session,
     receiptTextLength: r.textLength,
     receiptRetryMs: ms(r.retrySec),

@@ -21,6 +21,8 @@ export interface SimulatorRule {
 
 /** Simulator settings. */
 export interface SimulatorOptions {
+  /** The route's name (default "simulator"); its jobs are stored under it. */
+  name?: string;
   /** Time from submission to the final state (ms). */
   delayMs?: number;
   /** Destination-prefix rules; the first match wins, DELIVRD/000 when none matches. */
@@ -90,7 +92,7 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
   };
 
   return {
-    name: "simulator",
+    name: opts.name ?? "simulator",
     mode: opts.mode ?? "parts",
     async start(h, resume) {
       host = h;

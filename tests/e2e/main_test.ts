@@ -60,7 +60,18 @@ Deno.test("main.ts names the problem on a bad flag, a bad port and a bad config"
 Deno.test("main.ts serve creates a default account on an empty KV, serves it and stops on SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "serve", "--port", "0", "--kv", `${dir}/data/gw.kv`],
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--http-port",
+      "0",
+      "--kv",
+      `${dir}/data/gw.kv`,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).spawn();

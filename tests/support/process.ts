@@ -30,7 +30,15 @@ export class GatewayProcess {
 
   private constructor(args: string[]) {
     this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "serve", ...args],
+      // Any free HTTP port unless the test picks one (8775 would clash between parallel tests).
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "serve",
+        ...(args.includes("--http-port") ? [] : ["--http-port", "0"]),
+        ...args,
+      ],
       cwd: ROOT,
       stdin: "null",
       stdout: "piped",
