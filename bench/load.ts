@@ -22,6 +22,7 @@ const USAGE = `Usage: deno task bench [options]
   --rounds N     alternating gateway/npm rounds of the compared scenarios (default 3)
   --backlog N    receipts queued with no receiver bound in the backlog scenario (default 500000)
   --delay MS     simulator delay before a message is settled (default 0)
+  --routes       the gateway routes through a two-route table (the simulator matches second)
   --reference P  also run the reference server at path P (e.g. ../shared/reference/deno-kv-smsc.ts)
   --only LIST    run only these scenarios, e.g. 4x100,receipts,npm,backlog (1x1 1x10 1x100 4x1
                  4x10 4x100 receipts backlog; npm and reference add those servers' rows)
@@ -31,6 +32,8 @@ const USAGE = `Usage: deno task bench [options]
 export interface BenchArgs {
   messages: number;
   delayMs: number;
+  /** The gateway routes through a routing table. */
+  routes: boolean;
   rounds: number;
   backlog: number;
   /** Path of the reference server, when asked for. */
@@ -49,6 +52,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       rounds: { type: "string" },
       backlog: { type: "string" },
       delay: { type: "string" },
+      routes: { type: "boolean", default: false },
       reference: { type: "string" },
       only: { type: "string" },
       help: { type: "boolean", default: false },
@@ -70,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return {
     messages: Math.max(20, int(values.messages, quick ? 2000 : 40_000, "messages")),
     delayMs: int(values.delay, 0, "delay"),
+    routes: values.routes,
     rounds: Math.max(1, int(values.rounds, quick ? 1 : 3, "rounds")),
     backlog: Math.max(10, int(values.backlog, quick ? 20_000 : 500_000, "backlog")),
     reference: values.reference,
@@ -127,6 +132,7 @@ async function main(): Promise<number> {
   try {
     if (once.length + compared.length > 0) {
       const gwArgs = ["--kv", `${dir}/bench.kv`, "--delay", String(args.delayMs)];
+      if (args.routes) gwArgs.push("--routes");
       servers.push(["smppgw", await Child.start("smppgw", "./serve_gateway.ts", gwArgs)]);
       if (compared.length > 0 && wanted("npm")) {
         servers.push(["npm", await Child.start("npm smpp", "./serve_npm.ts", [])]);

@@ -102,7 +102,9 @@ export function progress(shape: Shape, row: Row): void {
     : "";
   console.error(
     `${row.server} ${label(shape)}: ${fmtRate(row.rate)}/s, p99 ${fmtMs(row.p99)} ms, ` +
-      `server CPU ${fmtNum(row.cpuUs, 1)} µs/msg, load CPU ${fmtNum(row.loadCpuUs, 1)} µs/msg, RSS ${fmtNum(row.rssMb, 0)} MB${receipts}` +
+      `server CPU ${fmtNum(row.cpuUs, 1)} µs/msg, load CPU ${
+        fmtNum(row.loadCpuUs, 1)
+      } µs/msg, RSS ${fmtNum(row.rssMb, 0)} MB${receipts}` +
       (row.note ? `  ERROR: ${row.note}` : ""),
   );
 }

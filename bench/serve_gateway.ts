@@ -1,20 +1,27 @@
 /**
  * The gateway under test, in its own process (protocol: bench/protocol.ts):
- * `serve_gateway.ts --kv PATH [--delay MS]`. A durable KV file, the bench account (10 sessions,
- * window 1000) and the simulator route settling each message after `--delay` ms.
+ * `serve_gateway.ts --kv PATH [--delay MS] [--routes]`. A durable KV file, the bench account (10
+ * sessions, window 1000) and the simulator route settling each message after `--delay` ms; with
+ * `--routes` the simulator is the second route of a routing table (the first matches no bench
+ * message), so every message is matched against two routes.
  */
 import { parseArgs } from "node:util";
 import { startGateway } from "../lib/mod.ts";
+import { simulatorRoute } from "../lib/delivery/simulator.ts";
 import { ACCOUNT, serveChild } from "./protocol.ts";
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { kv: { type: "string" }, delay: { type: "string", default: "0" } },
+    options: {
+      kv: { type: "string" },
+      delay: { type: "string", default: "0" },
+      routes: { type: "boolean", default: false },
+    },
   });
   const delayMs = Number(values.delay);
   if (!values.kv || !Number.isInteger(delayMs) || delayMs < 0) {
-    console.error("usage: serve_gateway.ts --kv PATH [--delay MS]");
+    console.error("usage: serve_gateway.ts --kv PATH [--delay MS] [--routes]");
     Deno.exit(2);
   }
   const gw = await startGateway({
@@ -22,6 +29,15 @@ if (import.meta.main) {
     kv: values.kv,
     accounts: [{ ...ACCOUNT, maxSessions: 10, window: 1000 }],
     simulator: { delayMs },
+    routes: values.routes
+      ? [
+        { route: simulatorRoute({ name: "us", delayMs }), match: { dest: "^1" } },
+        {
+          route: simulatorRoute({ name: "uk", delayMs }),
+          match: { dest: "^44", accounts: [ACCOUNT.systemId] },
+        },
+      ]
+      : undefined,
     session: { window: 1000 },
     unbindWaitMs: 500,
   });
