@@ -96,6 +96,19 @@ export const CLOSE_DRAIN_MS = 5000;
 
 let nextSessionId = 1;
 
+/** Requests that submit a message (counted in {@link SessionStats.submitted} when accepted). */
+const SUBMITS: ReadonlySet<string> = new Set(["submit_sm", "data_sm", "submit_multi"]);
+
+/** What a session did so far. */
+export interface SessionStats {
+  /** When the bind succeeded (ms since the epoch; 0 before). */
+  boundAt: number;
+  /** Messages accepted (submit_sm, data_sm, submit_multi answered OK). */
+  submitted: number;
+  /** deliver_sm / data_sm the gateway sent (receipts and inbound messages, resends included). */
+  delivered: number;
+}
+
 /** A session; `run()` serves it until the connection ends. */
 export class Session {
   /** Process-unique id, for logs. */
@@ -107,6 +120,8 @@ export class Session {
   interfaceVersion: number = INTERFACE_VERSION;
   /** The peer's address. */
   readonly remote: string;
+  /** What this session did so far (for the admin API and the close log line). */
+  readonly stats: SessionStats = { boundAt: 0, submitted: 0, delivered: 0 };
   readonly #conn: Conn;
   readonly #handler: SessionHandler;
   readonly #opts: SessionOptions;
@@ -149,6 +164,11 @@ export class Session {
   /** Resolves when the session has ended. */
   get done(): Promise<void> {
     return this.#closed.promise;
+  }
+
+  /** Request window in force (the account's, else the session default). */
+  get window(): number {
+    return this.#window;
   }
 
   /** system_id of the bound account ("" before the bind). */
@@ -234,6 +254,7 @@ export class Session {
   /** Sends a deliver_sm and resolves its response's command_status (rejects on timeout/close). */
   async deliver(pdu: Omit<PduInit, "seq">): Promise<number> {
     this.#delivering++;
+    this.stats.delivered++;
     try {
       return (await this.#request(pdu)).status;
     } finally {
@@ -393,6 +414,7 @@ export class Session {
     }
     this.state = target;
     this.#account = decision.account ?? "";
+    this.stats.boundAt = Date.now();
     if (decision.window !== undefined) this.#window = decision.window;
     this.interfaceVersion = pdu.body.interface_version;
     this.#reply(cmd, pdu.seq, {
@@ -425,6 +447,7 @@ export class Session {
     } finally {
       this.#inflight--;
     }
+    if (reply.status === Status.ESME_ROK && SUBMITS.has(cmd.name)) this.stats.submitted++;
     this.#reply(cmd, pdu.seq, reply);
     this.#wakeIdle();
   }
