@@ -129,7 +129,13 @@ async function serve(args: string[]) {
       host: v.host ?? "127.0.0.1",
       port: tcpPort,
       tls,
-      http: { host: v["http-host"] ?? "127.0.0.1", port: httpPort },
+      http: {
+        host: v["http-host"] ?? "127.0.0.1",
+        port: httpPort,
+        // The environment beats the config file.
+        adminToken: Deno.env.get("SMPPGW_ADMIN_TOKEN") ||
+          (config as { http?: { adminToken?: string } }).http?.adminToken,
+      },
       kv: kvPath,
     });
   } catch (e) {
@@ -141,6 +147,13 @@ async function serve(args: string[]) {
       gw.tlsAddr ? `, SMPP over TLS on ${gw.tlsAddr.hostname}:${gw.tlsAddr.port}` : ""
     }, HTTP on ${gw.httpAddr!.hostname}:${gw.httpAddr!.port} (KV ${kvPath})`,
   );
+  if (gw.generatedAdminToken) {
+    console.log(
+      `Admin API token (for Authorization: Bearer …): ${gw.generatedAdminToken} ` +
+        `(shown only now; stored as a digest in ${kvPath}; set http.adminToken or ` +
+        `SMPPGW_ADMIN_TOKEN to choose your own).`,
+    );
+  }
   if (created) {
     console.log(
       `No accounts were configured, so one was created. Bind with system_id "${created.systemId}" ` +

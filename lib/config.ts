@@ -1,6 +1,6 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
 import type { AccountConfig } from "./accounts/accounts.ts";
-import { validIpEntry } from "./accounts/limits.ts";
+import { MAX_WINDOW, parseAccount as account } from "./accounts/account_config.ts";
 import type { InboundRule } from "./delivery/inbound.ts";
 import {
   parseInbound,
@@ -47,6 +47,8 @@ export interface GatewayConfig {
   routes?: RouteConfig[];
   /** Which account gets an inbound message, by the number it was sent to. */
   inbound?: InboundRule[];
+  /** The HTTP port's settings: the admin API token (else `SMPPGW_ADMIN_TOKEN`, else generated). */
+  http?: { adminToken?: string };
   /** Connection, PDU, output and bind-failure limits. */
   limits?: {
     maxConnections?: number;
@@ -82,63 +84,6 @@ export interface GatewayConfig {
   };
 }
 
-/** Largest window an account or the session settings may set. */
-const MAX_WINDOW = 100_000;
-
-function account(v: unknown, path: string): AccountConfig {
-  const o = obj(v, path);
-  known(o, path, [
-    "systemId",
-    "password",
-    "maxSessions",
-    "sourceAddrs",
-    "window",
-    "tps",
-    "burst",
-    "dailyQuota",
-    "allowedIps",
-    "gsmPacked",
-  ]);
-  num(o, "tps", `${path}.`, 0.001, 1_000_000);
-  num(o, "burst", `${path}.`, 1, 10_000_000);
-  num(o, "dailyQuota", `${path}.`, 0, 1e12);
-  if (o.gsmPacked !== undefined && typeof o.gsmPacked !== "boolean") {
-    throw new ConfigError(`${path}.gsmPacked: must be true or false`);
-  }
-  if (o.allowedIps !== undefined) {
-    if (!Array.isArray(o.allowedIps)) {
-      throw new ConfigError(`${path}.allowedIps: must be an array of addresses`);
-    }
-    o.allowedIps.forEach((ip, i) => {
-      if (typeof ip !== "string" || !validIpEntry(ip)) {
-        throw new ConfigError(
-          `${path}.allowedIps[${i}]: not an IP address or IPv4 CIDR: ${JSON.stringify(ip)}`,
-        );
-      }
-    });
-  }
-  str(o, "systemId", `${path}.`, 15, true);
-  str(o, "password", `${path}.`, 8, true);
-  num(o, "maxSessions", `${path}.`, 1, 10_000);
-  num(o, "window", `${path}.`, 1, MAX_WINDOW);
-  if (o.sourceAddrs !== undefined) {
-    if (!Array.isArray(o.sourceAddrs)) {
-      throw new ConfigError(`${path}.sourceAddrs: must be an array of patterns`);
-    }
-    o.sourceAddrs.forEach((p, i) => {
-      try {
-        if (typeof p !== "string") throw new Error("not a string");
-        new RegExp(p);
-      } catch (e) {
-        throw new ConfigError(
-          `${path}.sourceAddrs[${i}]: not a valid pattern (${(e as Error).message})`,
-        );
-      }
-    });
-  }
-  return o as unknown as AccountConfig;
-}
-
 /**
  * Validates a parsed config file; throws ConfigError naming the first bad key.
  *
@@ -161,6 +106,7 @@ export function parseConfig(v: unknown): GatewayConfig {
     "simulator",
     "routes",
     "inbound",
+    "http",
     "limits",
     "session",
     "receipts",
@@ -200,6 +146,15 @@ export function parseConfig(v: unknown): GatewayConfig {
   }
   if (o.simulator !== undefined) parseSimulator(obj(o.simulator, "simulator"), "simulator");
   if (o.routes !== undefined) parseRoutes(o.routes, ROUTE_PARSERS);
+  if (o.http !== undefined) {
+    const h = obj(o.http, "http");
+    known(h, "http", ["adminToken"]);
+    if (
+      h.adminToken !== undefined && (typeof h.adminToken !== "string" || h.adminToken.length < 16)
+    ) {
+      throw new ConfigError("http.adminToken: must be a string of at least 16 characters");
+    }
+  }
   if (o.inbound !== undefined) parseInbound(o.inbound);
   if (o.session !== undefined) {
     const s = obj(o.session, "session");

@@ -5,6 +5,7 @@
  * receipts (delivery/). Runtime-neutral: listeners and the KV handle are injected.
  */
 import { getLogger } from "@logtape/logtape";
+import { AccountAdmin } from "./accounts/admin.ts";
 import { Binder } from "./accounts/binder.ts";
 import { Delivery } from "./delivery/delivery.ts";
 import type { ReceiptCounters } from "./delivery/dispatcher.ts";
@@ -46,6 +47,10 @@ export class Gateway {
   readonly store: Store;
   /** Live counters (messages, sessions, receipts, …). */
   readonly counters: Counters = newCounters();
+  /** Account management (admin API): changes apply to bound sessions at once. */
+  readonly accounts: AccountAdmin;
+  /** When this gateway was created (ms since the epoch). */
+  readonly startedAt: number = Date.now();
   readonly #opts: GatewayOptions;
   readonly #router: Router;
   readonly #acceptor: Acceptor<Session>;
@@ -80,6 +85,10 @@ export class Gateway {
       counters: this.counters,
       closing: () => this.#closing,
     });
+    this.accounts = new AccountAdmin(
+      this.store,
+      (systemId, record) => this.#binder.accountChanged(systemId, record),
+    );
     const handler: SessionHandler = {
       bind: (s, pdu) => {
         this.#acceptor.binding(s);
@@ -178,6 +187,21 @@ export class Gateway {
   /** Number of open sessions. */
   get sessionCount(): number {
     return this.#acceptor.served.size;
+  }
+
+  /** Bound sessions. */
+  get sessions(): readonly Session[] {
+    return this.#binder.registry.all();
+  }
+
+  /** The node id of this gateway's message ids. */
+  get node(): number {
+    return this.#opts.nodeId ?? 0;
+  }
+
+  /** Ids of receipts of a stored outbox page that are done but not removed yet. */
+  finished(account: string, pageId: string): readonly string[] {
+    return this.#delivery?.finished(account, pageId) ?? [];
   }
 
   /** The routes, in routing order. */

@@ -11,6 +11,7 @@
 import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
 import { fdLimit, type HttpServer, listenTcp, listenTls, openKv, serveHttp } from "./deno.ts";
 import { httpApp } from "./http/app.ts";
+import { adminToken } from "./accounts/admin_token.ts";
 import type { GatewayConfig, RouteConfig } from "./config.ts";
 import type { RoutingEntry } from "./delivery/router.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
@@ -85,7 +86,7 @@ export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
    * The HTTP port (route callbacks `/routes/{name}/dlr` and `/mo`); off unless given. `host`
    * defaults to 127.0.0.1.
    */
-  http?: { host?: string; port: number };
+  http?: { host?: string; port: number; adminToken?: string };
   /** A Deno KV handle (kept open on close) or a path to open (closed on close). Default ":memory:". */
   kv?: Deno.Kv | string;
   /** Accounts to create or update in KV. */
@@ -104,6 +105,11 @@ export interface RunningGateway {
   tlsAddr?: { hostname: string; port: number };
   /** The HTTP address, when the HTTP port is on. */
   httpAddr?: { hostname: string; port: number };
+  /**
+   * The admin API token this start generated (none was configured or stored): show it once; only
+   * its digest is stored.
+   */
+  generatedAdminToken?: string;
   /** The gateway itself. */
   gateway: Gateway;
   /** The KV handle in use. */
@@ -161,8 +167,23 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     });
     await gateway.start();
     const gw = gateway;
+    let generatedToken: string | undefined;
     if (o.http) {
-      const app = httpApp({ routes: () => gw.routes });
+      const token = await adminToken(gw.store, o.http.adminToken);
+      generatedToken = token.generated;
+      const app = httpApp({
+        routes: () => gw.routes,
+        admin: {
+          accounts: gw.accounts,
+          sessions: () => gw.sessions,
+          store: gw.store,
+          finished: (account, page) => gw.finished(account, page),
+          counters: gw.counters,
+          node: gw.node,
+          startedAt: gw.startedAt,
+          verifyToken: token.verify,
+        },
+      });
       http = serveHttp(o.http.host ?? LISTEN_DEFAULTS.host, o.http.port, app.fetch);
     }
     await syncAccounts(gateway.store, o.accounts ?? []);
@@ -179,6 +200,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       addr: { hostname: tcp.hostname, port: tcp.port },
       tlsAddr,
       httpAddr: server ? { hostname: server.hostname, port: server.port } : undefined,
+      generatedAdminToken: generatedToken,
       gateway: gw,
       kv,
       lost: gw.lost,

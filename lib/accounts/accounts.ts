@@ -166,7 +166,11 @@ export interface Verifiers {
 }
 
 /** Why credentials were refused. */
-export type AuthRefusal = "unknown system_id" | "wrong password" | "busy";
+export type AuthRefusal =
+  | "unknown system_id"
+  | "wrong password"
+  | "busy"
+  | "account removed";
 
 /** Result of checking bind credentials: the account, or the status to refuse with and why. */
 export type AuthResult =
@@ -186,10 +190,13 @@ export async function authenticate(
   const account = await store.account(systemId);
   const config = verifiers.config;
   let ok: boolean | null;
-  if (account?.source === "config" && config?.has(systemId)) {
-    ok = await config.verify(systemId, password);
-  } else if (account?.source !== "config" && account?.password) {
+  // A password set through the admin API (a hash) wins over the config's until the next start.
+  if (account?.password) {
     ok = await (verifiers.hashed ?? verifyPassword)(password, account.password);
+  } else if (account?.source === "config" && config?.has(systemId)) {
+    ok = await config.verify(systemId, password);
+  } else if (!account && await store.wasRemoved(systemId)) {
+    return { ok: false, status: Status.ESME_RBINDFAIL, why: "account removed" };
   } else {
     return { ok: false, status: Status.ESME_RINVSYSID, why: "unknown system_id" };
   }

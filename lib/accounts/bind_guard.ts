@@ -132,6 +132,9 @@ export class BindGuard {
       }
       return { outcome: "failed", check: refusal(auth.status, auth.why) };
     }
+    if (auth.account.disabled) {
+      return { outcome: "void", check: refusal(Status.ESME_RBINDFAIL, "account disabled") };
+    }
     if (auth.account.allowedIps?.length && !ipAllowed(remote, auth.account.allowedIps)) {
       return {
         outcome: "void",

@@ -20,6 +20,8 @@ const log = getLogger(["smppgw", "gateway"]);
 /** What the binder needs of a session. */
 export interface BindingSession extends RegisteredSession {
   readonly remote: string;
+  /** Sends unbind and closes (an account disabled or removed while bound). */
+  unbind(): Promise<void>;
 }
 
 /** Binder settings. */
@@ -94,6 +96,31 @@ export class Binder<S extends BindingSession> {
   /** The account a bound session authenticated as. */
   accountOf(s: S): AccountRecord | undefined {
     return this.#accountOf.get(s);
+  }
+
+  /**
+   * An account was changed through the admin API: its bound sessions use the new settings at
+   * once; when it was removed or disabled they are unbound and closed.
+   */
+  accountChanged(systemId: string, record: AccountRecord | null): void {
+    for (const s of this.registry.all()) {
+      if (s.account !== systemId) continue;
+      if (record && !record.disabled) {
+        this.#accountOf.set(s, record);
+        continue;
+      }
+      log.info("session {id} of {systemId}: account {what}; unbinding", {
+        id: s.id,
+        systemId,
+        what: record ? "disabled" : "removed",
+      });
+      s.unbind().catch((e) => log.error("unbinding failed: {error}", { error: String(e) }));
+    }
+    if (record && !record.disabled) {
+      this.admission.prepare(record).catch((e) =>
+        log.error("loading the quota of {systemId} failed: {error}", { systemId, error: String(e) })
+      );
+    }
   }
 
   /** Forgets a session that ended. */

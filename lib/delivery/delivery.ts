@@ -146,6 +146,11 @@ export class Delivery {
     for await (const job of this.#p.store.jobs(route.name)) yield job;
   }
 
+  /** Ids of receipts of a stored outbox page that are done but not removed yet. */
+  finished(account: string, pageId: string): readonly string[] {
+    return this.#dispatcher.finished(account, pageId);
+  }
+
   /** A session that can receive became bound: send what waits for its account. */
   bound(account: string) {
     this.#dispatcher.pump(account);

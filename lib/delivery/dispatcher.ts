@@ -122,6 +122,11 @@ export class ReceiptDispatcher {
     return q;
   }
 
+  /** Ids of receipts of a stored page that are done (acknowledged or expired), not yet removed. */
+  finished(account: string, pageId: string): readonly string[] {
+    return this.#accounts.get(account)?.finished(pageId) ?? [];
+  }
+
   /** An outbox page was committed to KV. */
   added(p: OutboxPage) {
     const q = this.#queue(p.account);

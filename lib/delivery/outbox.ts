@@ -58,6 +58,11 @@ export class AccountOutbox {
     return this.#pages.has(pageId) || this.#removedDuringScan.has(pageId);
   }
 
+  /** Ids of a held page's receipts that are done but still in the stored page. */
+  finished(pageId: string): readonly string[] {
+    return this.#pages.get(pageId)?.finished ?? [];
+  }
+
   /** Whether a page of `n` receipts fits in memory now (an empty queue takes any page). */
   fits(n: number): boolean {
     return this.ready.length === 0 || this.ready.length + n <= this.memoryLimit;

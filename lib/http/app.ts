@@ -6,11 +6,14 @@ import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import type { Route } from "../delivery/route.ts";
 import { CallbackError, readCallback } from "./callbacks.ts";
+import { adminApp, type AdminParts } from "./admin.ts";
 
 /** What the app serves. */
 export interface HttpAppParts {
   /** The gateway's routes, by name. */
   routes: () => readonly Route[];
+  /** The admin API under `/v1` (off when absent). */
+  admin?: AdminParts;
 }
 
 /**
@@ -48,6 +51,7 @@ export function httpApp(parts: HttpAppParts): Hono {
       return c.json(answer.body, answer.status as 200);
     });
   }
+  if (parts.admin) app.route("/v1", adminApp(parts.admin));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((e, c) => {
     getLogger(["smppgw", "http"]).error("{method} {path} failed: {error}", {

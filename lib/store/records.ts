@@ -39,6 +39,8 @@ export interface AccountRecord {
   allowedIps?: string[];
   /** data_coding 0 arrives as packed septets (GSM 03.40) instead of one septet per octet. */
   gsmPacked?: boolean;
+  /** Set by the admin API: the account cannot bind (0x0D) and its sessions were closed. */
+  disabled?: boolean;
 }
 
 /** SMPP message_state values (spec §5.2.28) and their receipt `stat:` words. */

@@ -1,6 +1,7 @@
 /** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
 import { concatBytes } from "../smpp/bytes.ts";
 import {
+  compareIds,
   decodeMessagePage,
   findInMessagePage,
   messageKey,
@@ -56,6 +57,8 @@ export interface RouteJob {
 export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
   accounts: (): Deno.KvKey => ["account"],
+  /** An account removed through the admin API: binds as it get 0x0D, not 0x0F. */
+  removedAccount: (systemId: string): Deno.KvKey => ["account_removed", systemId],
   /** A message stored on its own (releases before message pages; tests). */
   message: (id: string): Deno.KvKey => messageKey(id),
   /** The messages of one atomic write from `first` on (see pages.ts). */
@@ -102,6 +105,8 @@ export const Keys = {
   owner: (): Deno.KvKey => ["owner"],
   /** Which process claimed a node id. */
   node: (node: number): Deno.KvKey => ["node", node],
+  /** SHA-256 digest of the admin API token (when it was generated, not configured). */
+  adminToken: (): Deno.KvKey => ["meta", "admin_token"],
   /** The store marker: which program made the store, at which schema version. */
   schema: (): Deno.KvKey => ["meta", "schema"],
 } as const;
@@ -165,10 +170,25 @@ export class Store {
 
   /** Creates or replaces an account. */
   async putAccount(a: AccountRecord): Promise<void> {
-    const res = await this.atomic().set(Keys.account(a.systemId), a).commit();
+    const res = await this.atomic().set(Keys.account(a.systemId), a)
+      .delete(Keys.removedAccount(a.systemId)).commit();
     if (!res.ok) {
       throw new Error("writing the account failed: this process no longer owns the store");
     }
+  }
+
+  /** Removes an account, leaving a mark so that binds as it are refused as removed. */
+  async removeAccount(systemId: string): Promise<void> {
+    const res = await this.atomic().delete(Keys.account(systemId))
+      .set(Keys.removedAccount(systemId), Date.now()).commit();
+    if (!res.ok) {
+      throw new Error("removing the account failed: this process no longer owns the store");
+    }
+  }
+
+  /** Whether an account was removed through the admin API (and not created again). */
+  async wasRemoved(systemId: string): Promise<boolean> {
+    return (await this.kv.get(Keys.removedAccount(systemId))).value !== null;
   }
 
   /** All accounts. */
@@ -194,6 +214,42 @@ export class Store {
     }
     const v = (await this.kv.get(Keys.message(id))).value;
     return v === null ? null : await this.#loaded(id, v);
+  }
+
+  /**
+   * Stored messages newest first (ids are time-ordered), below `before` when given: message pages
+   * and messages on their own keys read backwards and merged. Bodies over the inline size are not
+   * loaded (the record's `body` is then empty).
+   */
+  async *recentMessages(before = "9".repeat(20)): AsyncGenerator<MessageRecord> {
+    const paged = async function* (kv: Deno.Kv): AsyncGenerator<StoredMessage> {
+      const pages = kv.list<Uint8Array>({
+        start: Keys.messagePages(),
+        end: Keys.messagePage(before),
+      }, { reverse: true, batchSize: 20 });
+      for await (const e of pages) {
+        const { messages } = decodeMessagePage(e.value);
+        for (let i = messages.length - 1; i >= 0; i--) {
+          if (compareIds(messages[i].id, before) < 0) yield messages[i];
+        }
+      }
+    };
+    const own = async function* (kv: Deno.Kv): AsyncGenerator<StoredMessage> {
+      const list = kv.list({ start: ["msg"], end: Keys.message(before) }, {
+        reverse: true,
+        batchSize: 100,
+      });
+      for await (const e of list) yield { id: e.key[1] as string, value: e.value as Uint8Array };
+    };
+    const a = paged(this.kv), b = own(this.kv);
+    let x = await a.next(), y = await b.next();
+    while (!x.done || !y.done) {
+      const takeA = !x.done && (y.done || compareIds(x.value.id, y.value.id) >= 0);
+      const m = takeA ? x.value : y.value!;
+      yield decodeMessage(m.id, m.value).message;
+      if (takeA) x = await a.next();
+      else y = await b.next();
+    }
   }
 
   async #loaded(id: string, v: unknown): Promise<MessageRecord> {
@@ -376,6 +432,14 @@ export class Store {
     for await (const e of this.kv.list({ prefix: Keys.receipts(account) }, { batchSize: 100 })) {
       const id = e.key[2] as string;
       yield { account, id, receipts: decodeReceiptPage(account, e.value) };
+    }
+  }
+
+  /** Every outbox page of every account, by account. */
+  async *allReceiptPages(): AsyncGenerator<OutboxPage> {
+    for await (const e of this.kv.list({ prefix: Keys.allReceipts() }, { batchSize: 100 })) {
+      const account = e.key[1] as string;
+      yield { account, id: e.key[2] as string, receipts: decodeReceiptPage(account, e.value) };
     }
   }
 

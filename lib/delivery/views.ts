@@ -1,0 +1,133 @@
+/**
+ * What the admin API shows of messages and the receipt outbox, read from the store: a message's
+ * state and receipt, the newest messages, and the outbox depth per account.
+ */
+import { type MessageRecord, MessageState, STAT_STATES } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
+import { wantsReceipt } from "./settle.ts";
+
+const STATE_NAMES = Object.fromEntries(Object.entries(MessageState).map(([k, v]) => [v, k]));
+const STATS = Object.fromEntries(Object.entries(STAT_STATES).map(([k, v]) => [v, k]));
+
+/** A message as the admin API shows it. */
+export interface MessageView {
+  id: string;
+  account: string;
+  source: string;
+  dest: string;
+  /** ISO 8601 times. */
+  submitAt: string;
+  /** SMPP message_state name: ENROUTE until final, then DELIVERED, UNDELIVERABLE, … */
+  state: string;
+  /** The receipt's stat word (ENROUTE before a final state). */
+  stat: string;
+  doneAt: string | null;
+  err: string | null;
+  route: string;
+  parts: number;
+  /** The receipt: asked for and queued, sent at least once, acknowledged (or expired). */
+  receipt: { queued: boolean; sent: boolean; acknowledged: boolean };
+}
+
+/** Which receipts of a stored outbox page are done but not removed yet (from the dispatcher). */
+export type FinishedIn = (account: string, pageId: string) => readonly string[];
+
+/** The view of message `id`, or null when unknown. */
+export async function messageView(
+  store: Store,
+  id: string,
+  finished: FinishedIn,
+): Promise<MessageView | null> {
+  const m = await store.message(id);
+  return m ? await viewOf(store, m, finished) : null;
+}
+
+async function viewOf(store: Store, m: MessageRecord, finished: FinishedIn): Promise<MessageView> {
+  const s = await store.state(m.id);
+  const final = s !== null && s.state !== MessageState.ENROUTE;
+  const stat = final ? STATS[s.state] ?? "UNKNOWN" : "ENROUTE";
+  const queued = final && wantsReceipt(m.registeredDelivery, stat as "DELIVRD");
+  let receipt = { queued, sent: false, acknowledged: false };
+  if (queued) {
+    receipt = { queued, sent: true, acknowledged: true };
+    for await (const p of store.receiptPages(m.account)) {
+      const r = p.receipts.find((r) => r.messageId === m.id);
+      if (r && !finished(m.account, p.id).includes(m.id)) {
+        receipt = { queued, sent: r.attempts > 0, acknowledged: false };
+        break;
+      }
+    }
+  }
+  return {
+    id: m.id,
+    account: m.account,
+    source: m.source.addr,
+    dest: m.dest.addr,
+    submitAt: new Date(m.submitAt).toISOString(),
+    state: final ? STATE_NAMES[s.state] ?? "UNKNOWN" : "ENROUTE",
+    stat,
+    doneAt: final ? new Date(s.doneAt).toISOString() : null,
+    err: final ? s.err : null,
+    route: m.route,
+    parts: m.parts,
+    receipt,
+  };
+}
+
+/** Filters of {@link recentMessages}. */
+export interface MessageQuery {
+  account?: string;
+  /** Only messages submitted at or after this time (ms since the epoch). */
+  since?: number;
+  /** At most this many (newest first). */
+  limit: number;
+}
+
+/** Messages newest first (ids are time-ordered, so no index is needed). */
+export async function recentMessages(
+  store: Store,
+  q: MessageQuery,
+  finished: FinishedIn,
+): Promise<MessageView[]> {
+  const out: MessageView[] = [];
+  for await (const m of store.recentMessages()) {
+    if (q.since !== undefined && m.submitAt < q.since) break;
+    if (q.account !== undefined && m.account !== q.account) continue;
+    out.push(await viewOf(store, m, finished));
+    if (out.length >= q.limit) break;
+  }
+  return out;
+}
+
+/** One account's receipt outbox. */
+export interface OutboxView {
+  account: string;
+  /** Receipts (and inbound messages) waiting for a deliver_sm_resp. */
+  depth: number;
+  /** Age of the oldest of them, ms (null when none). */
+  oldestAgeMs: number | null;
+}
+
+/** The outbox of every account with something in it. */
+export async function outboxViews(
+  store: Store,
+  finished: FinishedIn,
+  now = Date.now(),
+): Promise<OutboxView[]> {
+  const byAccount = new Map<string, { ids: Set<string>; oldest: number }>();
+  for await (const p of store.allReceiptPages()) {
+    const done = new Set(finished(p.account, p.id));
+    let a = byAccount.get(p.account);
+    if (!a) byAccount.set(p.account, a = { ids: new Set(), oldest: Infinity });
+    for (const r of p.receipts) {
+      if (done.has(r.messageId)) continue;
+      a.ids.add(r.messageId);
+      a.oldest = Math.min(a.oldest, r.createdAt);
+    }
+  }
+  return [...byAccount].filter(([, a]) => a.ids.size > 0).map(([account, a]) => ({
+    account,
+    depth: a.ids.size,
+    oldestAgeMs: Number.isFinite(a.oldest) ? now - a.oldest : null,
+  }));
+}
