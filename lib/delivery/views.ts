@@ -131,3 +131,62 @@ export async function outboxViews(
     oldestAgeMs: Number.isFinite(a.oldest) ? now - a.oldest : null,
   }));
 }
+
+/** One step of a message's life. */
+export interface TraceEvent {
+  /** ISO 8601 time, null when not recorded. */
+  at: string | null;
+  event:
+    | "received"
+    | "routed"
+    | "enroute"
+    | "final"
+    | "receipt queued"
+    | "receipt sent"
+    | "receipt acknowledged";
+  detail: string;
+}
+
+/** A message's life as far as the store tells it, oldest first; null when unknown. */
+export async function messageTrace(
+  store: Store,
+  id: string,
+  finished: FinishedIn,
+): Promise<{ message: MessageView; events: TraceEvent[] } | null> {
+  const v = await messageView(store, id, finished);
+  if (!v) return null;
+  const events: TraceEvent[] = [
+    {
+      at: v.submitAt,
+      event: "received",
+      detail: `from ${v.account}: ${v.source} → ${v.dest}, ${v.parts} part(s)`,
+    },
+    { at: v.submitAt, event: "routed", detail: `route ${v.route}` },
+  ];
+  if ((await store.state(id))?.state === MessageState.ENROUTE) {
+    events.push({
+      at: null,
+      event: "enroute",
+      detail: "handed over; waiting for the route's receipt",
+    });
+  }
+  if (v.doneAt) {
+    events.push({
+      at: v.doneAt,
+      event: "final",
+      detail: `${v.state} (stat ${v.stat}, err ${v.err})`,
+    });
+  }
+  if (v.receipt.queued) {
+    events.push({ at: v.doneAt, event: "receipt queued", detail: `for ${v.account}` });
+    if (v.receipt.sent) events.push({ at: null, event: "receipt sent", detail: "deliver_sm" });
+    if (v.receipt.acknowledged) {
+      events.push({
+        at: null,
+        event: "receipt acknowledged",
+        detail: "deliver_sm_resp OK (or expired)",
+      });
+    }
+  }
+  return { message: v, events };
+}

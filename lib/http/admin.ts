@@ -7,7 +7,13 @@ import { type Context, Hono } from "hono";
 import { AccountAdmin, AdminError } from "../accounts/admin.ts";
 import type { Counters } from "../core/counters.ts";
 import { VERSION } from "../core/version.ts";
-import { type FinishedIn, messageView, outboxViews, recentMessages } from "../delivery/views.ts";
+import {
+  type FinishedIn,
+  messageTrace,
+  messageView,
+  outboxViews,
+  recentMessages,
+} from "../delivery/views.ts";
 import type { SessionStats } from "../session/session.ts";
 import type { SessionState } from "../smpp/states.ts";
 import type { Store } from "../store/store.ts";
@@ -136,6 +142,11 @@ export function adminApp(p: AdminParts): Hono {
     return c.body(null, 204);
   });
 
+  app.get("/messages/:id/trace", async (c) => {
+    const t = await messageTrace(p.store, c.req.param("id"), p.finished);
+    if (!t) throw new AdminError(404, `no message ${c.req.param("id")}`, "id");
+    return c.json(t);
+  });
   app.get("/messages/:id", async (c) => {
     const m = await messageView(p.store, c.req.param("id"), p.finished);
     if (!m) throw new AdminError(404, `no message ${c.req.param("id")}`, "id");

@@ -177,3 +177,31 @@ Deno.test("without a configured token one is generated once and keeps working af
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("GET /v1/messages/{id}/trace tells a message's life", async () => {
+  const { gw, call } = await adminGateway();
+  await using _ = gw;
+  const c = await TestClient.connect(gw.addr.port);
+  await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+  const id = (await c.submit("trace me")).body.message_id as string;
+  await c.next();
+  let trace: { events: { event: string }[] } = { events: [] };
+  await waitUntil(
+    async () =>
+      (trace = (await call("GET", `/messages/${id}/trace`)).json).events.some((
+        e: { event: string },
+      ) => e.event === "receipt acknowledged"),
+    5000,
+    "the acknowledged receipt in the trace",
+  );
+  assert.deepEqual(trace.events.map((e) => e.event), [
+    "received",
+    "routed",
+    "final",
+    "receipt queued",
+    "receipt sent",
+    "receipt acknowledged",
+  ]);
+  assert.equal((await call("GET", "/messages/1/trace")).status, 404);
+  c.close();
+});
