@@ -13,6 +13,7 @@ export const LAYERS = [
   ["delivery"],
   ["routes"],
   ["http"],
+  ["cli"],
   [""],
 ] as const;
 

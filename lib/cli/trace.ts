@@ -1,0 +1,45 @@
+/**
+ * `main.ts trace <message-id>`: a message's life, from a running gateway's admin API (`--url`,
+ * `--token`) or a stopped gateway's store (`--kv PATH`).
+ */
+import type { MessageView, TraceEvent } from "../delivery/views.ts";
+import { CliError } from "./account.ts";
+
+export const TRACE_HELP = `Usage: main.ts trace <message-id> [--url URL --token T | --kv PATH]
+
+Prints a message's life: received, routed, handed over, final state, receipt queued, sent and
+acknowledged.
+  --url URL   a running gateway's HTTP port (default http://127.0.0.1:8775)
+  --token T   its admin token (default: SMPPGW_ADMIN_TOKEN)
+  --kv PATH   or a stopped gateway's KV file`;
+
+/** A message's trace as printed. */
+export function formatTrace(t: { message: MessageView; events: TraceEvent[] }): string {
+  const m = t.message;
+  const head = `message ${m.id} (${m.account}, ${m.source} → ${m.dest}, route ${m.route}): ` +
+    `${m.state}${m.stat !== "ENROUTE" ? ` stat:${m.stat} err:${m.err}` : ""}`;
+  const lines = t.events.map((e) =>
+    `  ${(e.at ?? "").padEnd(24)} ${e.event.padEnd(21)} ${e.detail}`
+  );
+  return [head, ...lines].join("\n");
+}
+
+/** Reads a trace from the admin API. */
+export async function fetchTrace(
+  url: string,
+  token: string,
+  id: string,
+  fetchFn: typeof fetch,
+): Promise<{ message: MessageView; events: TraceEvent[] }> {
+  let res: Response;
+  try {
+    res = await fetchFn(`${url.replace(/\/$/, "")}/v1/messages/${encodeURIComponent(id)}/trace`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+  } catch (e) {
+    throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, 1);
+  }
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new CliError(`${res.status}: ${json?.error ?? res.statusText}`, 1);
+  return json;
+}
