@@ -6,22 +6,24 @@ import {
   parseInbound,
   parseRoutes,
   parseSimulator,
+  type RouteBase,
   type RouteKeysParser,
   type SimulatorConfig,
   type SimulatorRouteConfig,
 } from "./routes/config.ts";
+import { parseSmppRoute, type SmppRouteConfig } from "./routes/smpp/config.ts";
 
 /** One route of the `routes` table. */
-export type RouteConfig = SimulatorRouteConfig;
+export type RouteConfig =
+  | SimulatorRouteConfig
+  | (Omit<SmppRouteConfig, "type" | "match"> & RouteBase & { type: "smpp" });
 
 /** Type-specific route key checks. */
 const ROUTE_PARSERS: Record<"http" | "smpp", RouteKeysParser> = {
   http: () => {
     throw new ConfigError("http routes are not available yet");
   },
-  smpp: () => {
-    throw new ConfigError("smpp routes are not available yet");
-  },
+  smpp: parseSmppRoute,
 };
 import { ConfigError, known, num, obj, str } from "./core/validate.ts";
 

@@ -151,14 +151,16 @@ export function serveHttp(
  *
  * @example
  * ```ts
- * import { connect } from "./lib/deno.ts";
+ * import { connect } from "./deno.ts";
  * const conn = await connect({ hostname: "127.0.0.1", port: 2775 });
  * conn.close();
  * ```
  */
 export const connect: Connect = async (o) => {
   if (o.tls) {
-    return denoConn(await Deno.connectTls({ hostname: o.hostname, port: o.port, caCerts: o.caCerts }));
+    return denoConn(
+      await Deno.connectTls({ hostname: o.hostname, port: o.port, caCerts: o.caCerts }),
+    );
   }
   return denoConn(await Deno.connect({ hostname: o.hostname, port: o.port, transport: "tcp" }));
 };

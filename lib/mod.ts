@@ -9,7 +9,17 @@
  * ```
  */
 import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
-import { fdLimit, type HttpServer, listenTcp, listenTls, openKv, serveHttp } from "./deno.ts";
+import {
+  connect,
+  fdLimit,
+  type HttpServer,
+  listenTcp,
+  listenTls,
+  openKv,
+  serveHttp,
+} from "./deno.ts";
+import { parseSmppRoute } from "./routes/smpp/config.ts";
+import { smppRoute } from "./routes/smpp/route.ts";
 import { httpApp } from "./http/app.ts";
 import { adminToken } from "./accounts/admin_token.ts";
 import type { GatewayConfig, RouteConfig } from "./config.ts";
@@ -227,6 +237,8 @@ function routeFromConfig(r: RouteConfig): RoutingEntry {
         route: simulatorRoute({ name: r.name, delayMs: r.delayMs, rules: r.rules }),
         match: r.match,
       };
+    case "smpp":
+      return { route: smppRoute(parseSmppRoute(r, r.name), { connect }), match: r.match };
   }
 }
 

@@ -26,3 +26,21 @@ export interface Listener {
   /** Stops listening; pending and later `accept()` calls resolve null. */
   close(): void;
 }
+
+/** Options of a {@link Connect}: where to connect and whether to use TLS. */
+export interface ConnectOptions {
+  /** Host name or address of the peer. */
+  hostname: string;
+  /** TCP port of the peer. */
+  port: number;
+  /** Connect with TLS (the peer's certificate is checked against the system roots or `caCerts`). */
+  tls?: boolean;
+  /** Extra PEM CA certificates to trust (TLS only). */
+  caCerts?: string[];
+}
+
+/**
+ * Opens an outgoing connection (an upstream SMSC for an SMPP route); rejects when the peer
+ * cannot be reached. The Deno implementation is `connect` in lib/deno.ts.
+ */
+export type Connect = (o: ConnectOptions) => Promise<Conn>;
