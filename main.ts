@@ -1,167 +1,116 @@
-/** smppgw command line: parses arguments and wires the gateway. Nothing else lives here. */
-import { parseArgs } from "node:util";
-import { configure, getConsoleSink, getLogger, type LogLevel } from "@logtape/logtape";
+/**
+ * smppgw command line: picks the command, parses its arguments and wires it to the runtime.
+ * What each command does lives in lib/cli/; this file is the only one (with lib/deno.ts) that
+ * touches `Deno.*`.
+ */
+import { getLogger } from "@logtape/logtape";
 import {
-  ConfigError,
   ensureDefaultAccount,
+  type GatewayConfig,
+  LeaseError,
   optionsFromConfig,
   parseConfig,
   startGateway,
+  StoreError,
 } from "./lib/mod.ts";
+import { connect, openKv } from "./lib/deno.ts";
+import {
+  ACCOUNT_HELP,
+  httpAccounts,
+  parseAccountArgs,
+  runAccount,
+  storeAccounts,
+} from "./lib/cli/account.ts";
+import { fetchTrace, formatTrace, parseTraceArgs, TRACE_HELP } from "./lib/cli/trace.ts";
+import { messageTrace } from "./lib/delivery/views.ts";
+import { withOfflineStore } from "./lib/store/offline.ts";
+import type { Store } from "./lib/store/store.ts";
+import { HELP_HELP, helpText, pickCommand } from "./lib/cli/commands.ts";
+import { checkConfigCommand, loadConfig } from "./lib/cli/config_file.ts";
+import { exitCodeOf, ExitError, UsageError } from "./lib/cli/errors.ts";
+import { parseFlags } from "./lib/cli/flags.ts";
+import type { CliIo } from "./lib/cli/io.ts";
+import { logStarted, logStopped } from "./lib/cli/lifecycle.ts";
+import { setupLogging } from "./lib/cli/logging.ts";
+import { runSend } from "./lib/cli/send.ts";
+import { parseSendArgs, SEND_HELP } from "./lib/cli/send_args.ts";
+import { envName, resolveServe, SERVE_FLAGS, SERVE_HELP } from "./lib/cli/serve_settings.ts";
+import { VERSION_HELP, versionText } from "./lib/cli/version.ts";
+import { VERSION } from "./lib/core/version.ts";
 
-const HELP = `smppgw — an SMPP 3.4 gateway (SMSC side) on Deno KV
+const encoder = new TextEncoder();
+const live = Deno.stderr.isTerminal();
 
-Usage: deno task start            (same as: deno run -A main.ts serve)
-       deno run -A main.ts serve [options]
-       deno run -A main.ts help
-
-Commands:
-  serve     run the gateway (default)
-  help      show this help
-
-Run "main.ts serve --help" for the serve options.`;
-
-const SERVE_HELP = `Usage: main.ts serve [options]
-
-Options:
-  --host ADDR         address to listen on (default 127.0.0.1)
-  --port N            SMPP TCP port (default 2775; 0 = any free port)
-  --http-port N       HTTP port: route callbacks /routes/{name}/dlr and /mo (default 8775; 0 = any)
-  --http-host ADDR    address of the HTTP port (default 127.0.0.1)
-  --tls-port N        also listen for SMPP over TLS on this port (needs --tls-cert and --tls-key)
-  --tls-cert FILE     PEM certificate chain for TLS
-  --tls-key FILE      PEM private key for TLS
-  --kv PATH           Deno KV file (default ./data/smppgw.kv, created if missing; ":memory:" for none)
-  --config FILE       JSON config file (accounts, simulator, timers; see README)
-  --log-level LEVEL   trace, debug, info, warning, error (default info)
-  -h, --help          show this help`;
-
-function fail(message: string): never {
-  console.error(`smppgw: ${message}`);
-  Deno.exit(2);
-}
-
-function port(name: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) {
-    fail(`--${name} must be a port number from 0 to 65535, got "${v}"`);
-  }
-  return n;
-}
-
-async function readText(flag: string, path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    fail(`${flag} ${path}: ${(e as Error).message}`);
-  }
-}
-
-async function serve(args: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        "http-port": { type: "string" },
-        "http-host": { type: "string" },
-        "tls-port": { type: "string" },
-        "tls-cert": { type: "string" },
-        "tls-key": { type: "string" },
-        kv: { type: "string" },
-        config: { type: "string" },
-        "log-level": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    fail(`${(e as Error).message}\n\n${SERVE_HELP}`);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    console.log(SERVE_HELP);
-    return;
-  }
-  const levels = ["trace", "debug", "info", "warning", "error"];
-  const level = v["log-level"] ?? "info";
-  if (!levels.includes(level)) {
-    fail(`--log-level must be one of ${levels.join(", ")}, got "${level}"`);
-  }
-  await configure({
-    sinks: { console: getConsoleSink() },
-    loggers: [
-      { category: ["smppgw"], lowestLevel: level as LogLevel, sinks: ["console"] },
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
-    ],
-  });
-  const tcpPort = port("port", v.port, 2775);
-  const httpPort = port("http-port", v["http-port"], 8775);
-  let tls;
-  if (v["tls-port"] !== undefined) {
-    if (!v["tls-cert"] || !v["tls-key"]) fail("--tls-port needs --tls-cert and --tls-key");
-    tls = {
-      port: port("tls-port", v["tls-port"], 0),
-      cert: await readText("--tls-cert", v["tls-cert"]),
-      key: await readText("--tls-key", v["tls-key"]),
-    };
-  } else if (v["tls-cert"] || v["tls-key"]) fail("--tls-cert and --tls-key need --tls-port");
-
-  let config = {};
-  if (v.config) {
-    const raw = await readText("--config", v.config);
-    try {
-      config = parseConfig(JSON.parse(raw));
-    } catch (e) {
-      if (e instanceof SyntaxError) fail(`--config ${v.config}: not valid JSON: ${e.message}`);
-      if (e instanceof ConfigError) fail(`--config ${v.config}: ${e.message}`);
-      throw e;
+/** The console, environment and files as the commands see them. */
+const io: CliIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  progress(line) {
+    if (!live) {
+      if (line) console.error(line);
+      return;
     }
+    let bytes = encoder.encode(`\r\x1b[K${line}`);
+    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+  },
+  live,
+  env: (name) => Deno.env.get(name),
+  readTextFile: (path) => Deno.readTextFile(path),
+};
+
+/** A command: resolves its exit code, or null when it keeps running (serve). */
+type Runner = (args: string[]) => Promise<number | null>;
+
+async function readPem(flag: string, path: string): Promise<string> {
+  try {
+    return await io.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(`${flag} ${path}: ${(e as Error).message}`);
   }
-  const kvPath = v.kv ?? "./data/smppgw.kv";
+}
+
+async function serve(args: string[]): Promise<number | null> {
+  const flags = parseFlags("serve", args, SERVE_FLAGS);
+  if (flags.help) {
+    io.out(SERVE_HELP);
+    return 0;
+  }
+  const check = flags["check-config"];
+  if (typeof check === "string") return await checkConfigCommand(io, check, parseConfig);
+  const [source, path] = typeof flags.config === "string"
+    ? ["--config", flags.config]
+    : [envName("config"), io.env(envName("config")) || undefined];
+  const loaded = path === undefined ? undefined : await loadConfig(io, source, path, parseConfig);
+  const config: GatewayConfig = loaded?.gateway ?? {};
+  const s = resolveServe(flags, io.env, { server: loaded?.server ?? {}, label: path ?? "" });
+  await setupLogging(s.logLevel, s.logFormat);
+  const tls = s.tlsPort === undefined ? undefined : {
+    port: s.tlsPort,
+    cert: await readPem("--tls-cert", s.tlsCert!),
+    key: await readPem("--tls-key", s.tlsKey!),
+  };
   let gw;
   try {
     gw = await startGateway({
       ...optionsFromConfig(config),
-      host: v.host ?? "127.0.0.1",
-      port: tcpPort,
+      host: s.host,
+      port: s.port,
       tls,
       http: {
-        host: v["http-host"] ?? "127.0.0.1",
-        port: httpPort,
+        host: s.httpHost,
+        port: s.httpPort,
         // The environment beats the config file.
-        adminToken: Deno.env.get("SMPPGW_ADMIN_TOKEN") ||
-          (config as { http?: { adminToken?: string } }).http?.adminToken,
+        adminToken: io.env("SMPPGW_ADMIN_TOKEN") || config.http?.adminToken,
       },
-      kv: kvPath,
+      kv: s.kv,
     });
   } catch (e) {
-    fail(`cannot start: ${(e as Error).message}`);
+    throw new ExitError(`cannot start: ${(e as Error).message}`, 2);
   }
-  const created = await ensureDefaultAccount(gw.gateway.store);
-  console.log(
-    `smppgw listening for SMPP on ${gw.addr.hostname}:${gw.addr.port}${
-      gw.tlsAddr ? `, SMPP over TLS on ${gw.tlsAddr.hostname}:${gw.tlsAddr.port}` : ""
-    }, HTTP on ${gw.httpAddr!.hostname}:${gw.httpAddr!.port} (KV ${kvPath})`,
-  );
-  if (gw.generatedAdminToken) {
-    console.log(
-      `Admin API token (for Authorization: Bearer …): ${gw.generatedAdminToken} ` +
-        `(shown only now; stored as a digest in ${kvPath}; set http.adminToken or ` +
-        `SMPPGW_ADMIN_TOKEN to choose your own).`,
-    );
-  }
-  if (created) {
-    console.log(
-      `No accounts were configured, so one was created. Bind with system_id "${created.systemId}" ` +
-        `password "${created.password}" (shown only now; stored hashed in ${kvPath}).`,
-    );
-  }
-  const log = getLogger(["smppgw"]);
-  gw.lost.then((e) => {
+  // Signals are handled before anything is printed: a supervisor may act on the first line.
+  const log = getLogger(["smppgw", "gateway"]);
+  const running = gw;
+  running.lost.then((e) => {
     // Another process owns the store now: everything this one still holds is refused.
     console.error(`smppgw: ${e.message}`);
     Deno.exit(3);
@@ -171,18 +120,153 @@ async function serve(args: string[]) {
     if (stopping) return;
     stopping = true;
     log.info("{signal}: shutting down", { signal });
-    await gw.close();
+    await running.close();
+    logStopped(running.gateway.counters, running.gateway.startedAt, Date.now());
     console.log("smppgw stopped");
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  const created = await ensureDefaultAccount(gw.gateway.store);
+  const addr = (a: { hostname: string; port: number }) => `${a.hostname}:${a.port}`;
+  // The banner is for the operator, in either log format; secrets never go through the logger.
+  console.log(
+    `smppgw listening for SMPP on ${addr(gw.addr)}${
+      gw.tlsAddr ? `, SMPP over TLS on ${addr(gw.tlsAddr)}` : ""
+    }, HTTP on ${addr(gw.httpAddr!)} (KV ${s.kv})`,
+  );
+  if (gw.generatedAdminToken) {
+    console.log(
+      `Admin API token (for Authorization: Bearer …): ${gw.generatedAdminToken} ` +
+        `(shown only now; stored as a digest in ${s.kv}; set http.adminToken or ` +
+        `SMPPGW_ADMIN_TOKEN to choose your own).`,
+    );
+  }
+  if (created) {
+    console.log(
+      `No accounts were configured, so one was created. Bind with system_id "${created.systemId}" ` +
+        `password "${created.password}" (shown only now; stored hashed in ${s.kv}).`,
+    );
+  }
+  logStarted({
+    version: VERSION,
+    smpp: addr(gw.addr),
+    tls: gw.tlsAddr && addr(gw.tlsAddr),
+    http: gw.httpAddr && addr(gw.httpAddr),
+    kv: s.kv,
+  });
+  return null;
 }
 
+async function send(args: string[]): Promise<number> {
+  const o = parseSendArgs(args);
+  if (o === "help") {
+    io.out(SEND_HELP);
+    return 0;
+  }
+  return await runSend(o, { connect, io });
+}
+
+function version(args: string[]): Promise<number> {
+  io.out(
+    parseFlags("version", args, { help: { type: "boolean", short: "h" } }).help
+      ? VERSION_HELP
+      : versionText(Deno.version),
+  );
+  return Promise.resolve(0);
+}
+
+/** The admin token of account/trace: --token, else SMPPGW_ADMIN_TOKEN. */
+function adminTokenOf(command: string, token: string | undefined): string {
+  const t = token ?? io.env("SMPPGW_ADMIN_TOKEN");
+  if (!t) {
+    throw new UsageError(
+      `${command} needs --token or SMPPGW_ADMIN_TOKEN (or --kv PATH when stopped)`,
+    );
+  }
+  return t;
+}
+
+/** Runs `fn` on a stopped gateway's store at `path` (which must exist). */
+async function offline<T>(path: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  try {
+    await Deno.stat(path);
+  } catch (e) {
+    throw new UsageError(`--kv ${path}: ${(e as Error).message}`);
+  }
+  const kv = await openKv(path);
+  try {
+    return await withOfflineStore(kv, fn);
+  } catch (e) {
+    if (e instanceof LeaseError || e instanceof StoreError) throw new ExitError(e.message, 1);
+    throw e;
+  } finally {
+    kv.close();
+  }
+}
+
+async function account(args: string[]): Promise<number> {
+  const a = parseAccountArgs(args);
+  if (a.help) {
+    io.out(ACCOUNT_HELP);
+    return 0;
+  }
+  io.out(
+    a.kv !== undefined
+      ? await offline(a.kv, (store) => runAccount(a, storeAccounts(store)))
+      : await runAccount(a, httpAccounts(a.url, adminTokenOf("account", a.token), fetch)),
+  );
+  return 0;
+}
+
+async function trace(args: string[]): Promise<number> {
+  const a = parseTraceArgs(args);
+  if (a === "help") {
+    io.out(TRACE_HELP);
+    return 0;
+  }
+  const t = a.kv !== undefined
+    ? await offline(a.kv, (store) => messageTrace(store, a.id, () => []))
+    : await fetchTrace(a.url, adminTokenOf("trace", a.token), a.id, fetch);
+  if (!t) throw new ExitError(`no message ${a.id}`, 1);
+  io.out(formatTrace(t));
+  return 0;
+}
+
+/** Each command's --help. */
+const HELPS: Record<string, string> = {
+  serve: SERVE_HELP,
+  send: SEND_HELP,
+  account: ACCOUNT_HELP,
+  trace: TRACE_HELP,
+  version: VERSION_HELP,
+  help: HELP_HELP,
+};
+
+function help(args: string[]): Promise<number> {
+  const [topic, ...extra] = args;
+  if (extra.length > 0) throw new UsageError(`help: unexpected argument "${extra[0]}"`);
+  if (topic === undefined) io.out(helpText());
+  else if (topic === "--help" || topic === "-h") io.out(HELP_HELP);
+  else io.out(HELPS[pickCommand([topic]).command] ?? helpText());
+  return Promise.resolve(0);
+}
+
+/** The runner of every command of lib/cli/commands.ts. */
+const RUNNERS: Record<string, Runner> = { serve, send, account, trace, version, help };
+
 if (import.meta.main) {
-  const [cmd, ...rest] = Deno.args;
-  if (cmd === undefined || cmd === "serve") await serve(rest);
-  else if (cmd === "serve" || cmd.startsWith("-")) await serve(Deno.args);
-  else if (cmd === "help" || cmd === "--help" || cmd === "-h") console.log(HELP);
-  else fail(`unknown command "${cmd}"\n\n${HELP}`);
+  let code: number | null;
+  try {
+    const { command, args } = pickCommand(Deno.args);
+    const run = RUNNERS[command];
+    if (!run) throw new UsageError(`"${command}" is not wired in main.ts`);
+    code = await run(args);
+  } catch (e) {
+    const exit = exitCodeOf(e);
+    if (exit === null) throw e; // a bug: Deno prints it with its stack and exits 1
+    console.error(`smppgw: ${(e as Error).message}`);
+    code = exit;
+  }
+  if (code !== null) Deno.exit(code);
 }

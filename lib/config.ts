@@ -12,17 +12,17 @@ import {
   type SimulatorRouteConfig,
 } from "./routes/config.ts";
 import { parseSmppRoute, type SmppRouteConfig } from "./routes/smpp/config.ts";
+import { type HttpRouteConfig, parseHttpRoute } from "./routes/http/config.ts";
 
 /** One route of the `routes` table. */
 export type RouteConfig =
   | SimulatorRouteConfig
-  | (Omit<SmppRouteConfig, "type" | "match"> & RouteBase & { type: "smpp" });
+  | (Omit<SmppRouteConfig, "type" | "match"> & RouteBase & { type: "smpp" })
+  | (HttpRouteConfig & RouteBase & { type: "http" });
 
 /** Type-specific route key checks. */
 const ROUTE_PARSERS: Record<"http" | "smpp", RouteKeysParser> = {
-  http: () => {
-    throw new ConfigError("http routes are not available yet");
-  },
+  http: parseHttpRoute,
   smpp: parseSmppRoute,
 };
 import { ConfigError, known, num, obj, str } from "./core/validate.ts";

@@ -17,9 +17,12 @@ import { Intake } from "./intake/intake.ts";
 import { Joiner } from "./intake/joiner.ts";
 import { PendingIds } from "./intake/pending.ts";
 import { type Counters, newCounters } from "./core/counters.ts";
+import { Meters } from "./core/meters.ts";
+import { scrape } from "./scrape.ts";
 import type { GatewayOptions } from "./options.ts";
 import {
   CONCAT_TIMEOUT_MS,
+  HEALTH_TIMEOUT_MS,
   LOCKOUT_DEFAULTS,
   SESSION_DEFAULTS as SESSION_TABLE,
   SYSTEM_ID,
@@ -28,6 +31,7 @@ import {
 import { Session, type SessionHandler, type SessionOptions } from "./session/session.ts";
 import { Status } from "./smpp/status.ts";
 import type { GroupCommitter } from "./store/committer.ts";
+import { type Health, probeStore } from "./store/health.ts";
 import type { LeaseError, StoreLease } from "./store/lease.ts";
 import { ownStore } from "./store/owned.ts";
 import { Keys, Store } from "./store/store.ts";
@@ -47,6 +51,8 @@ export class Gateway {
   readonly store: Store;
   /** Live counters (messages, sessions, receipts, …). */
   readonly counters: Counters = newCounters();
+  /** Labelled counts and histograms (binds by type, PDUs, commit sizes, …) for `/metrics`. */
+  readonly meters: Meters = new Meters();
   /** Account management (admin API): changes apply to bound sessions at once. */
   readonly accounts: AccountAdmin;
   /** When this gateway was created (ms since the epoch). */
@@ -83,6 +89,7 @@ export class Gateway {
       lockout: opts.bindLockout ?? LOCKOUT_DEFAULTS,
       accounts: opts.accounts,
       counters: this.counters,
+      meters: this.meters,
       closing: () => this.#closing,
     });
     this.accounts = new AccountAdmin(
@@ -114,7 +121,7 @@ export class Gateway {
       },
       fdLimit: opts.fdLimit,
       counters: this.counters,
-    }, (conn) => new Session(conn, handler, sessionOpts));
+    }, (conn) => new Session(conn, handler, sessionOpts, this.meters));
   }
 
   /**
@@ -129,6 +136,7 @@ export class Gateway {
       leaseMs: o.leaseMs,
       retentionDays: o.retentionDays,
       counters: this.counters,
+      meters: this.meters,
       // Every atomic moves the id floor and the route checkpoint along with what it commits.
       extra: () => [
         { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids?.highWater ?? 0) },
@@ -166,6 +174,7 @@ export class Gateway {
       route: (account, dest) => router.pick(account, dest),
       admission: this.#binder.admission,
       joiner: this.#joiner,
+      meters: this.meters,
       previewLength: o.receiptTextLength,
       concatTimeoutMs,
       lost: () => lease.isLost,
@@ -212,6 +221,32 @@ export class Gateway {
   /** Receipt delivery counters. */
   get receiptCounters(): ReceiptCounters {
     return this.#delivery!.receiptCounters;
+  }
+
+  /** The Prometheus text exposition of this gateway's metrics, computed now. */
+  metricsText(): string {
+    return scrape({
+      counters: this.counters,
+      meters: this.meters,
+      sessions: this.#binder.registry.all(),
+      connections: this.#acceptor.served.size,
+      outboxes: this.#delivery?.outboxes() ?? [],
+      pendingJobs: this.#pending.size,
+      startedAt: this.startedAt,
+    });
+  }
+
+  /**
+   * Healthy when this process owns the store, is not closing, every SMPP listener accepts, and a
+   * small KV write through the committer (fenced like every write) commits within 1 s.
+   */
+  async health(timeoutMs: number = HEALTH_TIMEOUT_MS): Promise<Health> {
+    const unhealthy = (error: string): Health => ({ status: "unhealthy", error });
+    if (this.#lease?.isLost) return unhealthy("this process no longer owns the KV store");
+    if (this.#closing) return unhealthy("shutting down");
+    if (!this.#committer) return unhealthy("not started");
+    if (!this.#acceptor.listening) return unhealthy("the SMPP listeners are not accepting");
+    return await probeStore(this.#committer, timeoutMs);
   }
 
   /** Resolves once this process has lost the store to another (it then closes itself). */

@@ -20,6 +20,8 @@ import {
 } from "./deno.ts";
 import { parseSmppRoute } from "./routes/smpp/config.ts";
 import { smppRoute } from "./routes/smpp/route.ts";
+import { parseHttpRoute } from "./routes/http/config.ts";
+import { httpRoute } from "./routes/http/route.ts";
 import { httpApp } from "./http/app.ts";
 import { adminToken } from "./accounts/admin_token.ts";
 import type { GatewayConfig, RouteConfig } from "./config.ts";
@@ -53,7 +55,18 @@ export {
   simulatorRoute,
   type SimulatorRule,
 } from "./delivery/simulator.ts";
-export { type Fence, type OutboxPage, Store } from "./store/store.ts";
+export { type Fence, type OutboxPage, type RouteJob, Store } from "./store/store.ts";
+export { AccountAdmin, type AccountView, AdminError } from "./accounts/admin.ts";
+export type { SessionStats } from "./session/session.ts";
+export type {
+  RouteBase,
+  RouteType,
+  SimulatorConfig,
+  SimulatorRouteConfig,
+} from "./routes/config.ts";
+export type { RetryPolicy } from "./routes/retry.ts";
+export type { SmppBindMode, SmppRouteConfig } from "./routes/smpp/config.ts";
+export type { DlrConfig, HttpFormat, HttpRouteConfig, MoConfig } from "./routes/http/config.ts";
 export type {
   AccountRecord,
   Address,
@@ -61,6 +74,7 @@ export type {
   JobRecord,
   JoinedRecord,
   MessageRecord,
+  MoData,
   PartRef,
   PasswordHash,
   ReceiptRecord,
@@ -77,6 +91,29 @@ export type { LockoutOptions } from "./accounts/limits.ts";
 export type { ReceiptCounters } from "./delivery/dispatcher.ts";
 export type { Session, SessionOptions } from "./session/session.ts";
 export { type CounterName, COUNTERS, type Counters } from "./core/counters.ts";
+export { type AccountTally, Meters } from "./core/meters.ts";
+export { Histogram } from "./core/histogram.ts";
+export {
+  PDU_IN,
+  PDU_OUT,
+  PduCounts,
+  type PduDirection,
+  type PduSeries,
+} from "./core/pdu_counts.ts";
+export {
+  allMetrics,
+  BIND_FAILURE_REASONS,
+  BIND_TYPES,
+  type BindFailureReason,
+  type BindType,
+  type MetricDef,
+  METRICS,
+  type MetricType,
+  type NamedMetric,
+  THROTTLE_REASONS,
+  type ThrottleReason,
+} from "./core/metrics.ts";
+export type { Health } from "./store/health.ts";
 export type { Conn, Listener } from "./transport/conn.ts";
 export { SmppError } from "./smpp/errors.ts";
 /** The SMPP 3.4 codec: commands, statuses, TLVs, encode and decode. */
@@ -93,8 +130,8 @@ export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
   /** Optional TLS listener (PEM strings). */
   tls?: { port: number; cert: string; key: string };
   /**
-   * The HTTP port (route callbacks `/routes/{name}/dlr` and `/mo`); off unless given. `host`
-   * defaults to 127.0.0.1.
+   * The HTTP port (route callbacks `/routes/{name}/dlr` and `/mo`, `/healthz`, `/metrics`, the
+   * admin API); off unless given. `host` defaults to 127.0.0.1.
    */
   http?: { host?: string; port: number; adminToken?: string };
   /** A Deno KV handle (kept open on close) or a path to open (closed on close). Default ":memory:". */
@@ -183,6 +220,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       generatedToken = token.generated;
       const app = httpApp({
         routes: () => gw.routes,
+        ops: { health: () => gw.health(), metrics: () => gw.metricsText() },
         admin: {
           accounts: gw.accounts,
           sessions: () => gw.sessions,
@@ -239,6 +277,8 @@ function routeFromConfig(r: RouteConfig): RoutingEntry {
       };
     case "smpp":
       return { route: smppRoute(parseSmppRoute(r, r.name), { connect }), match: r.match };
+    case "http":
+      return { route: httpRoute(parseHttpRoute(r, r.name)), match: r.match };
   }
 }
 

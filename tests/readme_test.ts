@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { statusTableMarkdown } from "../lib/smpp/status.ts";
 import { stateTableMarkdown } from "../lib/smpp/states.ts";
+import { metricsTableMarkdown } from "../lib/core/metrics.ts";
 
 /** deno fmt aligns Markdown tables: compare cell by cell. */
 function cells(table: string): string[] {
@@ -13,6 +14,7 @@ for (
   const [name, source, table] of [
     ["states", "lib/smpp/states.ts", stateTableMarkdown],
     ["statuses", "lib/smpp/status.ts", statusTableMarkdown],
+    ["metrics", "lib/core/metrics.ts", metricsTableMarkdown],
   ] as const
 ) {
   Deno.test(`the README's ${name} table is the one in ${source}`, async () => {

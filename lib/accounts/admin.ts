@@ -23,6 +23,7 @@ export class AdminError extends Error {
 export interface AccountView extends Omit<AccountRecord, "password" | "source"> {
   /** "config": listed in the config file (rewritten from it at every start); "api" otherwise. */
   source: "config" | "api";
+  /** True when binds are refused (0x0D). */
   disabled: boolean;
 }
 

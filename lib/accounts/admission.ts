@@ -2,6 +2,7 @@
  * Per-account throughput admission: a token bucket (`tps`, `burst`) and a daily quota, both
  * counted in SMS parts. Over either limit → ESME_RTHROTTLED (0x58), which clients retry later.
  */
+import type { ThrottleReason } from "../core/metrics.ts";
 import type { Mutation } from "../store/committer.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { TokenBucket } from "./limits.ts";
@@ -19,9 +20,12 @@ export class Admission {
   readonly #store: Store;
   readonly #buckets = new Map<string, { tps: number; burst: number; bucket: TokenBucket }>();
   readonly #quota = new Map<string, { day: string; used: number }>();
+  readonly #throttled: Record<ThrottleReason, number>;
 
-  constructor(store: Store) {
+  /** Admission over `store`; refusals are counted in `throttled` by reason. */
+  constructor(store: Store, throttled?: Record<ThrottleReason, number>) {
     this.#store = store;
+    this.#throttled = throttled ?? { window: 0, tps: 0, quota: 0 };
   }
 
   /**
@@ -42,6 +46,7 @@ export class Admission {
    */
   charge(a: AccountRecord, parts: number, now = Date.now()): Mutation[] {
     if (a.tps !== undefined && !this.#bucket(a).take(parts)) {
+      this.#throttled.tps++;
       throw new SmppError(Status.ESME_RTHROTTLED, `over ${a.tps} parts/s`);
     }
     if (a.dailyQuota === undefined) return [];
@@ -50,6 +55,7 @@ export class Admission {
     // A new UTC day in a running process starts from zero: nobody else writes its count.
     if (!q || q.day !== day) this.#quota.set(a.systemId, q = { day, used: 0 });
     if (q.used + parts > a.dailyQuota) {
+      this.#throttled.quota++;
       throw new SmppError(Status.ESME_RTHROTTLED, `daily quota of ${a.dailyQuota} parts used up`);
     }
     q.used += parts;

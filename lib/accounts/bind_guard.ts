@@ -7,8 +7,9 @@
  * concurrent guesses cannot all be checked before the first failure lands. PBKDF2 checks are
  * capped gateway-wide, so a storm of them cannot starve other accounts' binds of CPU.
  */
-import { authenticate, ConfigPasswords } from "./accounts.ts";
+import { authenticate, type AuthRefusal, ConfigPasswords } from "./accounts.ts";
 import type { Counters } from "../core/counters.ts";
+import type { BindFailureReason } from "../core/metrics.ts";
 import { BIND_LIMITS as DEFAULT_LIMITS } from "../core/defaults.ts";
 import { KeyGate, Slots } from "./gate.ts";
 import { FailureLockout, ipAllowed, type LockoutOptions } from "./limits.ts";
@@ -20,7 +21,7 @@ import type { Store } from "../store/store.ts";
 /** The outcome of a bind check. */
 export type BindCheck =
   | { ok: true; account: AccountRecord }
-  | { ok: false; status: number; why: string; lockedOut: boolean };
+  | { ok: false; status: number; why: string; reason: BindFailureReason; lockedOut: boolean };
 
 /** Bounds on binds waiting and on password hashing. */
 export interface BindLimits {
@@ -48,6 +49,14 @@ export interface BindGuardOptions {
 }
 
 const LOCKED = "locked out after repeated failures";
+
+/** The metrics reason of each authentication refusal. */
+const AUTH_REASONS: Record<AuthRefusal, BindFailureReason> = {
+  "unknown system_id": "unknown_account",
+  "wrong password": "bad_password",
+  "busy": "busy",
+  "account removed": "account_removed",
+};
 
 /** Checks binds against the store and the config passwords, and remembers failures. */
 export class BindGuard {
@@ -83,14 +92,18 @@ export class BindGuard {
    */
   async check(systemId: string, password: string, remote: string): Promise<BindCheck> {
     const keys = [`id:${systemId}`, `ip:${remote}`];
-    if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED);
+    if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED, "locked_out");
     const release = await this.#gate.enter(keys);
     if (!release) {
-      return refusal(Status.ESME_RBINDFAIL, "too many binds waiting for this system_id or address");
+      return refusal(
+        Status.ESME_RBINDFAIL,
+        "too many binds waiting for this system_id or address",
+        "busy",
+      );
     }
     try {
       // Failures may have landed while this bind waited its turn.
-      if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED);
+      if (this.#exhausted(keys)) return refusal(Status.ESME_RBINDFAIL, LOCKED, "locked_out");
       return await this.#checkCounted(keys, systemId, password, remote);
     } finally {
       release();
@@ -128,17 +141,27 @@ export class BindGuard {
     if (!auth.ok) {
       // A check that could not run (no hashing slot) tells the client nothing: not a failure.
       if (auth.why === "busy") {
-        return { outcome: "void", check: refusal(auth.status, "too many password checks at once") };
+        return {
+          outcome: "void",
+          check: refusal(auth.status, "too many password checks at once", "busy"),
+        };
       }
-      return { outcome: "failed", check: refusal(auth.status, auth.why) };
+      return { outcome: "failed", check: refusal(auth.status, auth.why, AUTH_REASONS[auth.why]) };
     }
     if (auth.account.disabled) {
-      return { outcome: "void", check: refusal(Status.ESME_RBINDFAIL, "account disabled") };
+      return {
+        outcome: "void",
+        check: refusal(Status.ESME_RBINDFAIL, "account disabled", "account_disabled"),
+      };
     }
     if (auth.account.allowedIps?.length && !ipAllowed(remote, auth.account.allowedIps)) {
       return {
         outcome: "void",
-        check: refusal(Status.ESME_RBINDFAIL, "address not in the account's allowedIps"),
+        check: refusal(
+          Status.ESME_RBINDFAIL,
+          "address not in the account's allowedIps",
+          "ip_not_allowed",
+        ),
       };
     }
     return { outcome: "ok", check: auth };
@@ -163,6 +186,6 @@ interface Verdict {
   check: BindCheck;
 }
 
-function refusal(status: number, why: string): BindCheck {
-  return { ok: false, status, why, lockedOut: false };
+function refusal(status: number, why: string, reason: BindFailureReason): BindCheck {
+  return { ok: false, status, why, reason, lockedOut: false };
 }

@@ -5,6 +5,9 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Counters } from "../core/counters.ts";
+import type { BindFailureReason, BindType } from "../core/metrics.ts";
+import type { Meters } from "../core/meters.ts";
+import type { BindCommand } from "../smpp/commands.ts";
 import { Status } from "../smpp/status.ts";
 import type { BindDecision } from "../session/session.ts";
 import { type RegisteredSession, SessionRegistry } from "../session/registry.ts";
@@ -15,7 +18,14 @@ import { Admission } from "./admission.ts";
 import { BindGuard } from "./bind_guard.ts";
 import type { LockoutOptions } from "./limits.ts";
 
-const log = getLogger(["smppgw", "gateway"]);
+const log = getLogger(["smppgw", "accounts"]);
+
+/** The `bind_type` label of each bind command. */
+const BIND_TYPE: Record<BindCommand, BindType> = {
+  bind_transmitter: "transmitter",
+  bind_receiver: "receiver",
+  bind_transceiver: "transceiver",
+};
 
 /** What the binder needs of a session. */
 export interface BindingSession extends RegisteredSession {
@@ -30,6 +40,8 @@ export interface BinderOptions {
   /** Config accounts, whose passwords are checked in memory. */
   accounts?: readonly AccountConfig[];
   counters: Counters;
+  /** Labelled counts: binds by type, refusals by reason, throttling by reason. */
+  meters: Pick<Meters, "binds" | "bindFailures" | "throttled">;
   /** True once the gateway is shutting down: binds are refused. */
   closing: () => boolean;
 }
@@ -45,7 +57,7 @@ export class Binder<S extends BindingSession> {
 
   constructor(store: Store, opts: BinderOptions) {
     this.#opts = opts;
-    this.admission = new Admission(store);
+    this.admission = new Admission(store, opts.meters.throttled);
     this.#guard = new BindGuard(store, {
       lockout: opts.lockout,
       config: new ConfigPasswords(opts.accounts),
@@ -54,9 +66,15 @@ export class Binder<S extends BindingSession> {
   }
 
   /** Decides a bind of `s` as `systemId`; on success `s` is registered under the account. */
-  async bind(s: S, command: string, systemId: string, password: string): Promise<BindDecision> {
-    const refuse = (status: number, why: string): BindDecision => {
+  async bind(
+    s: S,
+    command: BindCommand,
+    systemId: string,
+    password: string,
+  ): Promise<BindDecision> {
+    const refuse = (status: number, why: string, reason: BindFailureReason): BindDecision => {
       this.#opts.counters.bindFailures++;
+      this.#opts.meters.bindFailures[reason]++;
       // Never log the password or the PDU body that carries it.
       log.info("bind {command} refused for {systemId} from {remote}: {why}", {
         command,
@@ -74,22 +92,18 @@ export class Binder<S extends BindingSession> {
           systemId,
         });
       }
-      return refuse(check.status, check.why);
+      return refuse(check.status, check.why, check.reason);
     }
     const account = check.account;
     await this.admission.prepare(account);
-    if (this.#opts.closing()) return refuse(Status.ESME_RSYSERR, "shutting down");
+    if (this.#opts.closing()) return refuse(Status.ESME_RSYSERR, "shutting down", "shutting_down");
     if (!this.registry.tryAdd(systemId, s, account.maxSessions)) {
-      return refuse(Status.ESME_RALYBND, `already ${account.maxSessions} sessions`);
+      return refuse(Status.ESME_RALYBND, `already ${account.maxSessions} sessions`, "max_sessions");
     }
     this.#accountOf.set(s, account);
     this.#opts.counters.binds++;
-    log.info("session {id} bound {command} as {systemId} from {remote}", {
-      id: s.id,
-      command,
-      systemId,
-      remote: s.remote,
-    });
+    this.#opts.meters.binds[BIND_TYPE[command]]++;
+    // The session logs the bind once it is answered (category ["smppgw", "session"]).
     return { status: Status.ESME_ROK, account: systemId, window: account.window };
   }
 

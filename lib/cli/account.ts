@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { AccountAdmin, type AccountView, AdminError } from "../accounts/admin.ts";
 import type { Store } from "../store/store.ts";
+import { ExitError } from "./errors.ts";
 
 /** What `account` can do, through the API or on the store directly. */
 export interface AccountBackend {
@@ -15,16 +16,17 @@ export interface AccountBackend {
   remove(systemId: string): Promise<void>;
 }
 
-/** A command-line mistake or a refused request: printed as one line, exit code 2 (1 for 404/409). */
-export class CliError extends Error {
+/** A command-line mistake (exit code 2) or a refused request (1): printed as one line. */
+export class CliError extends ExitError {
   /** `code` is the exit code. */
-  constructor(message: string, readonly code = 2) {
-    super(message);
+  constructor(message: string, code = 2) {
+    super(message, code);
     this.name = "CliError";
   }
 }
 
-export const ACCOUNT_HELP = `Usage: main.ts account <command> [options]
+/** `main.ts account --help`. */
+export const ACCOUNT_HELP = `Usage: npx -y deno@2 run -A main.ts account <command> [options]
 
 Commands:
   list                          every account

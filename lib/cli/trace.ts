@@ -2,16 +2,57 @@
  * `main.ts trace <message-id>`: a message's life, from a running gateway's admin API (`--url`,
  * `--token`) or a stopped gateway's store (`--kv PATH`).
  */
+import { parseArgs } from "node:util";
 import type { MessageView, TraceEvent } from "../delivery/views.ts";
 import { CliError } from "./account.ts";
 
-export const TRACE_HELP = `Usage: main.ts trace <message-id> [--url URL --token T | --kv PATH]
+/** `main.ts trace --help`. */
+export const TRACE_HELP =
+  `Usage: npx -y deno@2 run -A main.ts trace <message-id> [--url URL --token T | --kv PATH]
 
 Prints a message's life: received, routed, handed over, final state, receipt queued, sent and
 acknowledged.
   --url URL   a running gateway's HTTP port (default http://127.0.0.1:8775)
   --token T   its admin token (default: SMPPGW_ADMIN_TOKEN)
   --kv PATH   or a stopped gateway's KV file`;
+
+/** Parsed `trace` arguments. */
+export interface TraceArgs {
+  id: string;
+  url: string;
+  token?: string;
+  kv?: string;
+}
+
+/** Parses `trace` arguments ("help" for --help); throws CliError naming the problem. */
+export function parseTraceArgs(args: string[]): TraceArgs | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        url: { type: "string" },
+        token: { type: "string" },
+        kv: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  if (parsed.values.help) return "help";
+  const [id, ...extra] = parsed.positionals;
+  if (!id) throw new CliError("trace needs a message id");
+  if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
+  return {
+    id,
+    url: parsed.values.url ?? "http://127.0.0.1:8775",
+    token: parsed.values.token,
+    kv: parsed.values.kv,
+  };
+}
 
 /** A message's trace as printed. */
 export function formatTrace(t: { message: MessageView; events: TraceEvent[] }): string {

@@ -62,6 +62,9 @@ export const RETENTION_DAYS = 7;
 /** Store lease lifetime. */
 export const LEASE_MS = 10_000;
 
+/** How long `GET /healthz` waits for its KV write before answering 503. */
+export const HEALTH_TIMEOUT_MS = 1000;
+
 /** How long shutdown waits for each unbind_resp. */
 export const UNBIND_WAIT_MS = 2000;
 

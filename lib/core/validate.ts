@@ -50,3 +50,16 @@ export function str(o: Obj, key: string, path: string, maxLen: number, required 
     throw new ConfigError(`${path}${key}: must be 1 to ${maxLen} printable ASCII characters`);
   }
 }
+
+/** Refuses a missing `o[key]`. */
+export function required(o: Obj, key: string, path: string): void {
+  if (o[key] === undefined) throw new ConfigError(`${path}${key}: required`);
+}
+
+/** Checks `o[key]`, when present, is a whole number. */
+export function integer(o: Obj, key: string, path: string): void {
+  const v = o[key];
+  if (v !== undefined && !Number.isInteger(v)) {
+    throw new ConfigError(`${path}${key}: must be a whole number, got ${JSON.stringify(v)}`);
+  }
+}

@@ -151,6 +151,11 @@ export class Delivery {
     return this.#dispatcher.finished(account, pageId);
   }
 
+  /** The receipt outbox of every account seen since start (see the dispatcher's outboxes()). */
+  outboxes(): ReturnType<ReceiptDispatcher["outboxes"]> {
+    return this.#dispatcher.outboxes();
+  }
+
   /** A session that can receive became bound: send what waits for its account. */
   bound(account: string) {
     this.#dispatcher.pump(account);

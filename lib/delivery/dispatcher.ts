@@ -16,7 +16,7 @@ import type { PduInit } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import type { ReceiptRecord } from "../store/records.ts";
 import { type OutboxPage, Store } from "../store/store.ts";
-import { AccountOutbox, type Queued } from "./outbox.ts";
+import { AccountOutbox, type OutboxLevel, type Queued } from "./outbox.ts";
 
 const log = getLogger(["smppgw", "receipts"]);
 
@@ -86,6 +86,8 @@ export class ReceiptDispatcher {
   #stopped = false;
   /** Counters since start. */
   readonly #c: Counters;
+  /** Debug lines on (read once, so a receipt costs one test while off). */
+  readonly #debug = log.isEnabledFor("debug");
 
   /** This outbox's counters (a view of the shared registry). */
   get counters(): ReceiptCounters {
@@ -127,12 +129,27 @@ export class ReceiptDispatcher {
     return this.#accounts.get(account)?.finished(pageId) ?? [];
   }
 
+  /**
+   * Every account outbox read or written since start, for metrics: its level, and whether KV may
+   * hold receipts of it not loaded (from before this start, or beyond the memory limit).
+   */
+  outboxes(): (OutboxLevel & { account: string; unloaded: boolean })[] {
+    return [...this.#accounts.values()].map((q) => ({
+      account: q.account,
+      ...q.level(),
+      unloaded: q.dirty,
+    }));
+  }
+
   /** An outbox page was committed to KV. */
   added(p: OutboxPage) {
     const q = this.#queue(p.account);
     if (q.holds(p.id)) return;
     if (!q.dirty && q.fits(p.receipts.length)) q.load(p);
-    else q.dirty = true;
+    else {
+      q.dirty = true;
+      q.park(p);
+    }
     this.pump(p.account);
   }
 
@@ -255,6 +272,13 @@ export class ReceiptDispatcher {
       return;
     }
     this.#c.receiptsSent++;
+    if (this.#debug) {
+      log.debug("receipt {id} for {account} sent (attempt {attempt})", {
+        id: r.messageId,
+        account,
+        attempt: r.attempts + 1,
+      });
+    }
     let status: number;
     try {
       status = await s.deliver(o.build(r, s.interfaceVersion));
@@ -264,6 +288,9 @@ export class ReceiptDispatcher {
     this.#answered(s, status, account);
     if (status === Status.ESME_ROK) {
       this.#c.receiptsAcked++;
+      if (this.#debug) {
+        log.debug("receipt {id} for {account} acknowledged", { id: r.messageId, account });
+      }
       // The window slot is free now: the next receipt need not wait for this one's removal.
       this.pump(account);
       await this.#finish(q, item);

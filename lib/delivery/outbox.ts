@@ -16,6 +16,8 @@ export interface HeldPage {
   readonly id: string;
   /** Its receipts still held (waiting, in flight, or waiting for a retry). */
   open: number;
+  /** When its oldest receipt was created (ms since the epoch). */
+  readonly oldest: number;
   /** Ids of its receipts that are done (acknowledged or expired). */
   readonly finished: string[];
   /**
@@ -25,6 +27,13 @@ export interface HeldPage {
   readonly moves: Promise<boolean>[];
 }
 
+/** When the oldest receipt of a page was created. */
+function oldestOf(p: OutboxPage): number {
+  let oldest = Infinity;
+  for (const r of p.receipts) if (r.createdAt < oldest) oldest = r.createdAt;
+  return oldest;
+}
+
 /** Makes the page ids of resends unique within this process (a crash leftover may hold one). */
 let resends = 0;
 
@@ -32,6 +41,14 @@ let resends = 0;
 export interface Queued {
   r: ReceiptRecord;
   page: HeldPage;
+}
+
+/** What an account's outbox holds, for metrics. */
+export interface OutboxLevel {
+  /** Receipts held and not done, plus those of pages stored since start and not loaded. */
+  depth: number;
+  /** When the oldest of them was created (ms since the epoch; Infinity when none). */
+  oldestAt: number;
 }
 
 /** In-memory state of one account's outbox. */
@@ -50,6 +67,8 @@ export class AccountOutbox {
   readonly #pages = new Map<string, HeldPage>();
   /** Pages removed while a scan ran: its listing may still show them. */
   readonly #removedDuringScan = new Set<string>();
+  /** Pages stored since start but not loaded (no room): their receipts and oldest time. */
+  readonly #parked = new Map<string, { n: number; oldest: number }>();
 
   constructor(readonly account: string, readonly memoryLimit: number) {}
 
@@ -73,7 +92,8 @@ export class AccountOutbox {
    * none was new: the page is a leftover of a crash (its receipts live on elsewhere) and can go.
    */
   load(p: OutboxPage): boolean {
-    const page: HeldPage = { id: p.id, open: 0, finished: [], moves: [] };
+    this.#parked.delete(p.id);
+    const page: HeldPage = { id: p.id, open: 0, oldest: oldestOf(p), finished: [], moves: [] };
     for (const r of p.receipts) {
       if (this.#known.has(r.messageId)) continue;
       this.#known.add(r.messageId);
@@ -83,6 +103,24 @@ export class AccountOutbox {
     if (page.open === 0) return false;
     this.#pages.set(p.id, page);
     return true;
+  }
+
+  /** A page was stored but not loaded (no room): counted in {@link level} until loaded. */
+  park(p: OutboxPage) {
+    this.#parked.set(p.id, { n: p.receipts.length, oldest: oldestOf(p) });
+  }
+
+  /** The receipts waiting (held and not done, or parked) and when the oldest was created. */
+  level(): OutboxLevel {
+    const level = { depth: 0, oldestAt: Infinity };
+    const add = (n: number, oldest: number) => {
+      if (n === 0) return;
+      level.depth += n;
+      level.oldestAt = Math.min(level.oldestAt, oldest);
+    };
+    for (const p of this.#pages.values()) add(p.open, p.oldest);
+    for (const p of this.#parked.values()) add(p.n, p.oldest);
+    return level;
   }
 
   /** Starts a scan of KV: pages removed from now on are remembered until it ends. */
@@ -119,7 +157,7 @@ export class AccountOutbox {
     next: ReceiptRecord,
   ): { ops: KeyedMutation[]; queued: Queued; oldRemoved: boolean } {
     const id = `${next.messageId}:${next.attempts}.${Date.now().toString(36)}${++resends}`;
-    const page: HeldPage = { id, open: 1, finished: [], moves: [] };
+    const page: HeldPage = { id, open: 1, oldest: next.createdAt, finished: [], moves: [] };
     this.#pages.set(id, page);
     const ops: KeyedMutation[] = [Store.pageOp({ account: this.account, id, receipts: [next] })];
     const oldRemoved = --q.page.open === 0;

@@ -92,7 +92,9 @@ export interface CallbackRequest {
 
 /** The answer to a callback: the HTTP status and a JSON body (`{ error, path }` for errors). */
 export interface CallbackAnswer {
+  /** HTTP status: 200, or 400/401/404 (503 while the route is not started). */
   status: number;
+  /** The JSON body. */
   body: Record<string, unknown>;
 }
 

@@ -11,7 +11,9 @@ export interface RouteMatch {
 
 /** A route with its match, in routing order. */
 export interface RoutingEntry {
+  /** The route. */
   route: Route;
+  /** Which messages it takes (every message when absent). */
   match?: RouteMatch;
 }
 

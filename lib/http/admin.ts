@@ -17,6 +17,7 @@ import {
 import type { SessionStats } from "../session/session.ts";
 import type { SessionState } from "../smpp/states.ts";
 import type { Store } from "../store/store.ts";
+import type { Route } from "../delivery/route.ts";
 
 const log = getLogger(["smppgw", "http"]);
 
@@ -42,6 +43,8 @@ export interface AdminParts {
   startedAt: number;
   /** Checks a bearer token. */
   verifyToken(token: string | null): Promise<boolean>;
+  /** The gateway's routes, for `/status` (none listed when absent). */
+  routes?: () => readonly Route[];
 }
 
 const BIND_TYPES: Partial<Record<SessionState, string>> = {
@@ -131,7 +134,7 @@ export function adminApp(p: AdminParts): Hono {
   });
 
   app.get("/sessions", (c) => c.json(p.sessions().map(sessionView)));
-  app.delete("/sessions/:id", async (c) => {
+  app.delete("/sessions/:id", (c) => {
     const id = Number(c.req.param("id"));
     const s = p.sessions().find((s) => s.id === id);
     if (!s) throw new AdminError(404, `no session ${c.req.param("id")}`, "id");
@@ -169,6 +172,11 @@ export function adminApp(p: AdminParts): Hono {
       node: p.node,
       sessions: p.sessions().length,
       counters: p.counters,
+      routes: (p.routes?.() ?? []).map((r) => ({
+        name: r.name,
+        mode: r.mode ?? "parts",
+        callbacks: r.callback !== undefined,
+      })),
     }));
   return app;
 }

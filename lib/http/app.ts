@@ -7,6 +7,8 @@ import { Hono } from "hono";
 import type { Route } from "../delivery/route.ts";
 import { CallbackError, readCallback } from "./callbacks.ts";
 import { adminApp, type AdminParts } from "./admin.ts";
+import { statusPage } from "./page.ts";
+import { type OpsParts, opsRoutes } from "./ops.ts";
 
 /** What the app serves. */
 export interface HttpAppParts {
@@ -14,6 +16,8 @@ export interface HttpAppParts {
   routes: () => readonly Route[];
   /** The admin API under `/v1` (off when absent). */
   admin?: AdminParts;
+  /** `GET /healthz` and `GET /metrics`, without auth (off when absent). */
+  ops?: OpsParts;
 }
 
 /**
@@ -51,7 +55,9 @@ export function httpApp(parts: HttpAppParts): Hono {
       return c.json(answer.body, answer.status as 200);
     });
   }
-  if (parts.admin) app.route("/v1", adminApp(parts.admin));
+  if (parts.ops) opsRoutes(app, parts.ops);
+  app.get("/", () => statusPage());
+  if (parts.admin) app.route("/v1", adminApp({ routes: parts.routes, ...parts.admin }));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((e, c) => {
     getLogger(["smppgw", "http"]).error("{method} {path} failed: {error}", {

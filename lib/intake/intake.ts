@@ -6,6 +6,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Admission } from "../accounts/admission.ts";
 import type { Counters } from "../core/counters.ts";
+import type { Meters } from "../core/meters.ts";
 import type { Reply } from "../session/session.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";
@@ -41,6 +42,8 @@ export interface IntakeParts {
   /** The route for a message of `account` to `dest`; null when no route takes it. */
   route: (account: string, dest: string) => JobSink | null;
   counters: Counters;
+  /** Per-account tallies of what was accepted (none when absent). */
+  meters?: Pick<Meters, "account">;
   /** Characters of text kept for the receipt. */
   previewLength?: number;
   /** How long parts wait to be joined. */
@@ -52,6 +55,8 @@ export interface IntakeParts {
 /** Accepts messages for the route. */
 export class Intake {
   readonly #p: IntakeParts;
+  /** Debug lines on (read once, so a submit costs one test while off). */
+  readonly #debug = log.isEnabledFor("debug");
 
   constructor(parts: IntakeParts) {
     this.#p = parts;
@@ -121,6 +126,20 @@ export class Intake {
     }
     p.counters.submitted++;
     p.counters.submittedParts += msg.parts;
+    const tally = p.meters?.account(account.systemId);
+    if (tally) {
+      tally.submitted++;
+      tally.parts += msg.parts;
+    }
+    if (this.#debug) {
+      log.debug("accepted {id} from {account} to {dest}, {parts} parts, route {route}", {
+        id: msg.id,
+        account: account.systemId,
+        dest: msg.dest.addr,
+        parts: msg.parts,
+        route: msg.route,
+      });
+    }
     // The record itself serves as the job (no copy on the hot path; routes read only job fields).
     if (direct) route.enqueue(msg);
     if (msg.concat) {

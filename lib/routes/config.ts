@@ -10,13 +10,18 @@ import { type Stat, STAT_STATES } from "../store/records.ts";
 
 const STATS = Object.keys(STAT_STATES) as Stat[];
 
+/** A route type. */
+export type RouteType = "simulator" | "http" | "smpp";
+
 /** Route types and the keys every route has. */
-export const ROUTE_TYPES = ["simulator", "http", "smpp"] as const;
+export const ROUTE_TYPES: readonly RouteType[] = ["simulator", "http", "smpp"];
 const COMMON = ["name", "type", "match"];
 
 /** The simulator's own settings (the top-level `simulator` key, or a route of type simulator). */
 export interface SimulatorConfig {
+  /** Time from acceptance to the final state. */
   delayMs?: number;
+  /** Destination-prefix rules; the first match wins. */
   rules?: SimulatorRule[];
 }
 
@@ -24,13 +29,15 @@ export interface SimulatorConfig {
 export interface RouteBase {
   /** Unique; the route's jobs and checkpoint are stored under it, so keep it stable. */
   name: string;
-  type: (typeof ROUTE_TYPES)[number];
+  /** simulator, http or smpp. */
+  type: RouteType;
   /** Which messages it takes (every message when absent). */
   match?: RouteMatch;
 }
 
 /** A route of type simulator. */
 export interface SimulatorRouteConfig extends RouteBase, SimulatorConfig {
+  /** Always "simulator". */
   type: "simulator";
 }
 
@@ -101,7 +108,7 @@ export function parseRoutes(
       throw new ConfigError(`${path}.name: "${o.name}" appears twice`);
     }
     names.add(o.name as string);
-    if (!ROUTE_TYPES.includes(o.type as RouteBase["type"])) {
+    if (!ROUTE_TYPES.includes(o.type as RouteType)) {
       throw new ConfigError(`${path}.type: must be one of ${ROUTE_TYPES.join(", ")}`);
     }
     if (o.match !== undefined) parseMatch(o.match, `${path}.match`);

@@ -1,4 +1,5 @@
 /** Retry policy of a route: exponential backoff with a cap and a limit on attempts. */
+import { ConfigError, integer, known, num, obj } from "../core/validate.ts";
 
 /** Retry settings, as in a route's `retry` config. */
 export interface RetryPolicy {
@@ -47,4 +48,21 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** A route's `retry` config object at `path`, checked, defaults filled in. */
+export function parseRetry(v: unknown, path: string): RetryPolicy {
+  if (v === undefined) return { ...RETRY_DEFAULTS };
+  const o = obj(v, path);
+  known(o, path, ["baseMs", "maxMs", "maxAttempts"]);
+  const p = `${path}.`;
+  num(o, "baseMs", p, 1, 86_400_000);
+  num(o, "maxMs", p, 1, 86_400_000);
+  num(o, "maxAttempts", p, 1, 1000);
+  integer(o, "maxAttempts", p);
+  const retry = { ...RETRY_DEFAULTS, ...(o as Partial<RetryPolicy>) };
+  if (retry.maxMs < retry.baseMs) {
+    throw new ConfigError(`${p}maxMs: must not be below baseMs (${retry.baseMs})`);
+  }
+  return retry;
 }

@@ -4,6 +4,8 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
+import type { Meters } from "../core/meters.ts";
+import { PDU_IN, PDU_OUT } from "../core/pdu_counts.ts";
 import type { Conn } from "../transport/conn.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { FrameError, readFramesFrom } from "../smpp/frames.ts";
@@ -29,6 +31,14 @@ import {
 import { Status } from "../smpp/status.ts";
 import { intTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
 import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "../smpp/states.ts";
+import {
+  logBound,
+  logClosed,
+  logUnbind,
+  traceEnabled,
+  tracePdu,
+  traceResponse,
+} from "./session_log.ts";
 
 const log = getLogger(["smppgw", "session"]);
 
@@ -91,6 +101,9 @@ export interface SessionOptions {
   drainTimeoutMs: number;
 }
 
+/** Where a session counts its PDUs and its window throttling (the gateway's {@link Meters}). */
+export type SessionMeters = Pick<Meters, "pdus" | "throttled">;
+
 /** A closing session gives its last output at most this long (or drainTimeoutMs if less). */
 export const CLOSE_DRAIN_MS = 5000;
 
@@ -107,6 +120,8 @@ export interface SessionStats {
   submitted: number;
   /** deliver_sm / data_sm the gateway sent (receipts and inbound messages, resends included). */
   delivered: number;
+  /** PDUs received (requests and responses). */
+  pdus: number;
 }
 
 /** A session; `run()` serves it until the connection ends. */
@@ -121,10 +136,15 @@ export class Session {
   /** The peer's address. */
   readonly remote: string;
   /** What this session did so far (for the admin API and the close log line). */
-  readonly stats: SessionStats = { boundAt: 0, submitted: 0, delivered: 0 };
+  readonly stats: SessionStats = { boundAt: 0, submitted: 0, delivered: 0, pdus: 0 };
+  /** "transmitter", "receiver" or "transceiver" once bound. */
+  #bindType = "";
+  /** Trace lines on (read once per session, so the per-PDU cost is one test while off). */
+  readonly #trace = traceEnabled();
   readonly #conn: Conn;
   readonly #handler: SessionHandler;
   readonly #opts: SessionOptions;
+  readonly #meters: SessionMeters | undefined;
   readonly #out: CoalescingWriter;
   #inflight = 0;
   #window: number;
@@ -146,9 +166,10 @@ export class Session {
   /** Woken when no request is in flight any more. */
   #idleWaiters: (() => void)[] = [];
 
-  /** A session on `conn`; nothing happens until {@link run}. */
-  constructor(conn: Conn, handler: SessionHandler, opts: SessionOptions) {
+  /** A session on `conn`; nothing happens until {@link run}. `meters` count its PDUs. */
+  constructor(conn: Conn, handler: SessionHandler, opts: SessionOptions, meters?: SessionMeters) {
     this.#conn = conn;
+    this.#meters = meters;
     this.remote = conn.remote;
     this.#handler = handler;
     this.#opts = opts;
@@ -267,6 +288,7 @@ export class Session {
     if (this.#closing) return this.done;
     if (this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX") {
       this.state = "UNBOUND";
+      logUnbind(this.#facts(), "gateway");
       try {
         await this.#request({ command: "unbind" }, waitMs);
       } catch { /* closing anyway */ }
@@ -337,6 +359,8 @@ export class Session {
   }
 
   #onFrame(frame: Uint8Array) {
+    this.stats.pdus++;
+    this.#meters?.pdus.countFrame(PDU_IN, frame);
     const h = peekHeader(frame);
     const cmd = commandById(h.commandId);
     if (!cmd) {
@@ -366,12 +390,14 @@ export class Session {
       if (cmd.name.startsWith("bind_")) this.close();
       return;
     }
+    if (this.#trace) tracePdu(this.id, pdu);
     switch (pdu.command) {
       case "enquire_link":
         return this.#reply(cmd, h.seq, { status: Status.ESME_ROK });
       case "unbind":
         // Requests still in flight are answered first, then unbind_resp, then the close.
         this.state = "UNBOUND";
+        logUnbind(this.#facts(), "client");
         this.#close(encode({ command: "unbind_resp", seq: h.seq, status: Status.ESME_ROK }));
         return;
       case "bind_transmitter":
@@ -417,6 +443,8 @@ export class Session {
     this.stats.boundAt = Date.now();
     if (decision.window !== undefined) this.#window = decision.window;
     this.interfaceVersion = pdu.body.interface_version;
+    this.#bindType = cmd.name.slice("bind_".length);
+    logBound(this.#facts());
     this.#reply(cmd, pdu.seq, {
       status,
       body: { system_id: this.#opts.systemId },
@@ -429,6 +457,7 @@ export class Session {
 
   async #serve(cmd: CommandDef, pdu: Pdu) {
     if (this.#inflight >= this.#window) {
+      if (this.#meters) this.#meters.throttled.window++;
       return this.#reply(cmd, pdu.seq, { status: Status.ESME_RTHROTTLED });
     }
     this.#inflight++;
@@ -453,6 +482,7 @@ export class Session {
   }
 
   #onResponse(cmd: CommandDef, frame: Uint8Array, h: Header) {
+    if (this.#trace) traceResponse(this.id, cmd.name, h);
     const matched = this.#requests.answer(h.seq, () => {
       try {
         return decode(frame);
@@ -485,7 +515,9 @@ export class Session {
   }
 
   #send(bytes: Uint8Array) {
-    if (this.state !== "CLOSED") this.#out.send(bytes);
+    if (this.state === "CLOSED") return;
+    this.#meters?.pdus.countFrame(PDU_OUT, bytes);
+    this.#out.send(bytes);
   }
 
   #tick() {
@@ -559,6 +591,11 @@ export class Session {
     this.state = "CLOSED";
     this.#requests.failAll();
     this.#handler.closed(this);
+    logClosed(this.#facts(), Date.now() - this.#openedAt, this.stats);
     this.#closed.resolve();
+  }
+
+  #facts() {
+    return { id: this.id, account: this.#account, bindType: this.#bindType, remote: this.remote };
   }
 }

@@ -5,6 +5,7 @@
  */
 
 import { type Counters, newCounters } from "../core/counters.ts";
+import type { Meters } from "../core/meters.ts";
 import type { KeyedMutation, Mutation } from "./mutation.ts";
 import { encodeMessage } from "./layouts.ts";
 import { compareIds, messageKey, messagePageOps } from "./pages.ts";
@@ -31,9 +32,14 @@ export interface CommitterOptions {
   onCheckFailed?: () => void;
   /** The counters registry: `kvCommits` (a fresh one by default). */
   counters?: Counters;
+  /** Histograms of mutations and seconds per commit (none when absent). */
+  meters?: CommitMeters;
   /** The `expireIn` a `set` without one gets, by key (e.g. retention of finished history). */
   expireIn?: (key: Deno.KvKey) => number | undefined;
 }
+
+/** Where the committer observes each commit's size and time. */
+export type CommitMeters = Pick<Meters, "commitMutations" | "commitSeconds">;
 
 interface Group {
   mutations: Mutation[];
@@ -90,6 +96,7 @@ export class GroupCommitter {
   readonly #onCheckFailed: () => void;
   readonly #expireIn: (key: Deno.KvKey) => number | undefined;
   readonly #c: Counters;
+  readonly #meters: CommitMeters | undefined;
 
   /** Atomics committed so far (for benchmarks and metrics). */
   get commits(): number {
@@ -106,6 +113,7 @@ export class GroupCommitter {
     this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
     this.#expireIn = opts.expireIn ?? (() => undefined);
     this.#c = opts.counters ?? newCounters();
+    this.#meters = opts.meters;
     this.#idle.resolve();
   }
 
@@ -186,6 +194,7 @@ export class GroupCommitter {
       }
       for (const m of this.#pageOps(messages)) apply(m);
       for (const m of this.#extra()) apply(m);
+      const started = performance.now();
       const res = await op.commit();
       if (!res.ok) {
         this.#onCheckFailed();
@@ -194,6 +203,10 @@ export class GroupCommitter {
       this.#c.kvCommits++;
       this.#c.kvMutations += mutations;
       this.#c.kvBytes += bytes;
+      if (this.#meters) {
+        this.#meters.commitMutations.observe(mutations);
+        this.#meters.commitSeconds.observe((performance.now() - started) / 1000);
+      }
       for (const g of batch) g.resolve();
     } catch (e) {
       for (const g of batch) g.reject(e);

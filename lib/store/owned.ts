@@ -5,7 +5,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Counters } from "../core/counters.ts";
 import { LEASE_MS, RETENTION_DAYS } from "../core/defaults.ts";
-import { GroupCommitter, type KeyedMutation } from "./committer.ts";
+import { type CommitMeters, GroupCommitter, type KeyedMutation } from "./committer.ts";
 import { StoreLease } from "./lease.ts";
 import { inspectStore, migrate } from "./schema.ts";
 import { RETAINED, Store } from "./store.ts";
@@ -18,6 +18,8 @@ export interface OwnOptions {
   leaseMs?: number;
   retentionDays?: number;
   counters: Counters;
+  /** Histograms of each commit's size and time. */
+  meters?: CommitMeters;
   /** Mutations every atomic carries (computed at commit time), e.g. the id floor. */
   extra: () => KeyedMutation[];
 }
@@ -50,6 +52,7 @@ export async function ownStore(store: Store, o: OwnOptions): Promise<OwnedStore>
   const committer = new GroupCommitter(store.kv, {
     atomic: () => store.atomic(),
     counters: o.counters,
+    meters: o.meters,
     onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
     expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
     extra: o.extra,

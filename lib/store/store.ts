@@ -109,6 +109,8 @@ export const Keys = {
   adminToken: (): Deno.KvKey => ["meta", "admin_token"],
   /** The store marker: which program made the store, at which schema version. */
   schema: (): Deno.KvKey => ["meta", "schema"],
+  /** When the health check last wrote through the committer (ms since the epoch). */
+  health: (): Deno.KvKey => ["meta", "health"],
 } as const;
 
 /**

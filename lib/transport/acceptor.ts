@@ -66,6 +66,8 @@ export class Acceptor<T extends Served> {
   readonly #served = new Set<T>();
   readonly #counters: Counters;
   #closing = false;
+  /** Accept loops still running. */
+  #accepting = 0;
 
   constructor(o: AcceptorOptions, open: (conn: Conn) => T) {
     this.#open = open;
@@ -93,7 +95,13 @@ export class Acceptor<T extends Served> {
   /** Serves connections from a listener until close(). */
   listen(listener: Listener) {
     this.#listeners.push(listener);
-    this.#loops.push(this.#acceptLoop(listener));
+    this.#accepting++;
+    this.#loops.push(this.#acceptLoop(listener).finally(() => this.#accepting--));
+  }
+
+  /** True while every listener given is accepting (and there is at least one). */
+  get listening(): boolean {
+    return !this.#closing && this.#accepting > 0 && this.#accepting === this.#listeners.length;
   }
 
   /** A connection started its bind: it is not evicted meanwhile. */

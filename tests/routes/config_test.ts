@@ -61,3 +61,32 @@ Deno.test("optionsFromConfig() builds the routing table in order with its matche
   assert.deepEqual(o.inbound, [{ dest: "^4470", account: "acme" }]);
   assert.equal(optionsFromConfig(parseConfig({})).routes, undefined);
 });
+
+Deno.test("parseConfig() names the bad key of an http route", () => {
+  const r = (extra: Record<string, unknown>) => ({
+    routes: [{ name: "uk", type: "http", url: "http://127.0.0.1:9000/send", ...extra }],
+  });
+  bad({ routes: [{ name: "uk", type: "http" }] }, /^routes\[0\]\.url: required/);
+  bad(r({ url: "ftp://x" }), /^routes\[0\]\.url: must be an http\(s\) URL/);
+  bad(r({ method: "DELETE" }), /^routes\[0\]\.method: must be GET, POST or PUT/);
+  bad(r({ format: "xml" }), /^routes\[0\]\.format: must be json, form or query/);
+  bad(r({ params: { to: 1 } }), /^routes\[0\]\.params\.to: must be a string/);
+  bad(r({ concurrency: 0 }), /^routes\[0\]\.concurrency: must be a number from 1/);
+  bad(
+    r({ retry: { baseMs: 10, maxMs: 5 } }),
+    /^routes\[0\]\.retry\.maxMs: must not be below baseMs/,
+  );
+  bad(r({ dlr: { id: "ref", stat: {} } }), /^routes\[0\]\.dlr\.status: required/);
+  bad(
+    r({ dlr: { id: "ref", status: "s", stat: { ok: "FINE" } } }),
+    /^routes\[0\]\.dlr\.stat\.ok: must be one of DELIVRD/,
+  );
+  bad(r({ mo: { from: "f", to: "t" } }), /^routes\[0\]\.mo\.text: required/);
+  bad(
+    r({ dlr: { token: "x", id: "a", status: "b", stat: {} } }),
+    /^routes\[0\]\.dlr\.token: must be/,
+  );
+  const o = optionsFromConfig(parseConfig(r({ match: { dest: "^44" } })));
+  assert.equal(o.routes![0].route.name, "uk");
+  assert.equal(typeof o.routes![0].route.callback, "function");
+});

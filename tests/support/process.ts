@@ -28,7 +28,7 @@ export class GatewayProcess {
     return this.#child.status;
   }
 
-  private constructor(args: string[]) {
+  private constructor(args: string[], env?: Record<string, string>) {
     this.#child = new Deno.Command(Deno.execPath(), {
       // Any free HTTP port unless the test picks one (8775 would clash between parallel tests).
       args: [
@@ -40,6 +40,7 @@ export class GatewayProcess {
         ...args,
       ],
       cwd: ROOT,
+      env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -64,9 +65,13 @@ export class GatewayProcess {
     return this.#output;
   }
 
-  /** Spawns the gateway and waits for its listening line. */
-  static async start(args: string[], timeoutMs = 30_000): Promise<GatewayProcess> {
-    const p = new GatewayProcess(args);
+  /** Spawns the gateway (with extra environment variables `env`) and waits for its listening line. */
+  static async start(
+    args: string[],
+    timeoutMs = 30_000,
+    env?: Record<string, string>,
+  ): Promise<GatewayProcess> {
+    const p = new GatewayProcess(args, env);
     try {
       p.port = await within(p.#listening.promise, timeoutMs, "gateway startup");
     } catch (e) {

@@ -1,6 +1,6 @@
 /** Config of an upstream SMPP route: the gateway binds as an ESME to another SMSC. */
-import { ConfigError, known, num, type Obj, obj, str } from "../../core/validate.ts";
-import { RETRY_DEFAULTS, type RetryPolicy } from "../retry.ts";
+import { ConfigError, integer, known, num, obj, required, str } from "../../core/validate.ts";
+import { parseRetry, type RetryPolicy } from "../retry.ts";
 
 /** How the route binds: one transceiver link, or a transmitter and a receiver link. */
 export type SmppBindMode = "transceiver" | "split";
@@ -166,32 +166,4 @@ export function parseSmppRoute(o: unknown, path: string): SmppRouteConfig {
         .map((k) => [k, r[k] as number]),
     ),
   };
-}
-
-/** The route's `retry` object, defaults filled in. */
-function parseRetry(v: unknown, path: string): RetryPolicy {
-  if (v === undefined) return { ...RETRY_DEFAULTS };
-  const o = obj(v, path);
-  known(o, path, ["baseMs", "maxMs", "maxAttempts"]);
-  const p = `${path}.`;
-  num(o, "baseMs", p, 1, 86_400_000);
-  num(o, "maxMs", p, 1, 86_400_000);
-  num(o, "maxAttempts", p, 1, 1000);
-  integer(o, "maxAttempts", p);
-  const retry = { ...RETRY_DEFAULTS, ...(o as Partial<RetryPolicy>) };
-  if (retry.maxMs < retry.baseMs) {
-    throw new ConfigError(`${p}maxMs: must not be below baseMs (${retry.baseMs})`);
-  }
-  return retry;
-}
-
-function required(o: Obj, key: string, path: string) {
-  if (o[key] === undefined) throw new ConfigError(`${path}${key}: required`);
-}
-
-function integer(o: Obj, key: string, path: string) {
-  const v = o[key];
-  if (v !== undefined && !Number.isInteger(v)) {
-    throw new ConfigError(`${path}${key}: must be a whole number, got ${JSON.stringify(v)}`);
-  }
 }

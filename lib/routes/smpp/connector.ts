@@ -5,7 +5,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Connect, ConnectOptions } from "../../transport/conn.ts";
 import { type BindParams, BindRefused, EsmeLink, type LinkOptions } from "./client.ts";
-import { deadline, Sleeper } from "./sleeper.ts";
+import { deadline, Sleeper } from "../sleeper.ts";
 
 const log = getLogger(["smppgw", "route", "smpp"]);
 

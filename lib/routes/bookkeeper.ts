@@ -5,7 +5,7 @@
 import { getLogger } from "@logtape/logtape";
 import { Sleeper } from "./sleeper.ts";
 
-const log = getLogger(["smppgw", "route", "smpp"]);
+const log = getLogger(["smppgw", "route"]);
 
 /** Backoff of failed host calls. */
 export interface BookkeeperOptions {
@@ -25,8 +25,8 @@ export interface BookkeeperOptions {
  * @example
  * ```ts
  * import { Bookkeeper } from "./bookkeeper.ts";
- * import type { RouteHost } from "../../delivery/route.ts";
- * import type { JobRecord } from "../../store/records.ts";
+ * import type { RouteHost } from "../delivery/route.ts";
+ * import type { JobRecord } from "../store/records.ts";
  * declare const host: RouteHost;
  * declare const job: JobRecord;
  * const book = new Bookkeeper({ label: "fr" });

@@ -1,0 +1,300 @@
+/** The HTTP route end to end: an SMPP client, the gateway, a real HTTP provider, and back. */
+import assert from "node:assert/strict";
+import { optionsFromConfig, parseConfig } from "../../lib/mod.ts";
+import { ACCOUNT, TestClient, testGateway, within } from "../support/client.ts";
+import { freePort, type Provider, startProvider } from "../support/provider.ts";
+import { waitUntil } from "../support/wait.ts";
+
+const TOKEN = "dlr-token-123";
+
+/** A gateway whose only route is an HTTP route to `provider` (extra keys override). */
+async function gateway(url: string, extra: Record<string, unknown> = {}, kv?: string) {
+  const o = optionsFromConfig(parseConfig({
+    routes: [{
+      name: "uk",
+      type: "http",
+      url,
+      params: { to: "{dest}", from: "{source}", text: "{text}", ref: "{id}" },
+      providerId: "messageId",
+      retry: { baseMs: 20, maxMs: 100, maxAttempts: 5 },
+      dlr: {
+        token: TOKEN,
+        id: "ref",
+        status: "status",
+        err: "code",
+        stat: { delivered: "DELIVRD", failed: "UNDELIV" },
+      },
+      mo: { token: TOKEN, from: "from", to: "to", text: "text" },
+      ...extra,
+    }],
+    inbound: [{ dest: "^4470", account: ACCOUNT.systemId }],
+  }));
+  const gw = await testGateway({
+    routes: o.routes,
+    inbound: o.inbound,
+    http: { port: 0 },
+    ...(kv ? { kv } : {}),
+  });
+  const base = `http://127.0.0.1:${gw.httpAddr!.port}/routes/uk`;
+  const c = await TestClient.connect(gw.addr.port);
+  await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+  return {
+    gw,
+    c,
+    base,
+    async [Symbol.asyncDispose]() {
+      c.close();
+      await gw.close();
+    },
+  };
+}
+
+const text = (p: { body: Record<string, unknown> }) =>
+  new TextDecoder().decode(p.body.short_message as Uint8Array);
+
+async function post(url: string, body: Record<string, string>, token: string | null = TOKEN) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+Deno.test("http route: accepted with a provider id, then its DLR brings the receipt with our id", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const id = (await g.c.submit("Hello provider")).body.message_id as string;
+  await within(provider.waitRequests(1), 5000, "the provider request");
+  const req = provider.requests[0];
+  assert.equal(req.method, "POST");
+  assert.equal(req.headers.get("content-type"), "application/json");
+  assert.deepEqual(JSON.parse(req.body), {
+    to: "447700900123",
+    from: "Acme",
+    text: "Hello provider",
+    ref: id,
+  });
+  // ENROUTE until the DLR (the hand-over is stored right after the 2xx).
+  let q;
+  for (let i = 0; i < 100; i++) {
+    q = await g.c.request({ command: "query_sm", body: { message_id: id, source_addr: "Acme" } });
+    if (q.body.message_state === 1 && (await g.gw.gateway.store.byProviderId("uk", `P-${id}`))) {
+      break;
+    }
+    await within(provider.waitRequests(1), 100).catch(() => {});
+  }
+  assert.equal(q!.body.message_state, 1);
+  assert.deepEqual(await post(`${g.base}/dlr`, { ref: "P-nope", status: "delivered" }), {
+    status: 404,
+    json: { error: "unknown message", path: "ref" },
+  });
+  assert.equal(
+    (await post(`${g.base}/dlr`, { ref: `P-${id}`, status: "delivered" }, "wrong")).status,
+    401,
+  );
+  assert.deepEqual((await post(`${g.base}/dlr`, { status: "delivered" })).json, {
+    error: "missing field",
+    path: "ref",
+  });
+  assert.equal(
+    (await post(`${g.base}/dlr`, { ref: `P-${id}`, status: "lost" })).json.path,
+    "status",
+  );
+  assert.deepEqual(
+    await post(`${g.base}/dlr`, { ref: `P-${id}`, status: "delivered", code: "0" }),
+    {
+      status: 200,
+      json: { status: "ok" },
+    },
+  );
+  assert.match(text(await g.c.next()), new RegExp(`^id:${id} .*stat:DELIVRD err:000`));
+  // A repeat is acknowledged and ignored; GET with ?token= works too.
+  const again = await fetch(`${g.base}/dlr?token=${TOKEN}&ref=P-${id}&status=failed&code=34`);
+  assert.deepEqual(await again.json(), { status: "ignored" });
+});
+
+Deno.test("http route: 400 is final UNDELIV err 400; 503 is retried; without dlr 2xx is ACCEPTD", async () => {
+  let calls = 0;
+  await using provider = startProvider((r) => {
+    calls++;
+    const body = JSON.parse(r.body);
+    if (body.to === "4400") return new Response("bad number", { status: 400 });
+    if (body.to === "4403" && calls < 3) return new Response("busy", { status: 503 });
+    return Response.json({ messageId: `X${calls}` });
+  });
+  await using g = await gateway(provider.url, { dlr: undefined });
+  const bad = (await g.c.submit("x", { destination_addr: "4400" })).body.message_id as string;
+  assert.match(text(await g.c.next()), new RegExp(`^id:${bad} .*stat:UNDELIV err:400`));
+  const busy = (await g.c.submit("y", { destination_addr: "4403" })).body.message_id as string;
+  // Without dlr the route can report nothing more than the provider's acceptance.
+  assert.match(text(await g.c.next()), new RegExp(`^id:${busy} .*stat:ACCEPTD`));
+  assert.ok(provider.requests.filter((r) => JSON.parse(r.body).to === "4403").length >= 2);
+});
+
+Deno.test("http route: a provider that is down is retried until it is up", async () => {
+  const port = freePort();
+  await using g = await gateway(`http://127.0.0.1:${port}/send`, {
+    dlr: undefined,
+    retry: { baseMs: 50, maxMs: 200, maxAttempts: 50 },
+  });
+  const id = (await g.c.submit("later")).body.message_id as string;
+  // The first attempts fail to connect; the retry is stored.
+  await waitUntil(async () => (await g.gw.gateway.store.routeJob(id)) !== null, 5000, "a retry");
+  assert.ok((await g.gw.gateway.store.routeJob(id))!.attempts >= 1);
+  await using provider = startProvider(() => Response.json({ messageId: "UP" }), port);
+  assert.match(text(await g.c.next(10_000)), new RegExp(`^id:${id} .*stat:ACCEPTD`));
+  assert.equal(provider.requests.length, 1);
+  assert.equal(await g.gw.gateway.store.routeJob(id), null, "the retry record is removed");
+});
+
+Deno.test("http route: out of attempts → UNDELIV; 429 Retry-After is honoured", async () => {
+  let n = 0;
+  await using provider = startProvider(() =>
+    ++n <= 2
+      ? new Response("later", { status: 429, headers: { "retry-after": "0" } })
+      : new Response("down", { status: 500 })
+  );
+  await using g = await gateway(provider.url, {
+    dlr: undefined,
+    retry: { baseMs: 10, maxMs: 20, maxAttempts: 4 },
+  });
+  const id = (await g.c.submit("doomed")).body.message_id as string;
+  assert.match(text(await g.c.next()), new RegExp(`^id:${id} .*stat:UNDELIV err:500`));
+  assert.equal(provider.requests.length, 4);
+});
+
+Deno.test("http route: form and query formats, placeholders, binary as {hex}", async () => {
+  await using provider = startProvider(() => Response.json({ messageId: "F" }));
+  {
+    await using g = await gateway(provider.url, {
+      format: "form",
+      dlr: undefined,
+      headers: { Authorization: "Bearer K" },
+      params: { to: "+{dest}", hex: "{hex}", dc: "{dataCoding}", acct: "{account}", n: "{parts}" },
+    });
+    await g.c.submit("", { short_message: Uint8Array.of(0xde, 0xad), data_coding: 4 });
+    await g.c.next();
+    const r = provider.requests[0];
+    assert.equal(r.headers.get("authorization"), "Bearer K");
+    assert.equal(r.headers.get("content-type"), "application/x-www-form-urlencoded");
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(r.body)), {
+      to: "+447700900123",
+      hex: "dead",
+      dc: "4",
+      acct: ACCOUNT.systemId,
+      n: "1",
+    });
+  }
+  {
+    await using g = await gateway(provider.url, { method: "GET", format: "query", dlr: undefined });
+    // UCS2 text (data_coding 8) goes out decoded.
+    const ucs2 = Uint8Array.of(0x00, 0xfc, 0x00, 0x62, 0x00, 0x65, 0x00, 0x72);
+    assert.equal((await g.c.submit("", { short_message: ucs2, data_coding: 8 })).status, 0);
+    await g.c.next();
+    const r = provider.requests[1];
+    assert.equal(r.method, "GET");
+    assert.equal(r.url.searchParams.get("text"), "über");
+    assert.equal(r.body, "");
+  }
+});
+
+Deno.test("http route: never more requests at once than its concurrency", async () => {
+  const release = Promise.withResolvers<void>();
+  await using provider: Provider = startProvider(async () => {
+    await release.promise;
+    return Response.json({ messageId: "C" });
+  });
+  await using g = await gateway(provider.url, { dlr: undefined, concurrency: 3 });
+  const answers = g.c.sendBatch(Array.from({ length: 10 }, () => ({
+    command: "submit_sm",
+    body: { source_addr: "A", destination_addr: "447700900123", short_message: new Uint8Array(1) },
+  })));
+  await Promise.all(answers);
+  await within(provider.waitRequests(3), 5000, "three requests");
+  assert.equal(provider.requests.length, 3);
+  release.resolve();
+  await within(provider.waitRequests(10), 5000, "all requests");
+  assert.equal(provider.maxConcurrent, 3);
+});
+
+Deno.test("http route: a retry waiting at a restart resumes with its attempts", async () => {
+  const dir = await Deno.makeTempDir();
+  const kv = `${dir}/gw.kv`;
+  try {
+    let id: string;
+    await using provider = startProvider(() => new Response("no", { status: 503 }));
+    {
+      await using g = await gateway(provider.url, {
+        dlr: undefined,
+        retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 5 },
+      }, kv);
+      id = (await g.c.submit("resume me")).body.message_id as string;
+      await within(provider.waitRequests(1), 5000, "the first attempt");
+      await waitUntil(
+        async () => (await g.gw.gateway.store.routeJob(id)) !== null,
+        5000,
+        "a retry",
+      );
+    }
+    provider.answer = () => Response.json({ messageId: "R" });
+    // The stored retry is a minute away: with a short one it would run now.
+    await using g = await gateway(provider.url, {
+      dlr: undefined,
+      retry: { baseMs: 10, maxMs: 10, maxAttempts: 5 },
+    }, kv);
+    const job = await g.gw.gateway.store.routeJob(id);
+    assert.equal(job?.attempts, 1);
+    assert.ok(job!.nextAt > Date.now() + 30_000);
+    assert.equal(provider.requests.length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("http route: an inbound message posted to /mo reaches a receiver, or waits for one", async () => {
+  await using provider = startProvider();
+  await using g = await gateway(provider.url);
+  assert.deepEqual(
+    await post(`${g.base}/mo`, { from: "447700900999", to: "447012", text: "STOP" }),
+    {
+      status: 200,
+      json: { status: "ok" },
+    },
+  );
+  const d = await g.c.next();
+  assert.equal(d.body.esm_class, 0);
+  assert.equal(d.body.source_addr, "447700900999");
+  assert.equal(text(d), "STOP");
+  assert.deepEqual(await post(`${g.base}/mo`, { from: "1", to: "3312", text: "x" }), {
+    status: 404,
+    json: { error: "no inbound rule for 3312", path: "to" },
+  });
+  assert.deepEqual((await post(`${g.base}/mo`, { from: "1", text: "x" })).json, {
+    error: "missing field",
+    path: "to",
+  });
+  assert.equal(
+    (await post(`${g.base}/mo`, { from: "1", to: "4470", text: "x" }, null)).status,
+    401,
+  );
+  // With no receiver bound the message waits in the outbox.
+  g.c.close();
+  await post(
+    `${g.base}/mo?token=${TOKEN}`,
+    { from: "447700900999", to: "447012", text: "waiting" },
+    null,
+  );
+  const r = await TestClient.connect(g.gw.addr.port);
+  try {
+    await r.bind(ACCOUNT.systemId, ACCOUNT.password, "receiver");
+    assert.equal(text(await r.next()), "waiting");
+  } finally {
+    r.close();
+  }
+});
