@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { backlogScenario } from "./backlog.ts";
+import { httpRouteScenario } from "./http_route.ts";
 import { Child } from "./child.ts";
 import { label, measure, progress, type Shape } from "./measure.ts";
 import { type Compared, summaryLines } from "./summary.ts";
@@ -25,7 +26,7 @@ const USAGE = `Usage: deno task bench [options]
   --routes       the gateway routes through a two-route table (the simulator matches second)
   --reference P  also run the reference server at path P (e.g. ../shared/reference/deno-kv-smsc.ts)
   --only LIST    run only these scenarios, e.g. 4x100,receipts,npm,backlog (1x1 1x10 1x100 4x1
-                 4x10 4x100 receipts backlog; npm and reference add those servers' rows)
+                 4x10 4x100 receipts http backlog; npm and reference add those servers' rows)
   --help         this text`;
 
 /** Parsed command line. */
@@ -171,6 +172,11 @@ async function main(): Promise<number> {
         results.set(label(shape), entry);
         for (const [key, child] of servers) (entry[key] ??= []).push(await run(child, shape));
       }
+    }
+    if (wanted("http")) {
+      const h = await httpRouteScenario(dir, args.messages);
+      failed ||= h.failed;
+      summary.push(h.text);
     }
     if (wanted("backlog")) {
       const b = await backlogScenario(dir, args.backlog);
