@@ -53,6 +53,9 @@ export const RECEIPT_DEFAULTS = {
   memoryLimit: 10_000,
 } as const;
 
+/** Longest validity a message may have (a client asking more gets this); also the default. */
+export const MAX_VALIDITY_MS = 72 * 3600_000;
+
 /** How long the parts of a concatenated message may take to arrive. */
 export const CONCAT_TIMEOUT_MS = 300_000;
 

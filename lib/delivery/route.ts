@@ -3,8 +3,17 @@
  * final state is a job (a joined message for a "whole" route is an explicit job record), so a
  * route resumes its work after a restart; it reports each outcome to the host.
  */
+import { MAX_VALIDITY_MS } from "../core/defaults.ts";
 import type { JobRecord, Stat } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
+
+/**
+ * When a job's message expires: its `validity_period` (capped at submit), else the gateway's
+ * maximum validity after it was accepted. A route settles a job still unfinished then as EXPIRED.
+ */
+export function expiresAt(job: JobRecord, maxValidityMs: number = MAX_VALIDITY_MS): number {
+  return job.validUntil ?? job.submitAt + maxValidityMs;
+}
 
 /** The final outcome of one message on a route. */
 export interface Outcome {

@@ -74,7 +74,10 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
     const due: Outcome[] = [];
     while (head < queue.length && due.length < batch && queue[head].submitAt + delayMs <= now) {
       const job = queue[head++];
-      due.push({ job, ...simulate(job.dest.addr, rules) });
+      // A message whose validity ended before its time came is EXPIRED.
+      if (job.validUntil !== undefined && job.validUntil <= job.submitAt + delayMs) {
+        due.push({ job, stat: "EXPIRED", err: "000" });
+      } else due.push({ job, ...simulate(job.dest.addr, rules) });
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head);

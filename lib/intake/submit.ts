@@ -2,7 +2,9 @@
  * Checks a submit_sm (or data_sm) against the spec and the account, decodes its text, finds its
  * place in a concatenated message, counts its parts, and turns it into a record to store.
  */
+import { MAX_VALIDITY_MS } from "../core/defaults.ts";
 import { SmppError } from "../smpp/errors.ts";
+import { parseSmppTime } from "../smpp/time.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import { findTlv, Tag, tlvInt } from "../smpp/tlvs.ts";
@@ -66,6 +68,27 @@ export interface SubmitContext {
   route: string;
   now: number;
   previewLength?: number;
+  /** Longest validity allowed (ms); a longer validity_period is cut to it. */
+  maxValidityMs?: number;
+}
+
+/**
+ * When a message asking for `validity_period` expires: null when none was asked (the gateway's
+ * maximum then applies); capped at `maxMs` from now. Throws SmppError ESME_RINVEXPIRY (0x62) for
+ * a malformed or past time.
+ */
+export function validUntil(period: string, now: number, maxMs: number): number | null {
+  let at: number | null;
+  try {
+    at = parseSmppTime(period, now);
+  } catch (e) {
+    throw new SmppError(Status.ESME_RINVEXPIRY, `validity_period: ${(e as Error).message}`);
+  }
+  if (at === null) return null;
+  if (at <= now) {
+    throw new SmppError(Status.ESME_RINVEXPIRY, `validity_period "${period}" has passed`);
+  }
+  return Math.min(at, now + maxMs);
 }
 
 /**
@@ -99,6 +122,9 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
       `source_addr "${source}" not allowed for this account`,
     );
   }
+  const validity = pdu.command === "submit_sm"
+    ? validUntil(b.validity_period ?? "", ctx.now, ctx.maxValidityMs ?? MAX_VALIDITY_MS)
+    : null;
   const { body, payload } = userData(pdu);
   const dataCoding = b.data_coding;
   const info = concatInfo(esmClass, body, pdu.tlvs);
@@ -137,5 +163,6 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
       : "",
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
     submitAt: ctx.now,
+    ...(validity === null ? {} : { validUntil: validity }),
   };
 }

@@ -129,6 +129,11 @@ export interface MessageRecord {
   userMessageReference?: number;
   /** When the message was accepted (ms since the epoch). */
   submitAt: number;
+  /**
+   * When the message expires (ms since the epoch), from `validity_period` capped at the maximum;
+   * absent: the gateway's maximum validity after `submitAt`.
+   */
+  validUntil?: number;
 }
 
 /** Where a part belongs: `group` is source|destination|reference kind|reference. */

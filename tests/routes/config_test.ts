@@ -83,7 +83,7 @@ Deno.test("parseConfig() names the bad key of an http route", () => {
   );
   bad(r({ mo: { from: "f", to: "t" } }), /^routes\[0\]\.mo\.text: required/);
   bad(
-    r({ dlr: { token: "x", id: "a", status: "b", stat: {} } }),
+    r({ dlr: { token: "", id: "a", status: "b", stat: {} } }),
     /^routes\[0\]\.dlr\.token: must be/,
   );
   const o = optionsFromConfig(parseConfig(r({ match: { dest: "^44" } })));

@@ -298,3 +298,15 @@ Deno.test("http route: an inbound message posted to /mo reaches a receiver, or w
     r.close();
   }
 });
+
+Deno.test("http route: a message whose validity ends while it is retried is EXPIRED", async () => {
+  await using provider = startProvider(() => new Response("down", { status: 503 }));
+  await using g = await gateway(provider.url, {
+    dlr: undefined,
+    retry: { baseMs: 2000, maxMs: 2000, maxAttempts: 10 },
+  });
+  const id = (await g.c.submit("hurry", { validity_period: "000000000001000R" })).body
+    .message_id as string;
+  assert.match(text(await g.c.next()), new RegExp(`^id:${id} .*stat:EXPIRED`));
+  assert.equal(provider.requests.length, 1);
+});

@@ -3,7 +3,7 @@ import { decodeMessage } from "../../lib/store/layouts.ts";
 import { decodeMessagePage } from "../../lib/store/pages.ts";
 import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
 
-/** A stored message of account "acme" (a 36-character text asking for a receipt). */
+/** A stored message of account "acme", accepted now (a 36-character text asking for a receipt). */
 export function messageRecord(over: Partial<MessageRecord> = {}): MessageRecord {
   return {
     id: "1764370000123000001",
@@ -20,7 +20,8 @@ export function messageRecord(over: Partial<MessageRecord> = {}): MessageRecord 
     body: new TextEncoder().encode("Hello from the smppgw load generator"),
     parts: 1,
     preview: "Hello from the smppg",
-    submitAt: 1_764_370_000_123,
+    // Now: a job of a route is EXPIRED once its validity (72 h by default) has passed.
+    submitAt: Date.now(),
     ...over,
   };
 }

@@ -115,8 +115,8 @@ function field(o: Obj, key: string, p: string, needed: boolean): void {
 }
 
 function token(o: Obj, p: string): void {
-  if (o.token !== undefined && (typeof o.token !== "string" || o.token.length < 8)) {
-    throw new ConfigError(`${p}token: must be a string of at least 8 characters`);
+  if (o.token !== undefined && (typeof o.token !== "string" || o.token === "")) {
+    throw new ConfigError(`${p}token: must be a string, not empty`);
   }
 }
 

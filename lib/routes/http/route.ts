@@ -5,7 +5,7 @@
  * anything else is retried with backoff (Retry-After honoured), stored so a restart resumes it.
  */
 import { getLogger } from "@logtape/logtape";
-import type { Route, RouteHost } from "../../delivery/route.ts";
+import { expiresAt, type Route, type RouteHost } from "../../delivery/route.ts";
 import type { JobRecord, Stat } from "../../store/records.ts";
 import { Bookkeeper } from "../bookkeeper.ts";
 import { Delayed } from "../delayed.ts";
@@ -107,6 +107,10 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
   }
 
   async function send(job: JobRecord): Promise<void> {
+    if (now() >= expiresAt(job)) {
+      await settle(job, "EXPIRED", "000");
+      return;
+    }
     if (!(await pacer.wait()) || stopped) return;
     const attempts = (job.attempts ?? 0) + 1;
     let res: Response | undefined;
@@ -161,6 +165,15 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
       retryAfterMs(res?.headers.get("retry-after") ?? null, t),
     );
     const why = res ? `HTTP ${res.status}` : failure;
+    if (next !== null && next >= expiresAt(job)) {
+      log.info("{route}: {id} expires before its next attempt ({why})", {
+        route: c.name,
+        id: job.id,
+        why,
+      });
+      await settle(job, "EXPIRED", "000");
+      return;
+    }
     if (next === null) {
       log.warn("{route}: {id} failed {n} times ({why}): UNDELIV", {
         route: c.name,

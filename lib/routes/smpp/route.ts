@@ -3,9 +3,9 @@
  * there, within a window and a rate; the upstream's receipts settle them.
  */
 import { getLogger } from "@logtape/logtape";
-import type { Route, RouteHost } from "../../delivery/route.ts";
+import { expiresAt, type Route, type RouteHost } from "../../delivery/route.ts";
 import type { Pdu } from "../../smpp/codec.ts";
-import type { JobRecord } from "../../store/records.ts";
+import type { JobRecord, Stat } from "../../store/records.ts";
 import type { Connect } from "../../transport/conn.ts";
 import { Pacer } from "../pacer.ts";
 import { nextAttempt } from "../retry.ts";
@@ -200,6 +200,10 @@ class SmppRoute implements Route {
   }
 
   async #send(link: EsmeLink, job: JobRecord) {
+    if (this.#now() >= expiresAt(job)) {
+      this.#track(this.#settle(job, "000", "EXPIRED"));
+      return;
+    }
     let inits: SubmitInit[];
     try {
       inits = submitsFor(job, this.#ref++ & 0xff, this.#c);
@@ -269,6 +273,13 @@ class SmppRoute implements Route {
     if (this.#stopped) return; // still unfinished in the store: it resumes after a restart
     const attempts = (job.attempts ?? 0) + 1;
     const at = nextAttempt(this.#c.retry, attempts, this.#now());
+    if (at !== null && at >= expiresAt(job)) {
+      log.info("{label}: message {id} expires before its next attempt", {
+        label: this.name,
+        id: job.id,
+      });
+      return await this.#settle(job, "000", "EXPIRED");
+    }
     if (at === null) {
       log.warn("{label}: message {id} failed {attempts} times, last: {reason}", {
         label: this.name,
@@ -288,12 +299,12 @@ class SmppRoute implements Route {
     await this.#book.run(job.id, `retry of ${job.id}`, () => host.retry(job, attempts, at));
   }
 
-  async #settle(job: JobRecord, err: string) {
+  async #settle(job: JobRecord, err: string, stat: Stat = "UNDELIV") {
     const host = this.#host!;
     await this.#book.run(
       job.id,
       `settling ${job.id}`,
-      () => host.settle([{ job, stat: "UNDELIV", err }]),
+      () => host.settle([{ job, stat, err }]),
     );
   }
 }
