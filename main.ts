@@ -1,7 +1,7 @@
 /**
  * smppgw command line: picks the command, parses its arguments and wires it to the runtime.
- * What each command does lives in lib/cli/; this file is the only one (with lib/deno.ts) that
- * touches `Deno.*`.
+ * What each command does lives in lib/cli/; the runtime (Deno or Bun: the process, files, sockets,
+ * KV) is `runtime` of lib/runtime.ts, so the same file runs on both.
  */
 import { getLogger } from "@logtape/logtape";
 import {
@@ -13,7 +13,7 @@ import {
   startGateway,
   StoreError,
 } from "./lib/mod.ts";
-import { connect, openKv } from "./lib/deno.ts";
+import { runtime } from "./lib/runtime.ts";
 import {
   ACCOUNT_HELP,
   httpAccounts,
@@ -39,7 +39,7 @@ import { VERSION_HELP, versionText } from "./lib/cli/version.ts";
 import { VERSION } from "./lib/core/version.ts";
 
 const encoder = new TextEncoder();
-const live = Deno.stderr.isTerminal();
+const live = runtime.stderrIsTerminal;
 
 /** The console, environment and files as the commands see them. */
 const io: CliIo = {
@@ -50,12 +50,11 @@ const io: CliIo = {
       if (line) console.error(line);
       return;
     }
-    let bytes = encoder.encode(`\r\x1b[K${line}`);
-    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+    runtime.writeStderr(encoder.encode(`\r\x1b[K${line}`));
   },
   live,
-  env: (name) => Deno.env.get(name),
-  readTextFile: (path) => Deno.readTextFile(path),
+  env: (name) => runtime.env(name),
+  readTextFile: (path) => runtime.readTextFile(path),
 };
 
 /** A command: resolves its exit code, or null when it keeps running (serve). */
@@ -113,7 +112,7 @@ async function serve(args: string[]): Promise<number | null> {
   running.lost.then((e) => {
     // Another process owns the store now: everything this one still holds is refused.
     console.error(`smppgw: ${e.message}`);
-    Deno.exit(3);
+    runtime.exit(3);
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -123,10 +122,10 @@ async function serve(args: string[]): Promise<number | null> {
     await running.close();
     logStopped(running.gateway.counters, running.gateway.startedAt, Date.now());
     console.log("smppgw stopped");
-    Deno.exit(0);
+    runtime.exit(0);
   };
-  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  runtime.onSignal("SIGINT", () => stop("SIGINT"));
+  runtime.onSignal("SIGTERM", () => stop("SIGTERM"));
   const created = await ensureDefaultAccount(gw.gateway.store);
   const addr = (a: { hostname: string; port: number }) => `${a.hostname}:${a.port}`;
   // The banner is for the operator, in either log format; secrets never go through the logger.
@@ -164,14 +163,14 @@ async function send(args: string[]): Promise<number> {
     io.out(SEND_HELP);
     return 0;
   }
-  return await runSend(o, { connect, io });
+  return await runSend(o, { connect: runtime.connect, io });
 }
 
 function version(args: string[]): Promise<number> {
   io.out(
     parseFlags("version", args, { help: { type: "boolean", short: "h" } }).help
       ? VERSION_HELP
-      : versionText(Deno.version),
+      : versionText(runtime.version),
   );
   return Promise.resolve(0);
 }
@@ -190,11 +189,11 @@ function adminTokenOf(command: string, token: string | undefined): string {
 /** Runs `fn` on a stopped gateway's store at `path` (which must exist). */
 async function offline<T>(path: string, fn: (store: Store) => Promise<T>): Promise<T> {
   try {
-    await Deno.stat(path);
+    await runtime.stat(path);
   } catch (e) {
     throw new UsageError(`--kv ${path}: ${(e as Error).message}`);
   }
-  const kv = await openKv(path);
+  const kv = await runtime.openKv(path);
   try {
     return await withOfflineStore(kv, fn);
   } catch (e) {
@@ -258,15 +257,15 @@ const RUNNERS: Record<string, Runner> = { serve, send, account, trace, version, 
 if (import.meta.main) {
   let code: number | null;
   try {
-    const { command, args } = pickCommand(Deno.args);
+    const { command, args } = pickCommand([...runtime.args]);
     const run = RUNNERS[command];
     if (!run) throw new UsageError(`"${command}" is not wired in main.ts`);
     code = await run(args);
   } catch (e) {
     const exit = exitCodeOf(e);
-    if (exit === null) throw e; // a bug: Deno prints it with its stack and exits 1
+    if (exit === null) throw e; // a bug: the runtime prints it with its stack and exits 1
     console.error(`smppgw: ${(e as Error).message}`);
     code = exit;
   }
-  if (code !== null) Deno.exit(code);
+  if (code !== null) runtime.exit(code);
 }

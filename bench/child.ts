@@ -7,6 +7,7 @@
  */
 import { within } from "./client.ts";
 import { lineReader } from "./protocol.ts";
+import { bunPath } from "../tests/support/bun.ts";
 
 const START_MS = 30_000;
 const STATS_MS = 10_000;
@@ -64,12 +65,23 @@ export class Child {
     this.#writer = lines ? proc.stdin.getWriter() : undefined;
   }
 
-  /** Starts a protocol server (`script` beside this file) and waits for its port. */
-  static async start(name: string, script: string, args: string[]): Promise<Child> {
+  /**
+   * Starts a protocol server (`script` beside this file) on Deno, or on Bun, and waits for its
+   * port.
+   */
+  static async start(
+    name: string,
+    script: string,
+    args: string[],
+    runtime: "deno" | "bun" = "deno",
+  ): Promise<Child> {
     await learnTicks();
     const path = new URL(script, import.meta.url).pathname;
-    const proc = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--unstable-kv", path, ...args],
+    const [program, first] = runtime === "bun"
+      ? [await bunPath(), [path]]
+      : [Deno.execPath(), ["run", "--allow-all", "--unstable-kv", path]];
+    const proc = new Deno.Command(program, {
+      args: [...first, ...args],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

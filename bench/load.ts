@@ -24,6 +24,9 @@ const USAGE = `Usage: deno task bench [options]
   --backlog N    receipts queued with no receiver bound in the backlog scenario (default 500000)
   --delay MS     simulator delay before a message is settled (default 0)
   --routes       the gateway routes through a two-route table (the simulator matches second)
+  --runtime R    deno (default) or bun: with bun the gateway also runs under Bun (serve_gateway.ts
+                 spawned with \`npx -y bun@1\`'s bun, its own KV file) beside the one under Deno,
+                 and the compared scenarios print both
   --reference P  also run the reference server at path P (e.g. ../shared/reference/deno-kv-smsc.ts)
   --only LIST    run only these scenarios, e.g. 4x100,receipts,npm,backlog (1x1 1x10 1x100 4x1
                  4x10 4x100 receipts http backlog; npm and reference add those servers' rows)
@@ -41,6 +44,8 @@ export interface BenchArgs {
   reference?: string;
   /** Scenario names to run ("1x1" … "4x100", "receipts", "npm", "backlog"); all when empty. */
   only: string[];
+  /** "bun": the gateway also runs under Bun, compared with the one under Deno. */
+  runtime: "deno" | "bun";
 }
 
 /** Parses the command line (exits on --help or a bad value). */
@@ -56,6 +61,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       routes: { type: "boolean", default: false },
       reference: { type: "string" },
       only: { type: "string" },
+      runtime: { type: "string", default: "deno" },
       help: { type: "boolean", default: false },
     },
   });
@@ -72,7 +78,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     return n;
   };
   const quick = values.quick;
+  if (values.runtime !== "deno" && values.runtime !== "bun") {
+    console.error(`--runtime must be deno or bun\n${USAGE}`);
+    Deno.exit(2);
+  }
   return {
+    runtime: values.runtime,
     messages: Math.max(20, int(values.messages, quick ? 2000 : 40_000, "messages")),
     delayMs: int(values.delay, 0, "delay"),
     routes: values.routes,
@@ -135,6 +146,13 @@ async function main(): Promise<number> {
       const gwArgs = ["--kv", `${dir}/bench.kv`, "--delay", String(args.delayMs)];
       if (args.routes) gwArgs.push("--routes");
       servers.push(["smppgw", await Child.start("smppgw", "./serve_gateway.ts", gwArgs)]);
+      if (compared.length > 0 && args.runtime === "bun") {
+        const bunArgs = ["--kv", `${dir}/bench-bun.kv`, ...gwArgs.slice(2)];
+        servers.push([
+          "bun",
+          await Child.start("smppgw on bun", "./serve_gateway.ts", bunArgs, "bun"),
+        ]);
+      }
       if (compared.length > 0 && wanted("npm")) {
         servers.push(["npm", await Child.start("npm smpp", "./serve_npm.ts", [])]);
       }
@@ -195,7 +213,7 @@ async function main(): Promise<number> {
     }
     medians.set(shape, m);
   }
-  const order = ["smppgw", "npm smpp", "reference"];
+  const order = ["smppgw", "smppgw on bun", "npm smpp", "reference"];
   const all = [...rows, ...[...medians.values()].flatMap((m) => Object.values(m))].sort((a, b) =>
     order.indexOf(a.server) - order.indexOf(b.server) || a.conns - b.conns ||
     a.window - b.window

@@ -3,8 +3,11 @@
  * (bench/serve_gateway.ts, bench/serve_npm.ts). The server prints one JSON line
  * `{"port":N,"pid":P}` on stdout once it listens, then reads stdin lines: `stats` is answered with
  * one JSON line of its counters plus `rss` (bytes); `close` or the end of stdin closes the server
- * (bounded) and the process exits 0. The bench side is bench/child.ts.
+ * (bounded) and the process exits 0. The bench side is bench/child.ts. The server side runs on
+ * Deno or Bun (it uses `node:process` only).
  */
+import { Readable } from "node:stream";
+import process from "node:process";
 
 /** The account every scenario binds as (the gateway creates it; the other servers accept it). */
 export const ACCOUNT = { systemId: "bench", password: "bench" };
@@ -32,10 +35,13 @@ export async function serveChild(
   stats: () => Record<string, number>,
   close: () => Promise<void>,
 ): Promise<never> {
-  console.log(JSON.stringify({ port, pid: Deno.pid }));
-  for await (const line of lineReader(Deno.stdin.readable)) {
+  console.log(JSON.stringify({ port, pid: process.pid }));
+  const stdin = Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>;
+  for await (const line of lineReader(stdin)) {
     const cmd = line.trim();
-    if (cmd === "stats") console.log(JSON.stringify({ ...stats(), rss: Deno.memoryUsage().rss }));
+    if (cmd === "stats") {
+      console.log(JSON.stringify({ ...stats(), rss: process.memoryUsage().rss }));
+    }
     if (cmd === "close") break;
   }
   let t: ReturnType<typeof setTimeout> | undefined;
@@ -44,5 +50,5 @@ export async function serveChild(
     new Promise<void>((resolve) => t = setTimeout(resolve, CLOSE_MS)),
   ]);
   clearTimeout(t);
-  Deno.exit(0);
+  process.exit(0);
 }

@@ -5,8 +5,10 @@
  * `--routes` the simulator is the second route of a routing table (the first matches no bench
  * message), so every message is matched against two routes; with `--http-route URL` the only
  * route is an HTTP route to that provider (64 requests at once, no receipts: 2xx is ACCEPTD).
+ * Runs on Deno or Bun (`deno task bench --runtime bun`).
  */
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { startGateway } from "../lib/mod.ts";
 import { simulatorRoute } from "../lib/delivery/simulator.ts";
 import { parseHttpRoute } from "../lib/routes/http/config.ts";
@@ -15,7 +17,7 @@ import { ACCOUNT, serveChild } from "./protocol.ts";
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    args: Deno.args,
+    args: process.argv.slice(2),
     options: {
       kv: { type: "string" },
       delay: { type: "string", default: "0" },
@@ -26,7 +28,7 @@ if (import.meta.main) {
   const delayMs = Number(values.delay);
   if (!values.kv || !Number.isInteger(delayMs) || delayMs < 0) {
     console.error("usage: serve_gateway.ts --kv PATH [--delay MS] [--routes]");
-    Deno.exit(2);
+    process.exit(2);
   }
   const gw = await startGateway({
     port: 0,

@@ -4,6 +4,8 @@ import { fmtMs, fmtNum, fmtRate, type Row } from "./stats.ts";
 /** The median rows of one compared scenario, by server. */
 export interface Compared {
   smppgw?: Row;
+  /** The gateway under Bun (`--runtime bun`). */
+  bun?: Row;
   npm?: Row;
   reference?: Row;
 }
@@ -56,6 +58,21 @@ export function summaryLines(c: Map<string, Compared>): string[] {
       }`,
       `KV bytes per message: ${fmtNum(g.kvBytes, 0)} (mutations: ${fmtNum(g.kvMutations, 2)}; ` +
         `${fmtNum(g.msgs / g.kvCommits, 0)} messages per commit at 4x100)`,
+    );
+  }
+  const bun = ["4x100", "1x100", "receipts"].map((s) => [s, c.get(s)] as const)
+    .filter(([, e]) => e?.bun && e.smppgw);
+  for (const [s, e] of bun) {
+    const [d, b] = [e!.smppgw!, e!.bun!];
+    out.push(
+      s === "receipts"
+        ? `Bun vs Deno, receipts: ${fmtRate(b.receiptRate)} vs ${fmtRate(d.receiptRate)} ` +
+          `receipts/s (${fmtNum(b.receiptRate / d.receiptRate, 2)}×), p99 submit→receipt ` +
+          `${fmtMs(b.receiptP99)} vs ${fmtMs(d.receiptP99)} ms`
+        : `Bun vs Deno, ${s}: ${fmtRate(b.rate)} vs ${fmtRate(d.rate)} msgs/s ` +
+          `(${fmtNum(b.rate / d.rate, 2)}×), server CPU ${fmtNum(b.cpuUs, 1)} vs ` +
+          `${fmtNum(d.cpuUs, 1)} µs/msg, p99 submit→resp ${fmtMs(b.p99)} vs ${fmtMs(d.p99)} ms, ` +
+          `RSS ${fmtNum(b.rssMb, 0)} vs ${fmtNum(d.rssMb, 0)} MB`,
     );
   }
   const ref = ["4x100", "1x100", "receipts"].map((s) => [s, c.get(s)?.reference] as const)

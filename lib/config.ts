@@ -1,33 +1,27 @@
 /** The JSON config file: its shape, defaults and validation with messages that name the key. */
 import type { AccountConfig } from "./accounts/accounts.ts";
-import { MAX_WINDOW, parseAccount as account } from "./accounts/account_config.ts";
+import { ACCOUNTS, MAX_WINDOW } from "./accounts/account_config.ts";
 import type { InboundRule } from "./delivery/inbound.ts";
 import {
-  parseInbound,
-  parseRoutes,
-  parseSimulator,
+  INBOUND,
   type RouteBase,
-  type RouteKeysParser,
+  routeTable,
+  SIMULATOR,
   type SimulatorConfig,
   type SimulatorRouteConfig,
 } from "./routes/config.ts";
-import { parseSmppRoute, type SmppRouteConfig } from "./routes/smpp/config.ts";
-import { type HttpRouteConfig, parseHttpRoute } from "./routes/http/config.ts";
+import { SMPP_ROUTE, type SmppRouteConfig } from "./routes/smpp/config.ts";
+import { HTTP_ROUTE, type HttpRouteConfig } from "./routes/http/config.ts";
+import { number, object, parse, secret, text } from "./core/schema.ts";
+import type { z } from "zod";
+
+export { ConfigError, type ConfigProblem } from "./core/validate.ts";
 
 /** One route of the `routes` table. */
 export type RouteConfig =
   | SimulatorRouteConfig
   | (Omit<SmppRouteConfig, "type" | "match"> & RouteBase & { type: "smpp" })
   | (HttpRouteConfig & RouteBase & { type: "http" });
-
-/** Type-specific route key checks. */
-const ROUTE_PARSERS: Record<"http" | "smpp", RouteKeysParser> = {
-  http: parseHttpRoute,
-  smpp: parseSmppRoute,
-};
-import { ConfigError, known, num, obj, str } from "./core/validate.ts";
-
-export { ConfigError } from "./core/validate.ts";
 
 /** The config file, all keys optional. Times are in the unit their name says. */
 export interface GatewayConfig {
@@ -86,8 +80,55 @@ export interface GatewayConfig {
   };
 }
 
+const limit = number(0, 1_000_000).optional();
+const seconds = number(0, 86_400).optional();
+
+/** The config file's keys (the CLI's `server` section aside), with their checks. */
+const CONFIG = object({
+  systemId: text(15).optional(),
+  nodeId: number(0, 99).optional(),
+  leaseSec: number(0.1, 3600).optional(),
+  retentionDays: number(0.001, 3650).optional(),
+  concatTimeoutSec: number(0.1, 86_400).optional(),
+  accounts: ACCOUNTS.optional(),
+  simulator: SIMULATOR.optional(),
+  // Each route is checked by its type's schema; the table's entries are RouteConfig.
+  routes: (routeTable({ http: HTTP_ROUTE, smpp: SMPP_ROUTE }) as z.ZodType<RouteConfig[]>)
+    .optional(),
+  inbound: INBOUND.optional(),
+  http: object({ adminToken: secret(16).optional() }).optional(),
+  limits: object({
+    maxConnections: limit,
+    maxConnectionsPerIp: limit,
+    maxUnboundConnections: limit,
+    maxUnboundConnectionsPerIp: limit,
+    pduTimeoutSec: limit,
+    drainTimeoutSec: limit,
+    bindFailures: limit,
+    bindFailureWindowSec: limit,
+    bindLockoutSec: limit,
+    maxOutputBytes: number(4096, 1 << 30).optional(),
+  }).optional(),
+  session: object({
+    enquireLinkSec: seconds,
+    responseTimeoutSec: seconds,
+    bindTimeoutSec: seconds,
+    inactivitySec: seconds,
+    window: number(1, MAX_WINDOW).optional(),
+    deliverWindow: number(1, 10_000).optional(),
+  }).optional(),
+  receipts: object({
+    textLength: number(0, 160).optional(),
+    retrySec: seconds,
+    retryMaxSec: seconds,
+    maxAgeHours: number(0, 8760).optional(),
+    maxReceiverFailures: number(0, 1000).optional(),
+  }).optional(),
+});
+
 /**
- * Validates a parsed config file; throws ConfigError naming the first bad key.
+ * Validates a parsed config file; throws ConfigError naming the first bad key (in file order),
+ * with every problem in its `problems`. Route defaults are filled in when the routes are built.
  *
  * @example
  * ```ts
@@ -97,89 +138,5 @@ export interface GatewayConfig {
  * ```
  */
 export function parseConfig(v: unknown): GatewayConfig {
-  const o = obj(v, "config");
-  known(o, "", [
-    "systemId",
-    "nodeId",
-    "leaseSec",
-    "retentionDays",
-    "concatTimeoutSec",
-    "accounts",
-    "simulator",
-    "routes",
-    "inbound",
-    "http",
-    "limits",
-    "session",
-    "receipts",
-  ]);
-  num(o, "concatTimeoutSec", "", 0.1, 86_400);
-  if (o.limits !== undefined) {
-    const l = obj(o.limits, "limits");
-    const keys = [
-      "maxConnections",
-      "maxConnectionsPerIp",
-      "maxUnboundConnections",
-      "maxUnboundConnectionsPerIp",
-      "pduTimeoutSec",
-      "drainTimeoutSec",
-      "bindFailures",
-      "bindFailureWindowSec",
-      "bindLockoutSec",
-    ];
-    known(l, "limits", [...keys, "maxOutputBytes"]);
-    for (const k of keys) num(l, k, "limits.", 0, 1_000_000);
-    num(l, "maxOutputBytes", "limits.", 4096, 1 << 30);
-  }
-  num(o, "leaseSec", "", 0.1, 3600);
-  num(o, "retentionDays", "", 0.001, 3650);
-  str(o, "systemId", "", 15);
-  num(o, "nodeId", "", 0, 99);
-  if (o.accounts !== undefined) {
-    if (!Array.isArray(o.accounts)) throw new ConfigError("accounts: must be an array");
-    const ids = new Set<string>();
-    o.accounts.forEach((a, i) => {
-      const acc = account(a, `accounts[${i}]`);
-      if (ids.has(acc.systemId)) {
-        throw new ConfigError(`accounts[${i}].systemId: "${acc.systemId}" appears twice`);
-      }
-      ids.add(acc.systemId);
-    });
-  }
-  if (o.simulator !== undefined) parseSimulator(obj(o.simulator, "simulator"), "simulator");
-  if (o.routes !== undefined) parseRoutes(o.routes, ROUTE_PARSERS);
-  if (o.http !== undefined) {
-    const h = obj(o.http, "http");
-    known(h, "http", ["adminToken"]);
-    if (
-      h.adminToken !== undefined && (typeof h.adminToken !== "string" || h.adminToken.length < 16)
-    ) {
-      throw new ConfigError("http.adminToken: must be a string of at least 16 characters");
-    }
-  }
-  if (o.inbound !== undefined) parseInbound(o.inbound);
-  if (o.session !== undefined) {
-    const s = obj(o.session, "session");
-    const keys = ["enquireLinkSec", "responseTimeoutSec", "bindTimeoutSec", "inactivitySec"];
-    known(s, "session", [...keys, "window", "deliverWindow"]);
-    for (const k of keys) num(s, k, "session.", 0, 86_400);
-    num(s, "window", "session.", 1, MAX_WINDOW);
-    num(s, "deliverWindow", "session.", 1, 10_000);
-  }
-  if (o.receipts !== undefined) {
-    const r = obj(o.receipts, "receipts");
-    known(r, "receipts", [
-      "textLength",
-      "retrySec",
-      "retryMaxSec",
-      "maxAgeHours",
-      "maxReceiverFailures",
-    ]);
-    num(r, "textLength", "receipts.", 0, 160);
-    num(r, "retrySec", "receipts.", 0, 86_400);
-    num(r, "retryMaxSec", "receipts.", 0, 86_400);
-    num(r, "maxAgeHours", "receipts.", 0, 8760);
-    num(r, "maxReceiverFailures", "receipts.", 0, 1000);
-  }
-  return o as GatewayConfig;
+  return parse(CONFIG, v, "", "config");
 }

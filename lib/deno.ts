@@ -1,5 +1,12 @@
-/** Deno adapter: TCP/TLS listeners and the KV opener. The only lib/ file that touches `Deno.*`. */
+/**
+ * Deno adapter: TCP/TLS listeners, the KV opener, HTTP and the process, as {@link denoRuntime}.
+ * With lib/bun.ts, the only lib/ file that touches the runtime (`Deno.*`).
+ */
 import type { Conn, Connect, Listener } from "./transport/conn.ts";
+import type { HttpServer, Runtime } from "./runtime.ts";
+import { prepareKvFile } from "./store/kv_file.ts";
+
+export type { HttpServer } from "./runtime.ts";
 
 /** A Deno TCP or TLS connection as a {@link Conn} (Nagle off on TCP). */
 export function denoConn(conn: Deno.Conn): Conn {
@@ -78,61 +85,8 @@ export function fdLimit(): number | null {
  * before Deno KV would add its tables to it.
  */
 export async function openKv(path: string): Promise<Deno.Kv> {
-  if (path !== ":memory:") {
-    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-    if (dir) await Deno.mkdir(dir, { recursive: true });
-    await checkKvFile(path);
-  }
+  await prepareKvFile(path);
   return await Deno.openKv(path);
-}
-
-/** The tables every Deno KV database has. */
-const KV_TABLES = ["kv", "data_version", "migration_state"];
-
-async function checkKvFile(path: string) {
-  let size: number;
-  try {
-    size = (await Deno.stat(path)).size;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  if (size === 0) return;
-  const f = await Deno.open(path);
-  const head = new Uint8Array(16);
-  try {
-    await f.read(head);
-  } finally {
-    f.close();
-  }
-  if (new TextDecoder().decode(head) !== "SQLite format 3\0") {
-    throw new Error(`${path} is not a Deno KV file (not an SQLite database); refusing to use it`);
-  }
-  const { DatabaseSync } = await import("node:sqlite");
-  const db = new DatabaseSync(path, { readOnly: true });
-  let names: Set<string>;
-  try {
-    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
-    names = new Set(rows.map((r) => String((r as { name: unknown }).name)));
-  } finally {
-    db.close();
-  }
-  const missing = KV_TABLES.filter((t) => !names.has(t));
-  if (missing.length > 0) {
-    throw new Error(
-      `${path} is an SQLite database but not a Deno KV file (no table ${
-        missing.join(", ")
-      }); refusing to use it`,
-    );
-  }
-}
-
-/** An HTTP server serving a web-standard `fetch` handler. */
-export interface HttpServer {
-  hostname: string;
-  port: number;
-  /** Stops listening and waits for requests in flight. */
-  close(): Promise<void>;
 }
 
 /** Serves `fetch` over HTTP on `hostname:port` (port 0: any free port). */
@@ -163,4 +117,40 @@ export const connect: Connect = async (o) => {
     );
   }
   return denoConn(await Deno.connect({ hostname: o.hostname, port: o.port, transport: "tcp" }));
+};
+
+/**
+ * Deno as a {@link Runtime}.
+ *
+ * @example
+ * ```ts
+ * import { denoRuntime } from "./deno.ts";
+ * console.log(denoRuntime.version.name, denoRuntime.args);
+ * ```
+ */
+export const denoRuntime: Runtime = {
+  name: "deno",
+  version: {
+    name: "deno",
+    version: Deno.version.deno,
+    engine: `v8 ${Deno.version.v8}, typescript ${Deno.version.typescript}`,
+  },
+  listenTcp,
+  listenTls,
+  connect,
+  openKv,
+  serveHttp,
+  fdLimit,
+  args: Deno.args,
+  env: (name) => Deno.env.get(name),
+  exit: (code) => Deno.exit(code),
+  onSignal: (signal, fn) => Deno.addSignalListener(signal, fn),
+  stderrIsTerminal: Deno.stderr.isTerminal(),
+  writeStderr(bytes) {
+    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+  },
+  readTextFile: (path) => Deno.readTextFile(path),
+  stat: async (path) => {
+    await Deno.stat(path);
+  },
 };

@@ -1,5 +1,6 @@
 /**
- * smppgw as a library: `startGateway()` runs an SMPP 3.4 server on Deno with Deno KV.
+ * smppgw as a library: `startGateway()` runs an SMPP 3.4 server on Deno or Bun with Deno KV
+ * (`npm:@deno/kv` on Bun; the same file format).
  *
  * ```ts
  * import { startGateway } from "./lib/mod.ts";
@@ -9,15 +10,7 @@
  * ```
  */
 import { type AccountConfig, syncAccounts } from "./accounts/accounts.ts";
-import {
-  connect,
-  fdLimit,
-  type HttpServer,
-  listenTcp,
-  listenTls,
-  openKv,
-  serveHttp,
-} from "./deno.ts";
+import { type HttpServer, runtime } from "./runtime.ts";
 import { parseSmppRoute } from "./routes/smpp/config.ts";
 import { smppRoute } from "./routes/smpp/route.ts";
 import { parseHttpRoute } from "./routes/http/config.ts";
@@ -35,7 +28,13 @@ import type { Route } from "./delivery/route.ts";
 import { type SimulatorOptions, simulatorRoute } from "./delivery/simulator.ts";
 
 export { type AccountConfig, ensureDefaultAccount, syncAccounts } from "./accounts/accounts.ts";
-export { ConfigError, type GatewayConfig, parseConfig, type RouteConfig } from "./config.ts";
+export {
+  ConfigError,
+  type ConfigProblem,
+  type GatewayConfig,
+  parseConfig,
+  type RouteConfig,
+} from "./config.ts";
 export { Gateway, type GatewayOptions, SESSION_DEFAULTS } from "./gateway.ts";
 export type {
   CallbackAnswer,
@@ -114,7 +113,15 @@ export {
   type ThrottleReason,
 } from "./core/metrics.ts";
 export type { Health } from "./store/health.ts";
-export type { Conn, Listener } from "./transport/conn.ts";
+export type { Conn, Connect, ConnectOptions, Listener } from "./transport/conn.ts";
+export {
+  type HttpServer,
+  onBun,
+  type Runtime,
+  runtime,
+  type RuntimeVersion,
+  type StopSignal,
+} from "./runtime.ts";
 export { SmppError } from "./smpp/errors.ts";
 /** The SMPP 3.4 codec: commands, statuses, TLVs, encode and decode. */
 export * as pdu from "./smpp/mod.ts";
@@ -134,7 +141,10 @@ export interface StartOptions extends Omit<GatewayOptions, "kv" | "route"> {
    * admin API); off unless given. `host` defaults to 127.0.0.1.
    */
   http?: { host?: string; port: number; adminToken?: string };
-  /** A Deno KV handle (kept open on close) or a path to open (closed on close). Default ":memory:". */
+  /**
+   * A Deno KV handle (kept open on close; on Bun, one from `openKv` of `npm:@deno/kv`) or a path to
+   * open (closed on close). Default ":memory:".
+   */
   kv?: Deno.Kv | string;
   /** Accounts to create or update in KV. */
   accounts?: AccountConfig[];
@@ -192,22 +202,22 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const ownKv = typeof o.kv !== "object";
   const kv = typeof o.kv === "object"
     ? o.kv
-    : await noticing(openKv(o.kv ?? ":memory:"), 3000, STORE_LOCKED);
+    : await noticing(runtime.openKv(o.kv ?? ":memory:"), 3000, STORE_LOCKED);
   const listeners: Listener[] = [];
   let gateway: Gateway | undefined;
   let http: HttpServer | undefined;
   try {
     const host = o.host ?? LISTEN_DEFAULTS.host;
-    const tcp = listenTcp(host, o.port ?? LISTEN_DEFAULTS.port);
+    const tcp = runtime.listenTcp(host, o.port ?? LISTEN_DEFAULTS.port);
     listeners.push(tcp);
     let tlsAddr: RunningGateway["tlsAddr"];
     if (o.tls) {
-      const tls = listenTls(host, o.tls.port, o.tls.cert, o.tls.key);
+      const tls = runtime.listenTls(host, o.tls.port, o.tls.cert, o.tls.key);
       listeners.push(tls);
       tlsAddr = { hostname: tls.hostname, port: tls.port };
     }
     gateway = new Gateway({
-      fdLimit: fdLimit(),
+      fdLimit: runtime.fdLimit(),
       ...o,
       kv,
       route: o.route ?? simulatorRoute(o.simulator),
@@ -232,7 +242,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
           verifyToken: token.verify,
         },
       });
-      http = serveHttp(o.http.host ?? LISTEN_DEFAULTS.host, o.http.port, app.fetch);
+      http = runtime.serveHttp(o.http.host ?? LISTEN_DEFAULTS.host, o.http.port, app.fetch);
     }
     await syncAccounts(gateway.store, o.accounts ?? []);
     for (const l of listeners) gateway.listen(l);
@@ -276,7 +286,10 @@ function routeFromConfig(r: RouteConfig): RoutingEntry {
         match: r.match,
       };
     case "smpp":
-      return { route: smppRoute(parseSmppRoute(r, r.name), { connect }), match: r.match };
+      return {
+        route: smppRoute(parseSmppRoute(r, r.name), { connect: runtime.connect }),
+        match: r.match,
+      };
     case "http":
       return { route: httpRoute(parseHttpRoute(r, r.name)), match: r.match };
   }

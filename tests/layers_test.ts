@@ -1,7 +1,7 @@
 /** The layout's one rule: a folder of lib/ imports only from folders below it (and itself). */
 import assert from "node:assert/strict";
 
-/** lib/ folders, bottom first; the root files (gateway, config, mod, deno) are on top. */
+/** lib/ folders, bottom first; the root files (gateway, config, mod, runtime, deno, bun) are on top. */
 export const LAYERS = [
   ["smpp", "core"],
   ["text"],
@@ -46,22 +46,41 @@ Deno.test("every lib/ folder imports only from itself and folders below it", asy
   assert.deepEqual(wrong, []);
 });
 
-Deno.test("runtime calls (Deno.*) happen only in lib/deno.ts", async () => {
+/** The runtime adapters: the only lib/ files that touch a runtime's globals. */
+const ADAPTERS: Record<string, string> = { Deno: "deno.ts", Bun: "bun.ts" };
+
+Deno.test("runtime calls (Deno.*, Bun.*, process.*) happen only in lib/deno.ts and lib/bun.ts", async () => {
   const wrong: string[] = [];
   for await (const file of files(LIB)) {
-    if (file === "deno.ts") continue;
     // Code only: JSDoc examples may show runtime calls.
     const src = (await Deno.readTextFile(new URL(file, LIB)))
       .replace(/\/\*[\s\S]*?\*\//g, "")
       .replace(/\/\/.*$/gm, "");
     // Types (Deno.Kv, Deno.KvKey, …) are fine; calls and constructors are not.
-    for (const m of src.matchAll(/\bDeno\.(\w+)/g)) {
+    for (const m of src.matchAll(/\b(Deno|Bun)\.(\w+)/g)) {
+      if (file === ADAPTERS[m[1]]) continue;
       const after = src.slice(m.index! + m[0].length, m.index! + m[0].length + 1);
       const before = src.slice(Math.max(0, m.index! - 4), m.index!);
-      if (after === "(" || before.endsWith("new ") || /^[a-z]/.test(m[1])) {
+      if (after === "(" || before.endsWith("new ") || /^[a-z]/.test(m[2])) {
+        wrong.push(`lib/${file}: ${m[0]}`);
+      }
+    }
+    // Node's process (a global on both runtimes) belongs to the adapters too.
+    if (!Object.values(ADAPTERS).includes(file)) {
+      for (const m of src.matchAll(/\bprocess\.\w+|"node:process"/g)) {
         wrong.push(`lib/${file}: ${m[0]}`);
       }
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+Deno.test("main.ts and lib/mod.ts reach the runtime only through lib/runtime.ts", async () => {
+  for (const path of ["../main.ts", "../lib/mod.ts"]) {
+    const src = (await Deno.readTextFile(new URL(path, import.meta.url)))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
+    assert.doesNotMatch(src, /\b(Deno|Bun)\.[a-z]\w*|\bprocess\.\w+/, path);
+    assert.doesNotMatch(src, /from "\.\/(lib\/)?(deno|bun)\.ts"/, path);
+  }
 });

@@ -2,28 +2,50 @@
  * An account's settings as written in the config file or sent to the admin API, checked with
  * messages that name the key.
  */
+import { array, bool, number, object, parse, pattern, text, unique } from "../core/schema.ts";
+import { z } from "zod";
 import type { AccountConfig } from "./accounts.ts";
 import { validIpEntry } from "./limits.ts";
-import { ConfigError, known, num, obj, str } from "../core/validate.ts";
 
 /** Largest window an account or the session settings may set. */
 export const MAX_WINDOW = 100_000;
 
+const ipError = (iss: { input?: unknown }) =>
+  `not an IP address or IPv4 CIDR: ${JSON.stringify(iss.input)}`;
+
+/** An account's settings besides systemId and password, with their checks. */
+const SETTINGS = {
+  maxSessions: number(1, 10_000).optional(),
+  sourceAddrs: array(pattern("not a valid pattern (not a string)"), "must be an array of patterns")
+    .optional(),
+  window: number(1, MAX_WINDOW).optional(),
+  tps: number(0.001, 1_000_000).optional(),
+  burst: number(1, 10_000_000).optional(),
+  dailyQuota: number(0, 1e12).optional(),
+  allowedIps: array(
+    z.string({ error: ipError }).refine(validIpEntry, { error: ipError, abort: true }),
+    "must be an array of addresses",
+  ).optional(),
+  gsmPacked: bool().optional(),
+};
+
 /** Account keys besides systemId and password. */
-export const ACCOUNT_KEYS = [
-  "maxSessions",
-  "sourceAddrs",
-  "window",
-  "tps",
-  "burst",
-  "dailyQuota",
-  "allowedIps",
-  "gsmPacked",
-] as const;
+export const ACCOUNT_KEYS = Object.keys(SETTINGS) as (keyof typeof SETTINGS)[];
+
+/** An account of the config file. */
+export const ACCOUNT = object({ systemId: text(15), password: text(8), ...SETTINGS });
+
+/** The config file's `accounts`: each system_id once. */
+export const ACCOUNTS = array(ACCOUNT).superRefine(unique("systemId"));
+
+/** An account created through the admin API: the config's keys and `disabled`. */
+export const ACCOUNT_BODY = ACCOUNT.extend({ disabled: bool().optional() });
+
+/** A change of an account through the admin API: any key of {@link ACCOUNT_BODY}. */
+export const ACCOUNT_PATCH = ACCOUNT_BODY.partial();
 
 /**
- * Checks an account object at `path` (e.g. "accounts[0]"); with `partial`, systemId and password
- * may be absent (an update); `extra` keys are allowed and left to the caller. Throws ConfigError naming the bad key.
+ * Checks an account object at `path` (e.g. "accounts[0]"). Throws ConfigError naming the bad key.
  *
  * @example
  * ```ts
@@ -31,49 +53,6 @@ export const ACCOUNT_KEYS = [
  * parseAccount({ systemId: "acme", password: "secret", tps: 50 }, "accounts[0]");
  * ```
  */
-export function parseAccount(
-  v: unknown,
-  path: string,
-  opts: { partial?: boolean; extra?: readonly string[] } = {},
-): AccountConfig {
-  const o = obj(v, path);
-  known(o, path, ["systemId", "password", ...ACCOUNT_KEYS, ...(opts.extra ?? [])]);
-  num(o, "tps", `${path}.`, 0.001, 1_000_000);
-  num(o, "burst", `${path}.`, 1, 10_000_000);
-  num(o, "dailyQuota", `${path}.`, 0, 1e12);
-  if (o.gsmPacked !== undefined && typeof o.gsmPacked !== "boolean") {
-    throw new ConfigError(`${path}.gsmPacked: must be true or false`);
-  }
-  if (o.allowedIps !== undefined) {
-    if (!Array.isArray(o.allowedIps)) {
-      throw new ConfigError(`${path}.allowedIps: must be an array of addresses`);
-    }
-    o.allowedIps.forEach((ip, i) => {
-      if (typeof ip !== "string" || !validIpEntry(ip)) {
-        throw new ConfigError(
-          `${path}.allowedIps[${i}]: not an IP address or IPv4 CIDR: ${JSON.stringify(ip)}`,
-        );
-      }
-    });
-  }
-  str(o, "systemId", `${path}.`, 15, !opts.partial);
-  str(o, "password", `${path}.`, 8, !opts.partial);
-  num(o, "maxSessions", `${path}.`, 1, 10_000);
-  num(o, "window", `${path}.`, 1, MAX_WINDOW);
-  if (o.sourceAddrs !== undefined) {
-    if (!Array.isArray(o.sourceAddrs)) {
-      throw new ConfigError(`${path}.sourceAddrs: must be an array of patterns`);
-    }
-    o.sourceAddrs.forEach((p, i) => {
-      try {
-        if (typeof p !== "string") throw new Error("not a string");
-        new RegExp(p);
-      } catch (e) {
-        throw new ConfigError(
-          `${path}.sourceAddrs[${i}]: not a valid pattern (${(e as Error).message})`,
-        );
-      }
-    });
-  }
-  return o as unknown as AccountConfig;
+export function parseAccount(v: unknown, path: string): AccountConfig {
+  return parse(ACCOUNT, v, path);
 }

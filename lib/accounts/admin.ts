@@ -3,10 +3,12 @@
  * disabled) and remove, with bodies checked like the config file. Changes are stored at once and
  * reported to `changed`, which applies them to bound sessions.
  */
+import type { z } from "zod";
+import { parse } from "../core/schema.ts";
 import { ConfigError } from "../core/validate.ts";
 import type { AccountRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
-import { ACCOUNT_KEYS, parseAccount } from "./account_config.ts";
+import { ACCOUNT_BODY, ACCOUNT_KEYS, ACCOUNT_PATCH } from "./account_config.ts";
 import { DEFAULT_MAX_SESSIONS } from "./accounts.ts";
 import { hashPassword } from "./password.ts";
 
@@ -33,18 +35,14 @@ export function accountView(r: AccountRecord): AccountView {
   return { ...rest, source: source === "config" ? "config" : "api", disabled: disabled === true };
 }
 
-/** A ConfigError from the shared checks, as a 400 naming the field. */
-function badBody(e: unknown): never {
-  if (e instanceof ConfigError) {
-    const [path, ...rest] = e.message.split(": ");
-    throw new AdminError(400, rest.join(": ") || e.message, path.replace(/^body\.?/, ""));
-  }
-  throw e;
-}
-
-function checkDisabled(body: Record<string, unknown>) {
-  if (body.disabled !== undefined && typeof body.disabled !== "boolean") {
-    throw new AdminError(400, "must be true or false", "disabled");
+/** `body` checked by `schema` (the config's checks); its first problem is a 400 naming the field. */
+function checked<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  try {
+    return parse(schema, body, "body");
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const { path, message } = e.problems[0];
+    throw new AdminError(400, message, path.replace(/^body\.?/, ""));
   }
 }
 
@@ -71,14 +69,7 @@ export class AccountAdmin {
 
   /** Creates an account from `{ systemId, password, ... }`; 409 when it exists. */
   async create(body: unknown): Promise<AccountView> {
-    let c;
-    try {
-      c = parseAccount(body, "body", { extra: ["disabled"] });
-    } catch (e) {
-      badBody(e);
-    }
-    const b = body as Record<string, unknown>;
-    checkDisabled(b);
+    const c = checked(ACCOUNT_BODY, body);
     if (await this.#store.account(c.systemId)) {
       throw new AdminError(409, `account ${c.systemId} exists`, "systemId");
     }
@@ -88,8 +79,8 @@ export class AccountAdmin {
       maxSessions: c.maxSessions ?? DEFAULT_MAX_SESSIONS,
       sourceAddrs: c.sourceAddrs ?? [],
     };
-    for (const k of ACCOUNT_KEYS) if (b[k] !== undefined) Object.assign(record, { [k]: b[k] });
-    if (b.disabled === true) record.disabled = true;
+    for (const k of ACCOUNT_KEYS) if (c[k] !== undefined) Object.assign(record, { [k]: c[k] });
+    if (c.disabled === true) record.disabled = true;
     await this.#store.putAccount(record);
     this.#changed(record.systemId, record);
     return accountView(record);
@@ -98,13 +89,7 @@ export class AccountAdmin {
   /** Changes any setting, the password, or `disabled`; 404 when unknown. */
   async update(systemId: string, body: unknown): Promise<AccountView> {
     const old = await this.#record(systemId);
-    try {
-      parseAccount(body, "body", { partial: true, extra: ["disabled"] });
-    } catch (e) {
-      badBody(e);
-    }
-    const b = body as Record<string, unknown>;
-    checkDisabled(b);
+    const b = checked(ACCOUNT_PATCH, body);
     if (b.systemId !== undefined && b.systemId !== systemId) {
       throw new AdminError(400, "cannot be changed (create a new account)", "systemId");
     }

@@ -1,8 +1,8 @@
 /**
  * Reading the JSON config file for `serve`: the `server` section (settings of the command line,
- * checked here) and the gateway part (checked by the injected parser, `parseConfig`). Problems are
- * collected, not only the first: every top-level key is also checked on its own, so a file with
- * three bad sections gets three lines.
+ * checked here) and the gateway part (checked by the injected parser, `parseConfig`). Every problem
+ * is listed, not only the first: the server section's, then the parser's (a ConfigError lists all
+ * it found), each in file order.
  */
 import { ConfigError } from "../core/validate.ts";
 import { UsageError } from "./errors.ts";
@@ -26,16 +26,6 @@ export type ConfigCheck<T> = { ok: true; config: LoadedConfig<T> } | {
   problems: string[];
 };
 
-function gatewayProblem<T>(parse: ConfigParser<T>, v: unknown): string | null {
-  try {
-    parse(v);
-    return null;
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-}
-
 /**
  * Checks a config file's text; a problem that is not a ConfigError (a bug) is thrown.
  *
@@ -58,22 +48,18 @@ export function checkConfigText<T>(text: string, parse: ConfigParser<T>): Config
   }
   const { server = {}, ...rest } = v as Record<string, unknown>;
   const problems = serverSectionProblems(server);
-  const whole = gatewayProblem(parse, rest);
-  if (whole === null && problems.length === 0) {
-    return {
-      ok: true,
-      config: { server: server as Record<string, unknown>, gateway: parse(rest) },
-    };
+  let gateway: { value: T } | undefined;
+  try {
+    gateway = { value: parse(rest) };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems.map((p) => p.line));
   }
-  if (whole !== null) {
-    // The parser stops at its first problem: each key alone shows the others.
-    for (const [k, value] of Object.entries(rest)) {
-      const p = gatewayProblem(parse, { [k]: value });
-      if (p !== null && !problems.includes(p)) problems.push(p);
-    }
-    if (!problems.includes(whole)) problems.push(whole);
-  }
-  return { ok: false, problems };
+  if (gateway === undefined || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: { server: server as Record<string, unknown>, gateway: gateway.value },
+  };
 }
 
 /**

@@ -5,7 +5,9 @@
  * came from (`--port`, `SMPPGW_PORT` or `server.port in c.json`).
  */
 import type { LogLevel } from "@logtape/logtape";
+import { z } from "zod";
 import { LISTEN_DEFAULTS } from "../core/defaults.ts";
+import { object, ownLine, problemsOf } from "../core/schema.ts";
 import { UsageError } from "./errors.ts";
 import { type Flags, type FlagSpec, oneOf, portValue } from "./flags.ts";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from "./logging.ts";
@@ -199,8 +201,26 @@ export function resolveServe(
   return r;
 }
 
+/** A value of the `server` section: a string or a number, checked like its flag. */
+function serverValue(s: Setting) {
+  const error = (iss: { input?: unknown }) =>
+    `must be a string or a number, got ${JSON.stringify(iss.input)}`;
+  return z.union([z.string(), z.number()], { error }).superRefine((v, ctx) => {
+    try {
+      s.check(`server.${s.key}`, String(v));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      ctx.addIssue(ownLine(e.message));
+    }
+  }).optional();
+}
+
+/** The config file's `server` section: a key per setting. */
+const SERVER = object(Object.fromEntries(SERVE_SETTINGS.map((s) => [s.key, serverValue(s)])));
+
 /**
- * Problems of a config file's `server` section, one line each (none when it is valid).
+ * Problems of a config file's `server` section, one line each (none when it is valid), in file
+ * order.
  *
  * @example
  * ```ts
@@ -211,25 +231,5 @@ export function resolveServe(
  * ```
  */
 export function serverSectionProblems(v: unknown): string[] {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    return ["server: must be an object"];
-  }
-  const problems: string[] = [];
-  const keys = SERVE_SETTINGS.map((s) => s.key as string);
-  for (const [k, value] of Object.entries(v)) {
-    const s = SERVE_SETTINGS.find((s) => s.key === k);
-    if (!s) {
-      problems.push(`server.${k}: unknown key (expected one of ${keys.join(", ")})`);
-    } else if (typeof value !== "string" && typeof value !== "number") {
-      problems.push(`server.${k}: must be a string or a number, got ${JSON.stringify(value)}`);
-    } else {
-      try {
-        s.check(`server.${k}`, String(value));
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        problems.push(e.message);
-      }
-    }
-  }
-  return problems;
+  return problemsOf(SERVER, v, "server").map((p) => p.line);
 }

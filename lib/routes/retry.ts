@@ -1,5 +1,5 @@
 /** Retry policy of a route: exponential backoff with a cap and a limit on attempts. */
-import { ConfigError, integer, known, num, obj } from "../core/validate.ts";
+import { number, object, parse, whole } from "../core/schema.ts";
 
 /** Retry settings, as in a route's `retry` config. */
 export interface RetryPolicy {
@@ -50,19 +50,33 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** A route's `retry` config object at `path`, checked, defaults filled in. */
-export function parseRetry(v: unknown, path: string): RetryPolicy {
-  if (v === undefined) return { ...RETRY_DEFAULTS };
-  const o = obj(v, path);
-  known(o, path, ["baseMs", "maxMs", "maxAttempts"]);
-  const p = `${path}.`;
-  num(o, "baseMs", p, 1, 86_400_000);
-  num(o, "maxMs", p, 1, 86_400_000);
-  num(o, "maxAttempts", p, 1, 1000);
-  integer(o, "maxAttempts", p);
-  const retry = { ...RETRY_DEFAULTS, ...(o as Partial<RetryPolicy>) };
-  if (retry.maxMs < retry.baseMs) {
-    throw new ConfigError(`${p}maxMs: must not be below baseMs (${retry.baseMs})`);
+/**
+ * A route's `retry` key: each field defaults to {@link RETRY_DEFAULTS}, an absent key to all of
+ * them; `maxMs` may not be below `baseMs`.
+ */
+export const RETRY = object({
+  baseMs: number(1, 86_400_000).default(RETRY_DEFAULTS.baseMs),
+  maxMs: number(1, 86_400_000).default(RETRY_DEFAULTS.maxMs),
+  maxAttempts: whole(1, 1000).default(RETRY_DEFAULTS.maxAttempts),
+}).superRefine((r, ctx) => {
+  if (r.maxMs < r.baseMs) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxMs"],
+      message: `must not be below baseMs (${r.baseMs})`,
+    });
   }
-  return retry;
+}).prefault({});
+
+/**
+ * A route's `retry` config object at `path`, checked, defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { parseRetry } from "./retry.ts";
+ * parseRetry({ maxAttempts: 3 }, "routes[0].retry"); // { baseMs: 1000, maxMs: 60000, maxAttempts: 3 }
+ * ```
+ */
+export function parseRetry(v: unknown, path: string): RetryPolicy {
+  return parse(RETRY, v, path);
 }

@@ -54,3 +54,21 @@ Deno.test("loading names the source and the file, and counts the other problems"
     /--config missing\.json: No such file/,
   );
 });
+
+Deno.test("several problems in one section are each a line, in file order", () => {
+  const r = checkConfigText(
+    JSON.stringify({
+      accounts: [{ systemId: "a", password: "p", tps: 0 }, { systemId: "", password: "q" }],
+      routes: [{ name: "uk", type: "http", url: "ftp://x", concurrency: 0, colour: "red" }],
+    }),
+    parseConfig,
+  );
+  assert.ok(!r.ok);
+  assert.deepEqual(r.problems.map((p) => p.slice(0, p.indexOf(":"))), [
+    "accounts[0].tps",
+    "accounts[1].systemId",
+    "routes[0].url",
+    "routes[0].concurrency",
+    "routes[0].colour",
+  ]);
+});

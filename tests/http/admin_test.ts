@@ -93,6 +93,35 @@ Deno.test("accounts: a new password, disabling and removing apply at once", asyn
   assert.equal((await call("PATCH", "/accounts/test", { systemId: "x" })).json.path, "systemId");
 });
 
+Deno.test("accounts: a bad body is a 400 naming its field, as the config file's checks", async () => {
+  const { gw, call } = await adminGateway();
+  await using _ = gw;
+  const unknown = await call("POST", "/accounts", { systemId: "b", password: "x", colour: 1 });
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.json.path, "colour");
+  assert.match(
+    unknown.json.error,
+    /^unknown key \(expected one of systemId, password, .*disabled\)$/,
+  );
+  assert.deepEqual((await call("POST", "/accounts", { password: "x" })).json, {
+    error: "must be 1 to 15 printable ASCII characters",
+    path: "systemId",
+  });
+  assert.deepEqual((await call("PATCH", "/accounts/test", { disabled: "yes" })).json, {
+    error: "must be true or false",
+    path: "disabled",
+  });
+  const ips = await call("PATCH", "/accounts/test", { allowedIps: ["10.0.0.1", "nope"] });
+  assert.deepEqual(ips.json, {
+    error: 'not an IP address or IPv4 CIDR: "nope"',
+    path: "allowedIps[1]",
+  });
+  assert.deepEqual((await call("PATCH", "/accounts/test", [])).json, {
+    error: "must be an object",
+  });
+  assert.equal((await call("PATCH", "/accounts/test", { tps: 5 })).json.tps, 5);
+});
+
 Deno.test("sessions: listed with their counts, and kicked with unbind", async () => {
   const { gw, call } = await adminGateway();
   await using _ = gw;

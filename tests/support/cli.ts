@@ -1,8 +1,8 @@
 /** `main.ts` as a child process that runs to its end (help, version, send, check-config, …). */
 import { within } from "./wait.ts";
+import { type GatewayRuntime, mainCommand } from "./process.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** What a finished `main.ts` run printed, and its exit code. */
 export interface MainResult {
@@ -12,15 +12,16 @@ export interface MainResult {
 }
 
 /**
- * Runs `main.ts ARGS` (cwd the repository, extra environment `env`) and waits for its exit, at
- * most `timeoutMs` (then kills it and fails).
+ * Runs `main.ts ARGS` (cwd the repository, extra environment `env`, on Deno unless `runtime`
+ * says otherwise) and waits for its exit, at most `timeoutMs` (then kills it and fails).
  */
 export async function runMain(
   args: string[],
-  o: { env?: Record<string, string>; timeoutMs?: number } = {},
+  o: { env?: Record<string, string>; timeoutMs?: number; runtime?: GatewayRuntime } = {},
 ): Promise<MainResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+  const [program, main] = await mainCommand(o.runtime ?? "deno");
+  const child = new Deno.Command(program, {
+    args: [...main, ...args],
     cwd: ROOT,
     env: o.env,
     stdin: "null",

@@ -1,16 +1,8 @@
 /** Config of an HTTP route: where and how each message is sent, and how receipts and MO come back. */
-import {
-  ConfigError,
-  integer,
-  known,
-  num,
-  type Obj,
-  obj,
-  required,
-  str,
-} from "../../core/validate.ts";
+import { z } from "zod";
+import { dict, number, object, oneOf, parse, required, text, whole } from "../../core/schema.ts";
 import { type Stat, STAT_STATES } from "../../store/records.ts";
-import { parseRetry, type RetryPolicy } from "../retry.ts";
+import { RETRY, type RetryPolicy } from "../retry.ts";
 
 /** How the params are sent: a JSON object, a form body, or the query string. */
 export type HttpFormat = "json" | "form" | "query";
@@ -80,72 +72,76 @@ export const HTTP_ROUTE_DEFAULTS = {
   concurrency: 10,
 } as const;
 
-const KEYS = [
-  "name",
-  "type",
-  "match",
-  "url",
-  "method",
-  "format",
-  "headers",
-  "params",
-  "providerId",
-  "timeoutMs",
-  "tps",
-  "concurrency",
-  "retry",
-  "dlr",
-  "mo",
-];
+const STATS = Object.keys(STAT_STATES) as Stat[];
 
-const STATS = Object.keys(STAT_STATES);
+/** A provider's status value → a receipt stat. */
+const STAT = z.enum(STATS, {
+  error: (iss) =>
+    typeof iss.input === "string" ? `must be one of ${STATS.join(", ")}` : "must be a string",
+});
+const STRINGS = dict(z.string({ error: "must be a string" }));
+/** A field name of a callback. */
+const FIELD = text(100);
+const TOKEN_ERROR = "must be a string, not empty";
+/** What a callback must carry. */
+const TOKEN = z.string({ error: TOKEN_ERROR }).min(1, { error: TOKEN_ERROR, abort: true })
+  .optional();
+const URL_ERROR = "must be an http(s) URL";
 
-/** An object of strings at `path`. */
-function strings(v: unknown, path: string): Record<string, string> {
-  const o = obj(v, path);
-  for (const [k, x] of Object.entries(o)) {
-    if (typeof x !== "string") throw new ConfigError(`${path}.${k}: must be a string`);
+/** The `dlr` key. */
+const DLR = object({
+  token: TOKEN,
+  id: required(FIELD),
+  status: required(FIELD),
+  err: FIELD.optional(),
+  stat: required(dict(STAT)),
+});
+
+/** The `mo` key. */
+const MO = object({
+  token: TOKEN,
+  from: required(FIELD),
+  to: required(FIELD),
+  text: required(FIELD),
+});
+
+const D = HTTP_ROUTE_DEFAULTS;
+
+/** One HTTP route's keys, with their checks and defaults; `type` and `match` are dropped. */
+export const HTTP_ROUTE = object({
+  // The router's keys, kept as given: the routes table checks them.
+  name: z.unknown().optional().transform((name) => name as string),
+  type: z.custom<"http">().optional(),
+  match: z.unknown().optional(),
+  url: required(
+    z.string({ error: URL_ERROR }).refine(
+      (u) => /^https?:\/\/[^\s]+$/.test(u) && URL.canParse(u),
+      { error: URL_ERROR, abort: true },
+    ),
+  ),
+  method: oneOf(["GET", "POST", "PUT"], "must be GET, POST or PUT").default(D.method),
+  format: oneOf(["json", "form", "query"], "must be json, form or query").optional(),
+  headers: STRINGS.default(() => ({})),
+  params: STRINGS.default(() => ({})),
+  providerId: FIELD.optional(),
+  timeoutMs: number(10, 600_000).default(D.timeoutMs),
+  tps: number(0, 1_000_000).default(D.tps),
+  concurrency: whole(1, 1000).default(D.concurrency),
+  retry: RETRY,
+  dlr: DLR.optional(),
+  mo: MO.optional(),
+}).superRefine((r, ctx) => {
+  if (r.method === "GET" && r.format !== undefined && r.format !== "query") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["format"],
+      message: 'a GET sends its params as "query"',
+    });
   }
-  return o as Record<string, string>;
-}
-
-function field(o: Obj, key: string, p: string, needed: boolean): void {
-  if (needed) required(o, key, p);
-  str(o, key, p, 100);
-}
-
-function token(o: Obj, p: string): void {
-  if (o.token !== undefined && (typeof o.token !== "string" || o.token === "")) {
-    throw new ConfigError(`${p}token: must be a string, not empty`);
-  }
-}
-
-function parseDlr(v: unknown, path: string): DlrConfig {
-  const o = obj(v, path);
-  known(o, path, ["token", "id", "status", "err", "stat"]);
-  const p = `${path}.`;
-  token(o, p);
-  field(o, "id", p, true);
-  field(o, "status", p, true);
-  field(o, "err", p, false);
-  required(o, "stat", p);
-  const stat = strings(o.stat, `${path}.stat`);
-  for (const [k, s] of Object.entries(stat)) {
-    if (!STATS.includes(s)) {
-      throw new ConfigError(`${p}stat.${k}: must be one of ${STATS.join(", ")}`);
-    }
-  }
-  return o as unknown as DlrConfig;
-}
-
-function parseMo(v: unknown, path: string): MoConfig {
-  const o = obj(v, path);
-  known(o, path, ["token", "from", "to", "text"]);
-  const p = `${path}.`;
-  token(o, p);
-  for (const k of ["from", "to", "text"]) field(o, k, p, true);
-  return o as unknown as MoConfig;
-}
+}).transform(({ type: _type, match: _match, ...r }): HttpRouteConfig => ({
+  ...r,
+  format: r.format ?? (r.method === "GET" ? "query" : D.format),
+}));
 
 /**
  * Checks one HTTP route of the config and fills in its defaults; a ConfigError names the key
@@ -159,41 +155,5 @@ function parseMo(v: unknown, path: string): MoConfig {
  * ```
  */
 export function parseHttpRoute(v: unknown, path: string): HttpRouteConfig {
-  const o = obj(v, path);
-  known(o, path, KEYS);
-  const p = `${path}.`;
-  required(o, "url", p);
-  if (typeof o.url !== "string" || !/^https?:\/\/[^\s]+$/.test(o.url) || !URL.canParse(o.url)) {
-    throw new ConfigError(`${p}url: must be an http(s) URL`);
-  }
-  if (o.method !== undefined && !["GET", "POST", "PUT"].includes(o.method as string)) {
-    throw new ConfigError(`${p}method: must be GET, POST or PUT`);
-  }
-  if (o.format !== undefined && !["json", "form", "query"].includes(o.format as string)) {
-    throw new ConfigError(`${p}format: must be json, form or query`);
-  }
-  if (o.method === "GET" && o.format !== undefined && o.format !== "query") {
-    throw new ConfigError(`${p}format: a GET sends its params as "query"`);
-  }
-  field(o, "providerId", p, false);
-  num(o, "timeoutMs", p, 10, 600_000);
-  num(o, "tps", p, 0, 1_000_000);
-  num(o, "concurrency", p, 1, 1000);
-  integer(o, "concurrency", p);
-  const d = HTTP_ROUTE_DEFAULTS;
-  return {
-    name: o.name as string,
-    url: o.url,
-    method: (o.method as string | undefined) ?? d.method,
-    format: (o.format as HttpFormat | undefined) ?? (o.method === "GET" ? "query" : d.format),
-    headers: o.headers === undefined ? {} : strings(o.headers, `${p}headers`),
-    params: o.params === undefined ? {} : strings(o.params, `${p}params`),
-    ...(o.providerId === undefined ? {} : { providerId: o.providerId as string }),
-    timeoutMs: (o.timeoutMs as number | undefined) ?? d.timeoutMs,
-    tps: (o.tps as number | undefined) ?? d.tps,
-    concurrency: (o.concurrency as number | undefined) ?? d.concurrency,
-    retry: parseRetry(o.retry, `${p}retry`),
-    ...(o.dlr === undefined ? {} : { dlr: parseDlr(o.dlr, `${p}dlr`) }),
-    ...(o.mo === undefined ? {} : { mo: parseMo(o.mo, `${p}mo`) }),
-  };
+  return parse(HTTP_ROUTE, v, path);
 }

@@ -1,6 +1,17 @@
 /** Config of an upstream SMPP route: the gateway binds as an ESME to another SMSC. */
-import { ConfigError, integer, known, num, obj, required, str } from "../../core/validate.ts";
-import { parseRetry, type RetryPolicy } from "../retry.ts";
+import { z } from "zod";
+import {
+  bool,
+  nonEmptyStrings,
+  number,
+  object,
+  oneOf,
+  parse,
+  required,
+  text,
+  whole,
+} from "../../core/schema.ts";
+import { RETRY, type RetryPolicy } from "../retry.ts";
 
 /** How the route binds: one transceiver link, or a transmitter and a receiver link. */
 export type SmppBindMode = "transceiver" | "split";
@@ -66,35 +77,40 @@ export const SMPP_ROUTE_DEFAULTS = {
   responseTimeoutMs: 10_000,
 } as const;
 
-const KEYS = [
-  "name",
-  "type",
-  "match",
-  "host",
-  "port",
-  "systemId",
-  "password",
-  "systemType",
-  "interfaceVersion",
-  "bind",
-  "window",
-  "tps",
-  "tls",
-  "caCerts",
-  "reconnectMaxMs",
-  "enquireLinkMs",
-  "responseTimeoutMs",
-  "retry",
-  "sourceTon",
-  "sourceNpi",
-  "destTon",
-  "destNpi",
-] as const;
+const D = SMPP_ROUTE_DEFAULTS;
+const byte = whole(0, 255).optional();
+
+/** One SMPP route's keys, with their checks and defaults. */
+export const SMPP_ROUTE = object({
+  // The router's keys, kept as given: the routes table checks them.
+  name: z.unknown().optional().transform((name) => name as string),
+  type: z.custom<"smpp">().optional(),
+  match: z.unknown().optional(),
+  host: text(253),
+  port: required(whole(1, 65535)),
+  systemId: text(15),
+  password: text(8),
+  systemType: text(12, { empty: true }).default(D.systemType),
+  interfaceVersion: whole(0, 255).default(D.interfaceVersion),
+  bind: oneOf(["transceiver", "split"], 'must be "transceiver" or "split"').default(D.bind),
+  window: whole(1, 10_000).default(D.window),
+  tps: number(0, 1_000_000).default(D.tps),
+  tls: bool().default(D.tls),
+  caCerts: nonEmptyStrings("must be a list of PEM certificates (strings)").optional(),
+  reconnectMaxMs: number(100, 3_600_000).default(D.reconnectMaxMs),
+  enquireLinkMs: number(0, 3_600_000).default(D.enquireLinkMs),
+  responseTimeoutMs: number(10, 600_000).default(D.responseTimeoutMs),
+  retry: RETRY,
+  sourceTon: byte,
+  sourceNpi: byte,
+  destTon: byte,
+  destNpi: byte,
+});
 
 /**
  * Checks one SMPP route of the config and fills in its defaults; a ConfigError names the key
  * (`path` is the route's own, e.g. "routes[1]"). `name`, `type` and `match` are the router's:
- * they are kept, not checked.
+ * they are kept (the routes table checks them).
  *
  * @example
  * ```ts
@@ -108,62 +124,5 @@ const KEYS = [
  * ```
  */
 export function parseSmppRoute(o: unknown, path: string): SmppRouteConfig {
-  const r = obj(o, path);
-  known(r, path, KEYS);
-  const p = `${path}.`;
-  str(r, "host", p, 253, true);
-  required(r, "port", p);
-  num(r, "port", p, 1, 65535);
-  integer(r, "port", p);
-  str(r, "systemId", p, 15, true);
-  str(r, "password", p, 8, true);
-  if (r.systemType !== "") str(r, "systemType", p, 12);
-  num(r, "interfaceVersion", p, 0, 255);
-  integer(r, "interfaceVersion", p);
-  if (r.bind !== undefined && r.bind !== "transceiver" && r.bind !== "split") {
-    throw new ConfigError(`${p}bind: must be "transceiver" or "split"`);
-  }
-  num(r, "window", p, 1, 10_000);
-  integer(r, "window", p);
-  num(r, "tps", p, 0, 1_000_000);
-  if (r.tls !== undefined && typeof r.tls !== "boolean") {
-    throw new ConfigError(`${p}tls: must be true or false`);
-  }
-  if (r.caCerts !== undefined) {
-    if (!Array.isArray(r.caCerts) || r.caCerts.some((c) => typeof c !== "string" || c === "")) {
-      throw new ConfigError(`${p}caCerts: must be a list of PEM certificates (strings)`);
-    }
-  }
-  num(r, "reconnectMaxMs", p, 100, 3_600_000);
-  num(r, "enquireLinkMs", p, 0, 3_600_000);
-  num(r, "responseTimeoutMs", p, 10, 600_000);
-  for (const k of ["sourceTon", "sourceNpi", "destTon", "destNpi"]) {
-    num(r, k, p, 0, 255);
-    integer(r, k, p);
-  }
-  const d = SMPP_ROUTE_DEFAULTS;
-  return {
-    name: r.name as string,
-    ...(r.type === undefined ? {} : { type: r.type as "smpp" }),
-    ...(r.match === undefined ? {} : { match: r.match }),
-    host: r.host as string,
-    port: r.port as number,
-    systemId: r.systemId as string,
-    password: r.password as string,
-    systemType: (r.systemType as string | undefined) ?? d.systemType,
-    interfaceVersion: (r.interfaceVersion as number | undefined) ?? d.interfaceVersion,
-    bind: (r.bind as SmppBindMode | undefined) ?? d.bind,
-    window: (r.window as number | undefined) ?? d.window,
-    tps: (r.tps as number | undefined) ?? d.tps,
-    tls: (r.tls as boolean | undefined) ?? d.tls,
-    reconnectMaxMs: (r.reconnectMaxMs as number | undefined) ?? d.reconnectMaxMs,
-    enquireLinkMs: (r.enquireLinkMs as number | undefined) ?? d.enquireLinkMs,
-    responseTimeoutMs: (r.responseTimeoutMs as number | undefined) ?? d.responseTimeoutMs,
-    ...(r.caCerts === undefined ? {} : { caCerts: r.caCerts as string[] }),
-    retry: parseRetry(r.retry, `${p}retry`),
-    ...Object.fromEntries(
-      ["sourceTon", "sourceNpi", "destTon", "destNpi"].filter((k) => r[k] !== undefined)
-        .map((k) => [k, r[k] as number]),
-    ),
-  };
+  return parse(SMPP_ROUTE, o, path);
 }
