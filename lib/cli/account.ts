@@ -2,10 +2,10 @@
  * `main.ts account …`: manage accounts of a running gateway through its admin API (`--url`,
  * `--token` or SMPPGW_ADMIN_TOKEN), or of a stopped gateway's store (`--kv PATH`).
  */
-import { parseArgs } from "node:util";
 import { AccountAdmin, type AccountView, AdminError } from "../accounts/admin.ts";
 import type { Store } from "../store/store.ts";
 import { ExitError } from "./errors.ts";
+import { parseCommand } from "./flags.ts";
 
 /** What `account` can do, through the API or on the store directly. */
 export interface AccountBackend {
@@ -124,28 +124,18 @@ export interface AccountArgs {
 
 /** Parses `account` arguments; throws CliError naming the problem. */
 export function parseAccountArgs(args: string[]): AccountArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        url: { type: "string" },
-        token: { type: "string" },
-        kv: { type: "string" },
-        password: { type: "string" },
-        "source-addr": { type: "string", multiple: true },
-        "allowed-ip": { type: "string", multiple: true },
-        "gsm-packed": { type: "string" },
-        ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: "string" as const }])),
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const parsed = parseCommand("account", args, {
+    url: { type: "string" },
+    token: { type: "string" },
+    kv: { type: "string" },
+    password: { type: "string" },
+    "source-addr": { type: "string", multiple: true },
+    "allowed-ip": { type: "string", multiple: true },
+    "gsm-packed": { type: "string" },
+    ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: "string" as const }])),
+    help: { type: "boolean", short: "h" },
+  });
+  const v = parsed.flags;
   const [command = "", systemId, ...extra] = parsed.positionals;
   if (v.help || command === "help") {
     return { command: "help", body: {}, url: "", help: true };

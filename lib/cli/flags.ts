@@ -3,10 +3,13 @@ import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 
 /** The flags a command takes: string flags take a value, boolean flags do not. */
-export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+export type FlagSpec = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; multiple?: boolean }
+>;
 
-/** Parsed flags: a string, true, or undefined when absent. */
-export type Flags = Record<string, string | boolean | undefined>;
+/** Parsed flags: a string (strings, when `multiple`), true, or undefined when absent. */
+export type Flags = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * Parses `args` strictly for `command`; unknown flags, missing values and stray arguments throw
@@ -23,9 +26,23 @@ export type Flags = Record<string, string | boolean | undefined>;
  * ```
  */
 export function parseFlags(command: string, args: string[], spec: FlagSpec): Flags {
+  return parseCommand(command, args, spec, false).flags;
+}
+
+/**
+ * Like {@link parseFlags}, also taking positional arguments (e.g. `account show acme`) when
+ * `positionals` is true.
+ */
+export function parseCommand(
+  command: string,
+  args: string[],
+  spec: FlagSpec,
+  positionals = true,
+): { flags: Flags; positionals: string[] } {
   const see = `(see "main.ts ${command} --help")`;
   try {
-    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values;
+    const r = parseArgs({ args, options: spec, strict: true, allowPositionals: positionals });
+    return { flags: r.values as Flags, positionals: r.positionals };
   } catch (e) {
     const code = (e as { code?: string }).code;
     const message = (e as Error).message;

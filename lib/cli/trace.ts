@@ -2,9 +2,9 @@
  * `main.ts trace <message-id>`: a message's life, from a running gateway's admin API (`--url`,
  * `--token`) or a stopped gateway's store (`--kv PATH`).
  */
-import { parseArgs } from "node:util";
 import type { MessageView, TraceEvent } from "../delivery/views.ts";
 import { CliError } from "./account.ts";
+import { parseCommand } from "./flags.ts";
 
 /** `main.ts trace --help`. */
 export const TRACE_HELP =
@@ -26,31 +26,22 @@ export interface TraceArgs {
 
 /** Parses `trace` arguments ("help" for --help); throws CliError naming the problem. */
 export function parseTraceArgs(args: string[]): TraceArgs | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        url: { type: "string" },
-        token: { type: "string" },
-        kv: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  if (parsed.values.help) return "help";
+  const parsed = parseCommand("trace", args, {
+    url: { type: "string" },
+    token: { type: "string" },
+    kv: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  const v = parsed.flags as Record<string, string | undefined>;
+  if (parsed.flags.help) return "help";
   const [id, ...extra] = parsed.positionals;
   if (!id) throw new CliError("trace needs a message id");
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
   return {
     id,
-    url: parsed.values.url ?? "http://127.0.0.1:8775",
-    token: parsed.values.token,
-    kv: parsed.values.kv,
+    url: v.url ?? "http://127.0.0.1:8775",
+    token: v.token,
+    kv: v.kv,
   };
 }
 

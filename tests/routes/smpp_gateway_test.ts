@@ -12,6 +12,7 @@ import type { Route } from "../../lib/delivery/route.ts";
 import type { JobRecord, MessageRecord } from "../../lib/store/records.ts";
 import { messageRecord, storedMessages } from "../support/records.ts";
 import { fakeHost } from "../support/route_host.ts";
+import { makeCert } from "../support/certs.ts";
 import { waitUntil, within } from "../support/wait.ts";
 
 /** An upstream smppgw on 127.0.0.1 with the route's account; rule: 33999… ends UNDELIV/001. */
@@ -168,70 +169,6 @@ Deno.test("smpp route: tls binds over TLS, trusting caCerts", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-/** A throwaway CA and a certificate for 127.0.0.1 made with openssl, or null without it. */
-async function makeCert(dir: string): Promise<{ ca: string; cert: string; key: string } | null> {
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await Deno.writeTextFile(
-    `${dir}/leaf.ext`,
-    "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n",
-  );
-  const steps = [
-    [
-      "req",
-      "-x509",
-      ...ec,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=test CA",
-      "-keyout",
-      `${dir}/ca.key`,
-      "-out",
-      `${dir}/ca.pem`,
-    ],
-    [
-      "req",
-      ...ec,
-      "-subj",
-      "/CN=127.0.0.1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/leaf.csr`,
-    ],
-    [
-      "x509",
-      "-req",
-      "-in",
-      `${dir}/leaf.csr`,
-      "-CA",
-      `${dir}/ca.pem`,
-      "-CAkey",
-      `${dir}/ca.key`,
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-extfile",
-      `${dir}/leaf.ext`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-  ];
-  for (const args of steps) {
-    let ok: boolean;
-    try {
-      ok = (await new Deno.Command("openssl", { args, stdout: "null", stderr: "null" }).output())
-        .success;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null; // openssl is not installed
-      throw e;
-    }
-    if (!ok) return null;
-  }
-  const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
-  return { ca: await read("ca.pem"), cert: await read("cert.pem"), key: await read("key.pem") };
-}
 
 function ucs2Bytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length * 2);
