@@ -8,6 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { AccountAdmin } from "./accounts/admin.ts";
 import { Binder } from "./accounts/binder.ts";
 import { Delivery } from "./delivery/delivery.ts";
+import type { OutboxLevel } from "./delivery/outbox.ts";
 import type { ReceiptCounters } from "./delivery/dispatcher.ts";
 import type { Route } from "./delivery/route.ts";
 import { Router } from "./delivery/router.ts";
@@ -221,6 +222,11 @@ export class Gateway {
   /** Receipt delivery counters. */
   get receiptCounters(): ReceiptCounters {
     return this.#delivery!.receiptCounters;
+  }
+
+  /** The receipt outbox of every account seen since start, as held in memory. */
+  outboxes(): (OutboxLevel & { account: string; unloaded: boolean })[] {
+    return this.#delivery?.outboxes() ?? [];
   }
 
   /** The Prometheus text exposition of this gateway's metrics, computed now. */

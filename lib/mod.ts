@@ -88,6 +88,7 @@ export { StoreError } from "./store/schema.ts";
 export type { SyncResult } from "./accounts/accounts.ts";
 export type { LockoutOptions } from "./accounts/limits.ts";
 export type { ReceiptCounters } from "./delivery/dispatcher.ts";
+export type { OutboxLevel } from "./delivery/outbox.ts";
 export type { Session, SessionOptions } from "./session/session.ts";
 export { type CounterName, COUNTERS, type Counters } from "./core/counters.ts";
 export { type AccountTally, Meters } from "./core/meters.ts";
@@ -236,6 +237,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
           sessions: () => gw.sessions,
           store: gw.store,
           finished: (account, page) => gw.finished(account, page),
+          outboxes: () => gw.outboxes(),
           counters: gw.counters,
           node: gw.node,
           startedAt: gw.startedAt,

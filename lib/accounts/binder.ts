@@ -54,9 +54,13 @@ export class Binder<S extends BindingSession> {
   readonly #opts: BinderOptions;
   /** The account each bound session authenticated as (read once per bind, not per submit). */
   readonly #accountOf = new Map<S, AccountRecord>();
+  /** Admin changes per account so far: a bind that saw one happen while it ran reads again. */
+  readonly #changes = new Map<string, number>();
+  readonly #store: Store;
 
   constructor(store: Store, opts: BinderOptions) {
     this.#opts = opts;
+    this.#store = store;
     this.admission = new Admission(store, opts.meters.throttled);
     this.#guard = new BindGuard(store, {
       lockout: opts.lockout,
@@ -84,6 +88,7 @@ export class Binder<S extends BindingSession> {
       });
       return { status };
     };
+    const generation = this.#changes.get(systemId) ?? 0;
     const check = await this.#guard.check(systemId, password, s.remote);
     if (!check.ok) {
       if (check.lockedOut) {
@@ -100,7 +105,21 @@ export class Binder<S extends BindingSession> {
     if (!this.registry.tryAdd(systemId, s, account.maxSessions)) {
       return refuse(Status.ESME_RALYBND, `already ${account.maxSessions} sessions`, "max_sessions");
     }
-    this.#accountOf.set(s, account);
+    let current = account;
+    if ((this.#changes.get(systemId) ?? 0) !== generation) {
+      // Changed through the admin API while this bind was checked: bind with the account as it is.
+      const now = await this.#store.account(systemId);
+      if (!now || now.disabled) {
+        this.registry.remove(systemId, s);
+        return refuse(
+          Status.ESME_RBINDFAIL,
+          now ? "account disabled" : "account removed",
+          now ? "account_disabled" : "account_removed",
+        );
+      }
+      current = now;
+    }
+    this.#accountOf.set(s, current);
     this.#opts.counters.binds++;
     this.#opts.meters.binds[BIND_TYPE[command]]++;
     // The session logs the bind once it is answered (category ["smppgw", "session"]).
@@ -117,6 +136,7 @@ export class Binder<S extends BindingSession> {
    * once; when it was removed or disabled they are unbound and closed.
    */
   accountChanged(systemId: string, record: AccountRecord | null): void {
+    this.#changes.set(systemId, (this.#changes.get(systemId) ?? 0) + 1);
     for (const s of this.registry.all()) {
       if (s.account !== systemId) continue;
       if (record && !record.disabled) {

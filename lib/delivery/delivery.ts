@@ -88,6 +88,7 @@ export class Delivery {
       pending: parts.pending,
       settle: (outcomes) => this.#settle(outcomes),
       inbound: (m) => this.#queueInbound(m),
+      hasRoute: (name) => parts.router.byName(name) !== undefined,
     });
   }
 

@@ -70,8 +70,16 @@ export interface InboundMessage {
 export interface RouteHost {
   /** The gateway's store, for reading messages. */
   readonly store: Store;
-  /** Records final states (and receipts when asked); resolves once stored. */
+  /**
+   * Records final states (and receipts when asked); resolves once stored. A job settled meanwhile
+   * (e.g. by a receipt that came while it waited for a retry) is left as it is.
+   */
   settle(outcomes: Outcome[]): Promise<void>;
+  /**
+   * Whether a job still waits for its route: false once it was settled or handed over (a route
+   * checks before sending a retry, so a message settled meanwhile is not sent twice).
+   */
+  isOpen(job: JobRecord): boolean;
   /**
    * Records a temporary failure: the job is tried again at `nextAt` (ms since the epoch) and, after
    * a restart, resumes with `attempts` and `nextAt` set. Resolves once stored.

@@ -25,6 +25,8 @@ export interface RouteHostParts {
   settle(outcomes: Outcome[]): Promise<void>;
   /** Queues an inbound message for its account. */
   inbound(m: InboundMessage): Promise<"queued" | "no-rule">;
+  /** Whether a route of that name is configured (a message of a removed route was re-routed). */
+  hasRoute(name: string): boolean;
 }
 
 /** The state of a message handed over to a provider, waiting for its receipt. */
@@ -58,12 +60,21 @@ export class RouteHosts {
     return Store.routeJobDoneOp(id);
   }
 
+  /** A joined job stands for parts that are not pending themselves: it is open until settled. */
+  #open(job: JobRecord): boolean {
+    return job.joinedParts !== undefined || this.#p.pending.has(job.id);
+  }
+
   /** The host given to `route`. */
   host(route: Route): RouteHost {
     const p = this.#p;
     return {
       store: p.store,
-      settle: (outcomes) => p.settle(outcomes),
+      settle: (outcomes) => {
+        const open = outcomes.filter((o) => this.#open(o.job));
+        return open.length === 0 ? Promise.resolve() : p.settle(open);
+      },
+      isOpen: (job) => this.#open(job),
       retry: async (job, attempts, nextAt) => {
         await p.committer.write([
           Store.routeJobOp(job.id, { route: route.name, attempts, nextAt }),
@@ -111,7 +122,9 @@ export class RouteHosts {
     this.#settling.add(id);
     try {
       const msg = await store.message(id);
-      if (!msg || msg.route !== route || msg.joinLater) return "unknown";
+      // A message of a route that was removed went to the route that matched it at the restart.
+      const ours = msg && (msg.route === route || !this.#p.hasRoute(msg.route));
+      if (!msg || !ours || msg.joinLater) return "unknown";
       const state = await store.state(id);
       if (state && state.state !== MessageState.ENROUTE) return "repeat";
       await this.#p.settle([{ job: msg, stat: r.stat, err: r.err }]);

@@ -39,24 +39,45 @@ export async function messageView(
   finished: FinishedIn,
 ): Promise<MessageView | null> {
   const m = await store.message(id);
-  return m ? await viewOf(store, m, finished) : null;
+  return m ? await viewOf(store, m, outboxLookup(store, finished)) : null;
 }
 
-async function viewOf(store: Store, m: MessageRecord, finished: FinishedIn): Promise<MessageView> {
+/** The outbox entry of a message's receipt, or null when none waits (acknowledged or expired). */
+type OutboxLookup = (account: string, id: string) => Promise<{ attempts: number } | null>;
+
+/**
+ * An {@link OutboxLookup} that reads each account's outbox pages once (one request may look up
+ * many messages of one account).
+ */
+function outboxLookup(store: Store, finished: FinishedIn): OutboxLookup {
+  const byAccount = new Map<string, Promise<Map<string, number>>>();
+  const load = async (account: string) => {
+    const waiting = new Map<string, number>();
+    for await (const p of store.receiptPages(account)) {
+      const done = new Set(finished(account, p.id));
+      for (const r of p.receipts) if (!done.has(r.messageId)) waiting.set(r.messageId, r.attempts);
+    }
+    return waiting;
+  };
+  return async (account, id) => {
+    let m = byAccount.get(account);
+    if (!m) byAccount.set(account, m = load(account));
+    const attempts = (await m).get(id);
+    return attempts === undefined ? null : { attempts };
+  };
+}
+
+async function viewOf(store: Store, m: MessageRecord, lookup: OutboxLookup): Promise<MessageView> {
   const s = await store.state(m.id);
   const final = s !== null && s.state !== MessageState.ENROUTE;
   const stat = final ? STATS[s.state] ?? "UNKNOWN" : "ENROUTE";
   const queued = final && wantsReceipt(m.registeredDelivery, stat as "DELIVRD");
   let receipt = { queued, sent: false, acknowledged: false };
   if (queued) {
-    receipt = { queued, sent: true, acknowledged: true };
-    for await (const p of store.receiptPages(m.account)) {
-      const r = p.receipts.find((r) => r.messageId === m.id);
-      if (r && !finished(m.account, p.id).includes(m.id)) {
-        receipt = { queued, sent: r.attempts > 0, acknowledged: false };
-        break;
-      }
-    }
+    const waiting = await lookup(m.account, m.id);
+    receipt = waiting
+      ? { queued, sent: waiting.attempts > 0, acknowledged: false }
+      : { queued, sent: true, acknowledged: true };
   }
   return {
     id: m.id,
@@ -74,6 +95,9 @@ async function viewOf(store: Store, m: MessageRecord, finished: FinishedIn): Pro
   };
 }
 
+/** Most messages a list request reads (newest first) looking for its matches. */
+export const MAX_SCANNED = 100_000;
+
 /** Filters of {@link recentMessages}. */
 export interface MessageQuery {
   account?: string;
@@ -90,10 +114,14 @@ export async function recentMessages(
   finished: FinishedIn,
 ): Promise<MessageView[]> {
   const out: MessageView[] = [];
+  const lookup = outboxLookup(store, finished);
+  let scanned = 0;
   for await (const m of store.recentMessages()) {
+    // No index by account (it would cost the submit path a KV entry a message): bounded scan.
+    if (++scanned > MAX_SCANNED) break;
     if (q.since !== undefined && m.submitAt < q.since) break;
     if (q.account !== undefined && m.account !== q.account) continue;
-    out.push(await viewOf(store, m, finished));
+    out.push(await viewOf(store, m, lookup));
     if (out.length >= q.limit) break;
   }
   return out;

@@ -38,6 +38,8 @@ export interface AdminParts {
   sessions(): readonly AdminSession[];
   store: Store;
   finished: FinishedIn;
+  /** The outboxes as held in memory (see the dispatcher's `outboxes()`). */
+  outboxes(): readonly { account: string; depth: number; oldestAt: number; unloaded: boolean }[];
   counters: Counters;
   node: number;
   startedAt: number;
@@ -164,7 +166,19 @@ export function adminApp(p: AdminParts): Hono {
       }, p.finished),
     ));
 
-  app.get("/receipts", async (c) => c.json(await outboxViews(p.store, p.finished)));
+  // From memory (cheap enough to poll); `?exact=1` reads every outbox page in KV instead.
+  app.get("/receipts", async (c) => {
+    if (c.req.query("exact") === "1") return c.json(await outboxViews(p.store, p.finished));
+    const now = Date.now();
+    return c.json(
+      p.outboxes().filter((o) => o.depth > 0 || o.unloaded).map((o) => ({
+        account: o.account,
+        depth: o.depth,
+        oldestAgeMs: Number.isFinite(o.oldestAt) ? now - o.oldestAt : null,
+        ...(o.unloaded ? { unloaded: true } : {}),
+      })),
+    );
+  });
   app.get("/status", (c) =>
     c.json({
       version: VERSION,

@@ -4,11 +4,15 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Route } from "../delivery/route.ts";
 import { CallbackError, readCallback } from "./callbacks.ts";
 import { adminApp, type AdminParts } from "./admin.ts";
 import { statusPage } from "./page.ts";
 import { type OpsParts, opsRoutes } from "./ops.ts";
+
+/** Largest request body the app reads (callbacks and admin requests). */
+export const MAX_BODY = 64 * 1024;
 
 /** What the app serves. */
 export interface HttpAppParts {
@@ -34,6 +38,16 @@ export interface HttpAppParts {
  */
 export function httpApp(parts: HttpAppParts): Hono {
   const app = new Hono();
+  // Callback and admin bodies are small: a larger one is refused before it is read.
+  for (const path of ["/routes/*", "/v1/*"]) {
+    app.use(
+      path,
+      bodyLimit({
+        maxSize: MAX_BODY,
+        onError: (c) => c.json({ error: `body too large (${MAX_BODY} bytes at most)` }, 413),
+      }),
+    );
+  }
   for (const kind of ["dlr", "mo"] as const) {
     app.on(["GET", "POST"], `/routes/:name/${kind}`, async (c) => {
       const name = c.req.param("name");

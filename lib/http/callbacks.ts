@@ -3,6 +3,7 @@
  * body (values as strings), and its token from `Authorization: Bearer …` or `?token=`.
  */
 import type { CallbackRequest } from "../delivery/route.ts";
+import { parseJson } from "../core/json.ts";
 
 /** The callback body could not be read; the message says why (answered 400). */
 export class CallbackError extends Error {
@@ -46,7 +47,7 @@ export async function readCallback(req: Request): Promise<CallbackRequest> {
     if (type.includes("application/json")) {
       let body: unknown;
       try {
-        body = await req.json();
+        body = parseJson(await req.text());
       } catch (e) {
         throw new CallbackError(`body is not valid JSON: ${(e as Error).message}`);
       }

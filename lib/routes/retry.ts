@@ -16,7 +16,8 @@ export const RETRY_DEFAULTS: RetryPolicy = { baseMs: 1000, maxMs: 60_000, maxAtt
 
 /**
  * When to try again after `attempts` failed attempts, or null when they are used up. A server's
- * `Retry-After` (ms from now) replaces the backoff when given, still capped at `maxMs`.
+ * `Retry-After` (ms from now) replaces the backoff when given (a message whose validity ends
+ * first is EXPIRED by its route).
  *
  * @example
  * ```ts
@@ -35,9 +36,8 @@ export function nextAttempt(
 ): number | null {
   if (attempts >= p.maxAttempts) return null;
   const backoff = Math.min(p.maxMs, p.baseMs * 2 ** Math.min(attempts - 1, 30));
-  const wait = retryAfterMs !== undefined && retryAfterMs >= 0
-    ? Math.min(p.maxMs, retryAfterMs)
-    : backoff;
+  // The server knows when it can take the message again (the validity period still bounds it).
+  const wait = retryAfterMs !== undefined && retryAfterMs >= 0 ? retryAfterMs : backoff;
   return now + wait;
 }
 

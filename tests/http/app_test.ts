@@ -75,3 +75,20 @@ Deno.test("POST /routes/{name}/dlr hands the parsed request to the route and ans
   assert.equal(r.status, 404);
   assert.match((await r.json()).error, /no such endpoint/);
 });
+
+Deno.test("a callback body over 64 KiB is refused with 413 before it reaches the route", async () => {
+  const seen: unknown[] = [];
+  const route = manualRoute("prov", (_kind, req) => {
+    seen.push(req);
+    return Promise.resolve({ status: 200, body: {} });
+  });
+  await using gw = await testGateway({ routes: [{ route }], http: { port: 0 } });
+  const res = await fetch(`http://127.0.0.1:${gw.httpAddr!.port}/routes/prov/dlr`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pad: "x".repeat(70_000) }),
+  });
+  assert.equal(res.status, 413);
+  assert.match((await res.json()).error, /body too large/);
+  assert.equal(seen.length, 0);
+});

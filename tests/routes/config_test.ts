@@ -76,12 +76,13 @@ Deno.test("parseConfig() names the bad key of an http route", () => {
     r({ retry: { baseMs: 10, maxMs: 5 } }),
     /^routes\[0\]\.retry\.maxMs: must not be below baseMs/,
   );
-  bad(r({ dlr: { id: "ref", stat: {} } }), /^routes\[0\]\.dlr\.status: required/);
+  bad(r({ dlr: { token: "T", id: "ref", stat: {} } }), /^routes\[0\]\.dlr\.status: required/);
+  bad(r({ dlr: { id: "ref", status: "s", stat: {} } }), /^routes\[0\]\.dlr\.token: required/);
   bad(
-    r({ dlr: { id: "ref", status: "s", stat: { ok: "FINE" } } }),
+    r({ dlr: { token: "T", id: "ref", status: "s", stat: { ok: "FINE" } } }),
     /^routes\[0\]\.dlr\.stat\.ok: must be one of DELIVRD/,
   );
-  bad(r({ mo: { from: "f", to: "t" } }), /^routes\[0\]\.mo\.text: required/);
+  bad(r({ mo: { token: "T", from: "f", to: "t" } }), /^routes\[0\]\.mo\.text: required/);
   bad(
     r({ dlr: { token: "", id: "a", status: "b", stat: {} } }),
     /^routes\[0\]\.dlr\.token: must be/,

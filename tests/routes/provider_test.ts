@@ -310,3 +310,91 @@ Deno.test("http route: a message whose validity ends while it is retried is EXPI
   assert.match(text(await g.c.next()), new RegExp(`^id:${id} .*stat:EXPIRED`));
   assert.equal(provider.requests.length, 1);
 });
+
+Deno.test("http route: a status named like an Object property is refused, not taken as a stat", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const id = (await g.c.submit("proto")).body.message_id as string;
+  await waitUntil(
+    async () => (await g.gw.gateway.store.byProviderId("uk", `P-${id}`)) === id,
+    5000,
+    "hand-over",
+  );
+  for (const status of ["constructor", "toString", "__proto__"]) {
+    const r = await post(`${g.base}/dlr`, { ref: `P-${id}`, status });
+    assert.equal(r.status, 400, status);
+    assert.equal(r.json.path, "status");
+  }
+  assert.equal((await g.gw.gateway.store.state(id))?.state, 1, "still ENROUTE");
+});
+
+Deno.test("http route: a DLR by our id while the message waits for a retry settles it; it is not sent again", async () => {
+  await using provider = startProvider(() => new Response("busy", { status: 503 }));
+  await using g = await gateway(provider.url, {
+    retry: { baseMs: 150, maxMs: 150, maxAttempts: 5 },
+  });
+  const id = (await g.c.submit("once")).body.message_id as string;
+  await waitUntil(
+    async () => (await g.gw.gateway.store.routeJob(id)) !== null,
+    5000,
+    "the retry stored",
+  );
+  assert.deepEqual(await post(`${g.base}/dlr`, { ref: id, status: "delivered" }), {
+    status: 200,
+    json: { status: "ok" },
+  });
+  assert.match(text(await g.c.next()), new RegExp(`^id:${id} .*stat:DELIVRD`));
+  // The retry was due 150 ms after the failure: give it three times that to (not) happen.
+  await new Promise((r) => setTimeout(r, 450));
+  assert.equal(provider.requests.length, 1);
+  assert.equal(g.c.inbox.filter((p) => p.command === "deliver_sm").length, 0, "no second receipt");
+  assert.equal((await g.gw.gateway.store.state(id))?.state, 2);
+});
+
+Deno.test("http route: a DLR posted before the provider's 2xx is read gets 503 (retry), then 200", async () => {
+  let early = 0;
+  let base = "";
+  await using provider = startProvider(async (r) => {
+    const ref = JSON.parse(r.body).ref;
+    early = (await post(`${base}/dlr`, { ref: `P-${ref}`, status: "delivered" })).status;
+    return Response.json({ messageId: `P-${ref}` });
+  });
+  await using g = await gateway(provider.url);
+  base = g.base;
+  const id = (await g.c.submit("race")).body.message_id as string;
+  await within(provider.waitRequests(1), 5000, "the request");
+  await waitUntil(() => early !== 0, 5000, "the early DLR answered");
+  assert.equal(early, 503);
+  await waitUntil(
+    async () => (await g.gw.gateway.store.byProviderId("uk", `P-${id}`)) === id,
+    5000,
+    "hand-over",
+  );
+  assert.equal((await post(`${g.base}/dlr`, { ref: `P-${id}`, status: "delivered" })).status, 200);
+  assert.match(text(await g.c.next()), /stat:DELIVRD/);
+});
+
+Deno.test("http route: a 19-digit id sent back as a JSON number is not rounded", async () => {
+  // The provider echoes our id as a JSON number, both in its reply and in its DLR.
+  await using provider = startProvider((r) =>
+    new Response(`{"messageId": ${JSON.parse(r.body).ref}}`, {
+      headers: { "content-type": "application/json" },
+    })
+  );
+  await using g = await gateway(provider.url);
+  const id = (await g.c.submit("big")).body.message_id as string;
+  await waitUntil(
+    async () => (await g.gw.gateway.store.byProviderId("uk", id)) === id,
+    5000,
+    "hand-over by the exact id",
+  );
+  const res = await fetch(`${g.base}/dlr`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: `{"ref": ${id}, "status": "delivered"}`,
+  });
+  assert.deepEqual(await res.json(), { status: "ok" });
+  assert.match(text(await g.c.next()), new RegExp(`^id:${id} `));
+});

@@ -64,6 +64,9 @@ export function fakeHost(kv?: Deno.Kv): FakeHost {
       wake();
       return Promise.resolve();
     },
+    isOpen(job) {
+      return !final.has(job.id) && !host.handed.some((h) => h.job.id === job.id);
+    },
     retry(job, attempts, nextAt) {
       host.retries.push({ job, attempts, nextAt });
       calls++;

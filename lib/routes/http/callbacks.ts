@@ -26,13 +26,15 @@ function need(req: CallbackRequest, name: string): string | CallbackAnswer {
 
 /**
  * A receipt callback: finds the message by our id or the provider's, maps the status to a stat.
- * 200 `{status:"ok"}` (or `"ignored"` for a repeat), 400 naming a bad field, 401, 404.
+ * 200 `{status:"ok"}` (or `"ignored"` for a repeat), 400 naming a bad field, 401, 404 (503 while
+ * `busy()`: requests in flight, so the id may be one whose hand-over is not stored yet).
  */
 export async function dlrCallback(
   name: string,
   dlr: DlrConfig | undefined,
   host: RouteHost | undefined,
   req: CallbackRequest,
+  busy: () => boolean = () => false,
 ): Promise<CallbackAnswer> {
   if (!dlr) return answer(404, { error: `route ${name} takes no receipts` });
   const denied = await unauthorised(dlr.token, req);
@@ -42,7 +44,7 @@ export async function dlrCallback(
   if (typeof id !== "string") return id;
   const status = need(req, dlr.status);
   if (typeof status !== "string") return status;
-  const stat = dlr.stat[status];
+  const stat = Object.hasOwn(dlr.stat, status) ? dlr.stat[status] : undefined;
   if (!stat) {
     return answer(400, {
       error: `unknown status "${status}" (expected one of ${Object.keys(dlr.stat).join(", ")})`,
@@ -58,7 +60,11 @@ export async function dlrCallback(
     err = rawErr.padStart(3, "0");
   }
   const result = await host.receipt({ id, providerId: id, stat, err });
-  if (result === "unknown") return answer(404, { error: "unknown message", path: dlr.id });
+  if (result === "unknown") {
+    return busy()
+      ? answer(503, { error: "unknown message (yet): try again", path: dlr.id })
+      : answer(404, { error: "unknown message", path: dlr.id });
+  }
   return answer(200, { status: result === "repeat" ? "ignored" : "ok" });
 }
 

@@ -9,8 +9,8 @@ export type HttpFormat = "json" | "form" | "query";
 
 /** The `dlr` part: field names of receipt callbacks and how their status maps to a stat. */
 export interface DlrConfig {
-  /** Callbacks must carry it (`Authorization: Bearer …` or `?token=`); anyone may call without. */
-  token?: string;
+  /** Callbacks must carry it (`Authorization: Bearer …` or `?token=`): nobody else may post. */
+  token: string;
   /** Field holding our id or the provider's id. */
   id: string;
   /** Field whose value `stat` maps to a receipt stat. */
@@ -23,8 +23,8 @@ export interface DlrConfig {
 
 /** The `mo` part: field names of inbound-message callbacks. */
 export interface MoConfig {
-  /** Callbacks must carry it (`Authorization: Bearer …` or `?token=`); anyone may call without. */
-  token?: string;
+  /** Callbacks must carry it (`Authorization: Bearer …` or `?token=`): nobody else may post. */
+  token: string;
   /** Field holding the sender. */
   from: string;
   /** Field holding the number it was sent to (matched against `inbound`). */
@@ -84,8 +84,9 @@ const STRINGS = dict(z.string({ error: "must be a string" }));
 const FIELD = text(100);
 const TOKEN_ERROR = "must be a string, not empty";
 /** What a callback must carry. */
-const TOKEN = z.string({ error: TOKEN_ERROR }).min(1, { error: TOKEN_ERROR, abort: true })
-  .optional();
+const TOKEN = required(
+  z.string({ error: TOKEN_ERROR }).min(1, { error: TOKEN_ERROR, abort: true }),
+);
 const URL_ERROR = "must be an http(s) URL";
 
 /** The `dlr` key. */

@@ -8,6 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { expiresAt, type Route, type RouteHost } from "../../delivery/route.ts";
 import type { JobRecord, Stat } from "../../store/records.ts";
 import { Bookkeeper } from "../bookkeeper.ts";
+import { parseJson } from "../../core/json.ts";
 import { Delayed } from "../delayed.ts";
 import { Pacer } from "../pacer.ts";
 import { nextAttempt, retryAfterMs } from "../retry.ts";
@@ -70,6 +71,8 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
   const book = new Bookkeeper({ label: c.name });
   const stopping = new AbortController();
   const requests = new Set<Promise<void>>();
+  /** Hand-overs being stored, by provider id and by our id. */
+  const handing = new Map<string, Promise<boolean>>();
   let ready: JobRecord[] = [];
   let head = 0;
   let inFlight = 0;
@@ -107,6 +110,8 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
   }
 
   async function send(job: JobRecord): Promise<void> {
+    // Settled meanwhile (a receipt by our id while it waited for a retry): not sent again.
+    if (!host!.isOpen(job)) return;
     if (now() >= expiresAt(job)) {
       await settle(job, "EXPIRED", "000");
       return;
@@ -134,7 +139,7 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
       let providerId: string | undefined;
       if (c.providerId) {
         try {
-          providerId = atPath(JSON.parse(text), c.providerId);
+          providerId = atPath(parseJson(text), c.providerId);
         } catch { /* not JSON: our id stands in */ }
         if (providerId === undefined) {
           log.warn("{route}: no {path} in the reply for {id}; matching receipts by our id", {
@@ -145,7 +150,16 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
         }
       }
       const pid = providerId ?? job.id;
-      await book.run(job.id, "hand-over", () => host!.handedOver(job, pid));
+      // A DLR that comes before the hand-over is stored waits for it (see callback).
+      const write = book.run(job.id, "hand-over", () => host!.handedOver(job, pid));
+      handing.set(pid, write);
+      handing.set(job.id, write);
+      try {
+        await write;
+      } finally {
+        handing.delete(pid);
+        handing.delete(job.id);
+      }
       return;
     }
     if (res && !temporary(res.status)) {
@@ -223,9 +237,18 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
       await book.stop();
     },
     callback(kind, req) {
-      return kind === "dlr"
-        ? dlrCallback(c.name, c.dlr, host, req)
-        : moCallback(c.name, c.mo, host, req);
+      if (kind === "mo") return moCallback(c.name, c.mo, host, req);
+      const h: RouteHost | undefined = host && {
+        ...host,
+        async receipt(r) {
+          const pending = handing.get(r.providerId ?? "") ?? handing.get(r.id ?? "");
+          if (pending) await pending;
+          return await host!.receipt(r);
+        },
+      };
+      // With requests in flight an unknown id may be one whose 2xx has not been read yet: 503,
+      // which providers retry, rather than 404.
+      return dlrCallback(c.name, c.dlr, h, req, () => inFlight > 0);
     },
   };
 }
