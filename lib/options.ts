@@ -64,6 +64,8 @@ export interface GatewayOptions {
    * passwords, held in memory only; their KV records carry no password.
    */
   accounts?: readonly AccountConfig[];
+  /** How often handed-over messages past their validity are looked for (ms; default 60 000). */
+  expirySweepMs?: number;
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutMs?: number;
 }

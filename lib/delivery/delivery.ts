@@ -17,6 +17,7 @@ import { inboundAccount, type InboundRule, moRecords } from "./inbound.ts";
 import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
 import { RouteHosts } from "./route_host.ts";
+import { ExpirySweep } from "./expiry.ts";
 import type { Router } from "./router.ts";
 import { type Settlement, settlement, stateOps } from "./settle.ts";
 
@@ -35,6 +36,8 @@ export interface DeliveryOptions {
   receiptRetryMaxMs?: number;
   receiptMaxAgeMs?: number;
   maxReceiverFailures?: number;
+  /** How often handed-over messages past their validity are looked for (ms; default 60 000). */
+  expirySweepMs?: number;
 }
 
 /** The parts delivery works with, built by the gateway. */
@@ -59,6 +62,7 @@ export class Delivery {
   readonly #p: DeliveryParts;
   readonly #dispatcher: ReceiptDispatcher;
   readonly #hosts: RouteHosts;
+  readonly #expiry: ExpirySweep;
   readonly #inbound: { dest: RegExp; account: string }[];
   #moRef = 0;
 
@@ -90,6 +94,12 @@ export class Delivery {
       inbound: (m) => this.#queueInbound(m),
       hasRoute: (name) => parts.router.byName(name) !== undefined,
     });
+    this.#expiry = new ExpirySweep(
+      parts.store,
+      parts.committer,
+      (outcomes) => this.#hosts.expire(outcomes),
+      o.expirySweepMs,
+    );
   }
 
   /** Receipt delivery counters. */
@@ -129,6 +139,7 @@ export class Delivery {
       resumed.delete(route);
       await route.start(this.#hosts.host(route), this.#resume(route, jobs));
     }));
+    this.#expiry.start();
   }
 
   /** The lowest checkpoint any route stored ("" when none did). */
@@ -245,6 +256,7 @@ export class Delivery {
 
   /** Stops the routes and receipt delivery; queued work stays in KV. */
   async stop(): Promise<void> {
+    await this.#expiry.stop();
     await Promise.all(this.#p.router.routes.map((r) => r.stop()));
     this.#dispatcher.stop();
   }

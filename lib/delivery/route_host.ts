@@ -6,14 +6,15 @@ import type { PendingIds } from "../intake/pending.ts";
 import type { GroupCommitter, KeyedMutation } from "../store/committer.ts";
 import { MessageState } from "../store/records.ts";
 import type { JobRecord } from "../store/records.ts";
-import { Store } from "../store/store.ts";
-import type {
-  InboundMessage,
-  Outcome,
-  ReceiptResult,
-  Route,
-  RouteHost,
-  RouteReceipt,
+import { Keys, Store } from "../store/store.ts";
+import {
+  expiresAt,
+  type InboundMessage,
+  type Outcome,
+  type ReceiptResult,
+  type Route,
+  type RouteHost,
+  type RouteReceipt,
 } from "./route.ts";
 
 /** What the hosts need from delivery. */
@@ -65,6 +66,20 @@ export class RouteHosts {
     return job.joinedParts !== undefined || this.#p.pending.has(job.id);
   }
 
+  /**
+   * Settles messages whose validity ended while handed over (the expiry sweep), except those a
+   * receipt is settling right now.
+   */
+  async expire(outcomes: Outcome[]): Promise<void> {
+    const mine = outcomes.filter((o) => !this.#settling.has(o.job.id));
+    for (const o of mine) this.#settling.add(o.job.id);
+    try {
+      if (mine.length > 0) await this.#p.settle(mine);
+    } finally {
+      for (const o of mine) this.#settling.delete(o.job.id);
+    }
+  }
+
   /** The host given to `route`. */
   host(route: Route): RouteHost {
     const p = this.#p;
@@ -97,6 +112,7 @@ export class RouteHosts {
     const open = p.pending.has(job.id);
     if (open) {
       ops.push(Store.stateOp(job.id, ENROUTE));
+      ops.push({ type: "set", key: Keys.enroute(expiresAt(job), job.id), value: route });
       const done = this.doneOp(job.id);
       if (done) ops.push(done);
     }
@@ -128,6 +144,7 @@ export class RouteHosts {
       const state = await store.state(id);
       if (state && state.state !== MessageState.ENROUTE) return "repeat";
       await this.#p.settle([{ job: msg, stat: r.stat, err: r.err }]);
+      await this.#p.committer.write([{ type: "delete", key: Keys.enroute(expiresAt(msg), id) }]);
       return "settled";
     } finally {
       this.#settling.delete(id);

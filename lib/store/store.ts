@@ -75,6 +75,9 @@ export const Keys = {
   jobs: (route: string): Deno.KvKey => ["job", route],
   /** A route's progress on a job it failed before: attempts and when to try again. */
   routeJob: (id: string): Deno.KvKey => ["rjob", id],
+  /** A message handed over and waiting for its receipt, by when it expires (the expiry sweep). */
+  enroute: (expiresAt: number, id: string): Deno.KvKey => ["enroute", expiresAt, id],
+  enroutes: (): Deno.KvKey => ["enroute"],
   /** Our message id for a provider's id (a message handed over, waiting for its receipt). */
   providerId: (route: string, providerId: string): Deno.KvKey => ["pmap", route, providerId],
   /** Every message below this id has a state: where the resume scan starts. */

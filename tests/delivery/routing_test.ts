@@ -212,3 +212,25 @@ Deno.test("a message whose route left the config goes to the route that matches 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a handed-over message whose validity ends without a receipt becomes EXPIRED", async () => {
+  const route = manualRoute("slow");
+  await using gw = await testGateway({ routes: [{ route }], expirySweepMs: 50 });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const id = (await c.submit("never answered", { validity_period: "000000000001000R" })).body
+      .message_id as string;
+    await within(route.waitJobs(1), 5000, "the job");
+    await route.host().handedOver(route.jobs[0], "SLOW-1");
+    assert.match(text(await c.next(5000)), new RegExp(`^id:${id} .*stat:EXPIRED`));
+    // A receipt that comes afterwards is a repeat.
+    assert.equal(
+      await route.host().receipt({ providerId: "SLOW-1", stat: "DELIVRD", err: "000" }),
+      "repeat",
+    );
+    assert.deepEqual(await Array.fromAsync(gw.kv.list({ prefix: ["enroute"] })), []);
+  } finally {
+    c.close();
+  }
+});
