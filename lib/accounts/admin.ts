@@ -81,7 +81,9 @@ export class AccountAdmin {
     };
     for (const k of ACCOUNT_KEYS) if (c[k] !== undefined) Object.assign(record, { [k]: c[k] });
     if (c.disabled === true) record.disabled = true;
-    await this.#store.putAccount(record);
+    if (!(await this.#store.createAccount(record))) {
+      throw new AdminError(409, `account ${record.systemId} exists`, "systemId");
+    }
     this.#changed(record.systemId, record);
     return accountView(record);
   }

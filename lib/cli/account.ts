@@ -71,7 +71,12 @@ export function httpAccounts(url: string, token: string, fetchFn: typeof fetch):
       throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, 1);
     }
     const text = await res.text();
-    const json = text ? JSON.parse(text) : null;
+    let json: { error?: string; path?: string } | null = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      if (res.ok) throw new CliError(`${url} answered something that is not JSON`, 1);
+    }
     if (!res.ok) {
       const where = json?.path ? ` (${json.path})` : "";
       throw new CliError(`${res.status}: ${json?.error ?? res.statusText}${where}`, 1);

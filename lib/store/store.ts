@@ -182,6 +182,15 @@ export class Store {
     }
   }
 
+  /** Creates an account unless one of that system_id exists; false when it does. */
+  async createAccount(a: AccountRecord): Promise<boolean> {
+    const res = await this.atomic().check({ key: Keys.account(a.systemId), versionstamp: null })
+      .set(Keys.account(a.systemId), a).delete(Keys.removedAccount(a.systemId)).commit();
+    if (res.ok) return true;
+    if (await this.account(a.systemId)) return false;
+    throw new Error("writing the account failed: this process no longer owns the store");
+  }
+
   /** Removes an account, leaving a mark so that binds as it are refused as removed. */
   async removeAccount(systemId: string): Promise<void> {
     const res = await this.atomic().delete(Keys.account(systemId))
