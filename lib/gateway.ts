@@ -109,7 +109,7 @@ export class Gateway {
       request: (s, pdu) => {
         const account = this.#binder.accountOf(s);
         if (!account || !this.#intake) return Promise.resolve({ status: Status.ESME_RINVBNDSTS });
-        return this.#intake.request(account, pdu);
+        return this.#intake.request(account, pdu, s.id);
       },
       closed: (s) => this.#binder.release(s),
     };

@@ -25,6 +25,8 @@ export interface MessageView {
   err: string | null;
   route: string;
   parts: number;
+  /** The session it was submitted on (process-local id; absent when unknown). */
+  session?: number;
   /** The receipt: asked for and queued, sent at least once, acknowledged (or expired). */
   receipt: { queued: boolean; sent: boolean; acknowledged: boolean };
 }
@@ -91,6 +93,7 @@ async function viewOf(store: Store, m: MessageRecord, lookup: OutboxLookup): Pro
     err: final ? s.err : null,
     route: m.route,
     parts: m.parts,
+    ...(m.session ? { session: m.session } : {}),
     receipt,
   };
 }
@@ -187,7 +190,9 @@ export async function messageTrace(
     {
       at: v.submitAt,
       event: "received",
-      detail: `from ${v.account}: ${v.source} → ${v.dest}, ${v.parts} part(s)`,
+      detail: `from ${v.account}${
+        v.session ? ` on session ${v.session}` : ""
+      }: ${v.source} → ${v.dest}, ${v.parts} part(s)`,
     },
     { at: v.submitAt, event: "routed", detail: `route ${v.route}` },
   ];

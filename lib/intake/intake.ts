@@ -63,11 +63,11 @@ export class Intake {
   }
 
   /** Answers a request of a session bound as `account`. */
-  request(account: AccountRecord, pdu: Pdu): Promise<Reply> {
+  request(account: AccountRecord, pdu: Pdu, session = 0): Promise<Reply> {
     switch (pdu.command) {
       case "submit_sm":
       case "data_sm":
-        return this.submit(account, pdu);
+        return this.submit(account, pdu, session);
       case "query_sm":
         return queryReply(this.#p.store, account.systemId, pdu);
       case "cancel_sm":
@@ -80,7 +80,11 @@ export class Intake {
   }
 
   /** Validates, stores (answering only after the commit) and hands the message on. */
-  async submit(account: AccountRecord, pdu: Pdu<"submit_sm" | "data_sm">): Promise<Reply> {
+  async submit(
+    account: AccountRecord,
+    pdu: Pdu<"submit_sm" | "data_sm">,
+    session = 0,
+  ): Promise<Reply> {
     const p = this.#p;
     if (p.lost()) return { status: Status.ESME_RSYSERR };
     let msg: MessageRecord;
@@ -95,6 +99,7 @@ export class Intake {
         id,
         route: "",
         now: Date.now(),
+        session,
         previewLength: p.previewLength,
       });
       route = p.route(account.systemId, msg.dest.addr);

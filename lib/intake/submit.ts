@@ -70,6 +70,8 @@ export interface SubmitContext {
   previewLength?: number;
   /** Longest validity allowed (ms); a longer validity_period is cut to it. */
   maxValidityMs?: number;
+  /** Id of the session it came on (0: not from a session). */
+  session?: number;
 }
 
 /**
@@ -162,6 +164,7 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
       ? receiptTextField(decoded.text, decoded.kind, ctx.previewLength)
       : "",
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
+    ...(ctx.session ? { session: ctx.session } : {}),
     submitAt: ctx.now,
     ...(validity === null ? {} : { validUntil: validity }),
   };

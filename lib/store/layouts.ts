@@ -32,6 +32,7 @@ const F_UMR = 4;
 const F_PACKED = 8;
 const F_CHUNKED = 16;
 const F_VALIDITY = 32;
+const F_SESSION = 64;
 /** A receipt-page entry that is an inbound (mobile-originated) message, not a receipt. */
 const F_MO = 32;
 
@@ -59,6 +60,7 @@ export function messageSize(m: MessageRecord): number {
     utf8Length(m.source.addr) + utf8Length(m.dest.addr) + utf8Length(m.preview);
   if (m.concat) n += 6 + utf8Length(m.concat.group);
   if (m.validUntil !== undefined) n += 8;
+  if (m.session !== undefined) n += 8;
   return n;
 }
 
@@ -77,7 +79,8 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
   const chunked = m.body.length > INLINE_BODY;
   const flags = (m.concat ? F_CONCAT : 0) | (m.joinLater ? F_JOIN_LATER : 0) |
     (m.userMessageReference !== undefined ? F_UMR : 0) | (m.packed ? F_PACKED : 0) |
-    (chunked ? F_CHUNKED : 0) | (m.validUntil !== undefined ? F_VALIDITY : 0);
+    (chunked ? F_CHUNKED : 0) | (m.validUntil !== undefined ? F_VALIDITY : 0) |
+    (m.session !== undefined ? F_SESSION : 0);
   w.u8(FORMAT).u8(flags).f64(m.submitAt)
     .u8(m.esmClass).u8(m.protocolId).u8(m.priority).u8(m.registeredDelivery).u8(m.dataCoding)
     .u16(m.parts).u16(m.userMessageReference ?? 0)
@@ -88,6 +91,7 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
     w.str(m.concat.group).u16(m.concat.ref).u8(m.concat.total).u8(m.concat.seq);
   }
   if (m.validUntil !== undefined) w.f64(m.validUntil);
+  if (m.session !== undefined) w.f64(m.session);
   return w.bytes(chunked ? new Uint8Array(0) : m.body);
 }
 
@@ -129,6 +133,7 @@ export function decodeMessage(id: string, v: unknown): LoadedMessage {
   };
   if (flags & F_CONCAT) m.concat = { group: r.str(), ref: r.u16(), total: r.u8(), seq: r.u8() };
   if (flags & F_VALIDITY) m.validUntil = r.f64();
+  if (flags & F_SESSION) m.session = r.f64();
   m.body = r.bytes();
   if (flags & F_JOIN_LATER) m.joinLater = true;
   if (flags & F_UMR) m.userMessageReference = umr;

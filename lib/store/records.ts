@@ -134,6 +134,8 @@ export interface MessageRecord {
    * absent: the gateway's maximum validity after `submitAt`.
    */
   validUntil?: number;
+  /** Id of the session it was submitted on (process-local, for traces). */
+  session?: number;
 }
 
 /** Where a part belongs: `group` is source|destination|reference kind|reference. */
