@@ -26,7 +26,7 @@ function idle(s: Record<string, number>): boolean {
   const n = (k: string) => s[k] ?? 0;
   const settled = !("settled" in s) || n("settled") >= n("submitted");
   const receiptsDone = "receiptsQueued" in s
-    ? n("receiptsAcked") + n("receiptsExpired") >= n("receiptsQueued") // the gateway's outbox
+    ? n("receiptsAcked") + n("receiptsExpired") + n("receiptsRefused") >= n("receiptsQueued") // the gateway's outbox
     : n("receiptsAcked") >= n("receiptsSent"); // the npm server (none such: the reference)
   return settled && receiptsDone;
 }

@@ -173,6 +173,7 @@ export class Gateway {
       ...parts,
       ids,
       route: (account, dest) => router.pick(account, dest),
+      cancel: (messages) => delivery.cancel(messages),
       admission: this.#binder.admission,
       joiner: this.#joiner,
       meters: this.meters,

@@ -25,6 +25,7 @@ export const COUNTERS = {
   receiptsAcked: "receipts acknowledged with deliver_sm_resp OK",
   receiptsRetried: "receipts sent again after an error or timeout",
   receiptsExpired: "receipts dropped unacknowledged after their maximum age",
+  receiptsRefused: "receipts dropped after a permanent deliver_sm_resp error (0x65, 0x66)",
   receiversUnbound: "receiver sessions unbound after failing receipts in a row",
   kvCommits: "KV atomic commits (group commit batches)",
   kvMutations: "KV mutations written in group commits",

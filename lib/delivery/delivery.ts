@@ -168,6 +168,17 @@ export class Delivery {
     return this.#dispatcher.outboxes();
   }
 
+  /**
+   * Cancels messages not yet handed to their route (cancel_sm): DELETED, with a receipt when
+   * asked; routes see them settled and do not send them.
+   */
+  cancel(messages: JobRecord[]): Promise<void> {
+    const open = messages.filter((m) => this.#p.pending.has(m.id));
+    return open.length === 0
+      ? Promise.resolve()
+      : this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" })));
+  }
+
   /** A session that can receive became bound: send what waits for its account. */
   bound(account: string) {
     this.#dispatcher.pump(account);

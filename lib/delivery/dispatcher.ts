@@ -211,7 +211,11 @@ export class ReceiptDispatcher {
    * answers ESME_RTHROTTLED is only rested a moment: it is busy, not failing.
    */
   #answered(s: Receiver, status: number, account: string) {
-    if (status === Status.ESME_ROK) {
+    // A permanent refusal of one receipt (0x65, 0x66) is an answer, not a failing receiver.
+    if (
+      status === Status.ESME_ROK || status === Status.ESME_RX_P_APPN ||
+      status === Status.ESME_RX_R_APPN
+    ) {
       this.#health.delete(s);
       return;
     }
@@ -292,6 +296,18 @@ export class ReceiptDispatcher {
         log.debug("receipt {id} for {account} acknowledged", { id: r.messageId, account });
       }
       // The window slot is free now: the next receipt need not wait for this one's removal.
+      this.pump(account);
+      await this.#finish(q, item);
+      return;
+    }
+    if (status === Status.ESME_RX_P_APPN || status === Status.ESME_RX_R_APPN) {
+      // A permanent refusal (spec §5.1.3): sending it again would only be refused again.
+      this.#c.receiptsRefused++;
+      log.warn("receipt {id} for {account} refused permanently (0x{status}); dropped", {
+        id: r.messageId,
+        account,
+        status: status.toString(16),
+      });
       this.pump(account);
       await this.#finish(q, item);
       return;

@@ -18,6 +18,7 @@ import type { IdGenerator } from "./ids.ts";
 import type { Joiner } from "./joiner.ts";
 import type { PendingIds } from "./pending.ts";
 import { queryReply } from "./query.ts";
+import { cancelReply } from "./cancel.ts";
 import { buildMessage } from "./submit.ts";
 
 const log = getLogger(["smppgw", "intake"]);
@@ -48,6 +49,8 @@ export interface IntakeParts {
   previewLength?: number;
   /** How long parts wait to be joined. */
   concatTimeoutMs: number;
+  /** Settles messages DELETED (cancel_sm); resolves once stored. */
+  cancel(messages: MessageRecord[]): Promise<void>;
   /** True once this process lost the store: nothing more is accepted. */
   lost: () => boolean;
 }
@@ -71,7 +74,7 @@ export class Intake {
       case "query_sm":
         return queryReply(this.#p.store, account.systemId, pdu);
       case "cancel_sm":
-        return Promise.resolve({ status: Status.ESME_RCANCELFAIL });
+        return cancelReply(this.#p, account.systemId, pdu);
       case "replace_sm":
         return Promise.resolve({ status: Status.ESME_RREPLACEFAIL });
       default:

@@ -61,6 +61,15 @@ export class PendingIds {
     return i >= 0 && this.#fate[i] === Fate.Pending;
   }
 
+  /** Up to `max` ids still pending, oldest first. */
+  open(max: number): string[] {
+    const out: string[] = [];
+    for (let i = this.#head; i < this.#order.length && out.length < max; i++) {
+      if (this.#fate[i] === Fate.Pending) out.push(this.#order[i]);
+    }
+    return out;
+  }
+
   /** Removes an id that was refused before anything was stored for it. */
   refuse(id: string) {
     this.#leave(id, Fate.Refused);

@@ -100,7 +100,10 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
     "ESME_RINVSYSID",
     "unknown system_id (or longer than 16 characters), or a config account no longer in the config",
   ],
-  ["ESME_RCANCELFAIL", "`cancel_sm` (not supported yet)"],
+  [
+    "ESME_RCANCELFAIL",
+    "`cancel_sm` found nothing it may cancel (unknown, final, handed to a route)",
+  ],
   ["ESME_RREPLACEFAIL", "`replace_sm` (not supported yet)"],
   ["ESME_RINVSERTYP", "`service_type` longer than 5 characters"],
   ["ESME_RINVESMCLASS", "`submit_sm` asking for transaction mode"],

@@ -81,6 +81,7 @@ async function intakeWith(mode?: "parts" | "whole") {
     admission: new Admission(store),
     joiner,
     route: () => route,
+    cancel: () => Promise.resolve(),
     counters,
     concatTimeoutMs: 60_000,
     lost: () => state.lost,
