@@ -118,6 +118,15 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     );
   }
   if (dest === "") throw new SmppError(Status.ESME_RINVDSTADR, "destination_addr is empty");
+  if (pdu.command === "submit_sm" && (b.replace_if_present_flag ?? 0) > 1) {
+    throw new SmppError(
+      Status.ESME_RINVREPFLAG,
+      `replace_if_present_flag ${b.replace_if_present_flag} (0 or 1)`,
+    );
+  }
+  if (pdu.command === "data_sm" && !findTlv(pdu.tlvs, Tag.message_payload)) {
+    throw new SmppError(Status.ESME_RMISSINGOPTPARAM, "data_sm carries its text in message_payload");
+  }
   if (!sourceAllowed(ctx.account, source)) {
     throw new SmppError(
       Status.ESME_RINVSRCADR,

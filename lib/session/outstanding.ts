@@ -7,10 +7,15 @@ import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 
 interface Entry {
+  /** command_id of the request: only its response (or generic_nack) answers it. */
+  command: number;
   resolve: (p: Pdu) => void;
   reject: (e: unknown) => void;
   deadline: number;
 }
+
+const RESPONSE = 0x80000000;
+const GENERIC_NACK = 0x80000000;
 
 /** Requests sent and not yet answered. */
 export class OutstandingRequests {
@@ -23,17 +28,27 @@ export class OutstandingRequests {
     return this.#seq;
   }
 
-  /** Registers request `seq`; the promise resolves with its response or rejects on timeout. */
-  wait(seq: number, timeoutMs: number): Promise<Pdu> {
+  /**
+   * Registers request `seq` of `command` (its command_id); the promise resolves with its response
+   * or rejects on timeout.
+   */
+  wait(seq: number, timeoutMs: number, command = 0): Promise<Pdu> {
     const { promise, resolve, reject } = Promise.withResolvers<Pdu>();
-    this.#entries.set(seq, { resolve, reject, deadline: Date.now() + timeoutMs });
+    this.#entries.set(seq, { command, resolve, reject, deadline: Date.now() + timeoutMs });
     return promise;
   }
 
-  /** Hands a response to its request; false when nothing waits for that sequence number. */
-  answer(seq: number, response: () => Pdu): boolean {
+  /**
+   * Hands a response to its request: matched on sequence number and command (the request's
+   * command_id with the response bit, or generic_nack). False when nothing waits for it.
+   */
+  answer(seq: number, response: () => Pdu, commandId?: number): boolean {
     const e = this.#entries.get(seq);
     if (!e) return false;
+    if (
+      commandId !== undefined && e.command !== 0 && commandId !== GENERIC_NACK &&
+      commandId !== ((e.command | RESPONSE) >>> 0)
+    ) return false;
     this.#entries.delete(seq);
     e.resolve(response());
     return true;

@@ -490,9 +490,9 @@ export class Session {
         // A response with a broken body still tells its status.
         return headerOnly(cmd, h);
       }
-    });
+    }, h.commandId);
     if (!matched) {
-      log.debug("session {id}: {command} for unknown seq {seq} dropped", {
+      log.debug("session {id}: {command} for unknown seq {seq} (or another command) dropped", {
         id: this.id,
         command: cmd.name,
         seq: h.seq,
@@ -503,7 +503,7 @@ export class Session {
   #request(init: Omit<PduInit, "seq">, timeoutMs = this.#opts.responseTimeoutMs): Promise<Pdu> {
     if (this.#closing) return Promise.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
     const seq = this.#requests.nextSeq();
-    const response = this.#requests.wait(seq, timeoutMs);
+    const response = this.#requests.wait(seq, timeoutMs, CommandId[init.command]);
     this.#send(encode({ ...init, seq }));
     return response;
   }

@@ -1,0 +1,31 @@
+/** Submit checks of SMPP 3.4 that need no store: replace_if_present_flag, data_sm's payload. */
+import assert from "node:assert/strict";
+import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
+import { Status } from "../../lib/smpp/status.ts";
+import { Tag } from "../../lib/smpp/tlvs.ts";
+
+Deno.test("replace_if_present_flag other than 0 or 1 gets 0x54; data_sm without message_payload 0xC3", async () => {
+  await using gw = await testGateway();
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    assert.equal(
+      (await c.submit("x", { replace_if_present_flag: 2 })).status,
+      Status.ESME_RINVREPFLAG,
+    );
+    assert.equal((await c.submit("x", { replace_if_present_flag: 1 })).status, 0);
+    const bare = await c.request({
+      command: "data_sm",
+      body: { source_addr: "Acme", destination_addr: "447700900123", registered_delivery: 0 },
+    });
+    assert.equal(bare.status, Status.ESME_RMISSINGOPTPARAM);
+    const full = await c.request({
+      command: "data_sm",
+      body: { source_addr: "Acme", destination_addr: "447700900123", registered_delivery: 0 },
+      tlvs: [{ tag: Tag.message_payload, value: new TextEncoder().encode("hello") }],
+    });
+    assert.equal(full.status, 0);
+  } finally {
+    c.close();
+  }
+});
