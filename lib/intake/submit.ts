@@ -125,7 +125,10 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     );
   }
   if (pdu.command === "data_sm" && !findTlv(pdu.tlvs, Tag.message_payload)) {
-    throw new SmppError(Status.ESME_RMISSINGOPTPARAM, "data_sm carries its text in message_payload");
+    throw new SmppError(
+      Status.ESME_RMISSINGOPTPARAM,
+      "data_sm carries its text in message_payload",
+    );
   }
   if (!sourceAllowed(ctx.account, source)) {
     throw new SmppError(
