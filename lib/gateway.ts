@@ -174,6 +174,7 @@ export class Gateway {
       ids,
       route: (account, dest) => router.pick(account, dest),
       cancel: (messages) => delivery.cancel(messages),
+      schedule: (route, job) => delivery.schedule(route, job),
       admission: this.#binder.admission,
       joiner: this.#joiner,
       meters: this.meters,

@@ -18,6 +18,7 @@ import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
 import { RouteHosts } from "./route_host.ts";
 import { ExpirySweep } from "./expiry.ts";
+import { Delayed } from "../core/delayed.ts";
 import type { Router } from "./router.ts";
 import { type Settlement, settlement, stateOps } from "./settle.ts";
 
@@ -63,6 +64,12 @@ export class Delivery {
   readonly #dispatcher: ReceiptDispatcher;
   readonly #hosts: RouteHosts;
   readonly #expiry: ExpirySweep;
+  /** Scheduled messages waiting for their time, with the route they go to. */
+  readonly #scheduled = new Delayed<{ route: { enqueue(job: JobRecord): void }; job: JobRecord }>(
+    (due) => {
+      for (const { route, job } of due) route.enqueue(job);
+    },
+  );
   readonly #inbound: { dest: RegExp; account: string }[];
   #moRef = 0;
 
@@ -126,7 +133,9 @@ export class Delivery {
         continue;
       }
       this.#p.pending.add(job.id, { resumed: true });
-      resumed.get(route)!.push(progress);
+      if (progress.scheduleAt !== undefined && progress.scheduleAt > Date.now()) {
+        this.#scheduled.add({ route, job: progress }, progress.scheduleAt);
+      } else resumed.get(route)!.push(progress);
       n++;
     }
     if (n > 0) log.info("resumed {n} unsettled messages", { n });
@@ -166,6 +175,11 @@ export class Delivery {
   /** The receipt outbox of every account seen since start (see the dispatcher's outboxes()). */
   outboxes(): ReturnType<ReceiptDispatcher["outboxes"]> {
     return this.#dispatcher.outboxes();
+  }
+
+  /** Hands `job` to `route` at its `scheduleAt` (`schedule_delivery_time`). */
+  schedule(route: { enqueue(job: JobRecord): void }, job: JobRecord): void {
+    this.#scheduled.add({ route, job }, job.scheduleAt ?? 0);
   }
 
   /**
@@ -267,6 +281,7 @@ export class Delivery {
 
   /** Stops the routes and receipt delivery; queued work stays in KV. */
   async stop(): Promise<void> {
+    this.#scheduled.stop();
     await this.#expiry.stop();
     await Promise.all(this.#p.router.routes.map((r) => r.stop()));
     this.#dispatcher.stop();

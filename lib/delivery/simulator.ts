@@ -49,7 +49,9 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
   const delayMs = opts.delayMs ?? SIMULATOR_DELAY_MS;
   const rules = opts.rules ?? [];
   const batch = opts.batch ?? 2000;
-  // Jobs arrive in submit order, so a FIFO is ordered by due time (resumed jobs are due at once).
+  // Jobs arrive in submit order (a scheduled one at its time), so a FIFO is ordered by due time
+  // (resumed jobs are due at once).
+  const dueAt = (job: JobRecord) => (job.scheduleAt ?? job.submitAt) + delayMs;
   let queue: JobRecord[] = [];
   let head = 0;
   let host: RouteHost | undefined;
@@ -59,7 +61,7 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
 
   const schedule = () => {
     if (stopped || running || timer !== undefined || head >= queue.length) return;
-    const wait = Math.max(0, queue[head].submitAt + delayMs - Date.now());
+    const wait = Math.max(0, dueAt(queue[head]) - Date.now());
     timer = setTimeout(() => {
       timer = undefined;
       running = settleDue().finally(() => {
@@ -72,10 +74,12 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
   const settleDue = async () => {
     const now = Date.now();
     const due: Outcome[] = [];
-    while (head < queue.length && due.length < batch && queue[head].submitAt + delayMs <= now) {
+    while (head < queue.length && due.length < batch && dueAt(queue[head]) <= now) {
       const job = queue[head++];
       // A message whose validity ended before its time came is EXPIRED.
-      if (job.validUntil !== undefined && job.validUntil <= job.submitAt + delayMs) {
+      if (
+        job.validUntil !== undefined && job.validUntil <= dueAt(job)
+      ) {
         due.push({ job, stat: "EXPIRED", err: "000" });
       } else due.push({ job, ...simulate(job.dest.addr, rules) });
     }

@@ -49,6 +49,8 @@ export interface IntakeParts {
   previewLength?: number;
   /** How long parts wait to be joined. */
   concatTimeoutMs: number;
+  /** Hands `job` to `route` at its `scheduleAt`. */
+  schedule(route: JobSink, job: JobRecord): void;
   /** Settles messages DELETED (cancel_sm); resolves once stored. */
   cancel(messages: MessageRecord[]): Promise<void>;
   /** True once this process lost the store: nothing more is accepted. */
@@ -149,7 +151,11 @@ export class Intake {
       });
     }
     // The record itself serves as the job (no copy on the hot path; routes read only job fields).
-    if (direct) route.enqueue(msg);
+    if (direct) {
+      // A scheduled message reaches its route at its time (held by delivery, resumed at start).
+      if (msg.scheduleAt !== undefined) p.schedule(route, msg);
+      else route.enqueue(msg);
+    }
     if (msg.concat) {
       p.joiner.add(msg).catch((e) => log.error("joining failed: {error}", { error: String(e) }));
     }

@@ -75,6 +75,25 @@ export interface SubmitContext {
 }
 
 /**
+ * When a scheduled message may go (`schedule_delivery_time`): null when not scheduled. Throws
+ * SmppError ESME_RINVSCHED (0x61) for a malformed or past time. A schedule after the validity is
+ * allowed: the message then expires unsent.
+ */
+export function scheduleAt(time: string, now: number): number | null {
+  let at: number | null;
+  try {
+    at = parseSmppTime(time, now);
+  } catch (e) {
+    throw new SmppError(Status.ESME_RINVSCHED, `schedule_delivery_time: ${(e as Error).message}`);
+  }
+  if (at === null) return null;
+  if (at < now - 1000) {
+    throw new SmppError(Status.ESME_RINVSCHED, `schedule_delivery_time "${time}" has passed`);
+  }
+  return at;
+}
+
+/**
  * When a message asking for `validity_period` expires: null when none was asked (the gateway's
  * maximum then applies); capped at `maxMs` from now. Throws SmppError ESME_RINVEXPIRY (0x62) for
  * a malformed or past time.
@@ -136,6 +155,9 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
       `source_addr "${source}" not allowed for this account`,
     );
   }
+  const schedule = pdu.command === "submit_sm"
+    ? scheduleAt(b.schedule_delivery_time ?? "", ctx.now)
+    : null;
   const validity = pdu.command === "submit_sm"
     ? validUntil(b.validity_period ?? "", ctx.now, ctx.maxValidityMs ?? MAX_VALIDITY_MS)
     : null;
@@ -179,5 +201,6 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     ...(ctx.session ? { session: ctx.session } : {}),
     submitAt: ctx.now,
     ...(validity === null ? {} : { validUntil: validity }),
+    ...(schedule === null || schedule <= ctx.now ? {} : { scheduleAt: schedule }),
   };
 }

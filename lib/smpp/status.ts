@@ -113,8 +113,8 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
     "ESME_RTHROTTLED",
     "more unanswered requests than the window, over the account's `tps`, or daily quota used up. Clients back off and resend",
   ],
-  ["ESME_RINVSCHED", "`schedule_delivery_time` neither empty nor 16 characters"],
-  ["ESME_RINVEXPIRY", "`validity_period` neither empty nor 16 characters"],
+  ["ESME_RINVSCHED", "`schedule_delivery_time` malformed (not `YYMMDDhhmmsstnnp` or `…R`) or past"],
+  ["ESME_RINVEXPIRY", "`validity_period` malformed (not `YYMMDDhhmmsstnnp` or `…R`) or past"],
   [
     "ESME_RQUERYFAIL",
     "`query_sm` for an unknown message, another account's, or with another `source_addr`",

@@ -33,6 +33,7 @@ const F_PACKED = 8;
 const F_CHUNKED = 16;
 const F_VALIDITY = 32;
 const F_SESSION = 64;
+const F_SCHEDULE = 128;
 /** A receipt-page entry that is an inbound (mobile-originated) message, not a receipt. */
 const F_MO = 32;
 
@@ -61,6 +62,7 @@ export function messageSize(m: MessageRecord): number {
   if (m.concat) n += 6 + utf8Length(m.concat.group);
   if (m.validUntil !== undefined) n += 8;
   if (m.session !== undefined) n += 8;
+  if (m.scheduleAt !== undefined) n += 8;
   return n;
 }
 
@@ -80,7 +82,7 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
   const flags = (m.concat ? F_CONCAT : 0) | (m.joinLater ? F_JOIN_LATER : 0) |
     (m.userMessageReference !== undefined ? F_UMR : 0) | (m.packed ? F_PACKED : 0) |
     (chunked ? F_CHUNKED : 0) | (m.validUntil !== undefined ? F_VALIDITY : 0) |
-    (m.session !== undefined ? F_SESSION : 0);
+    (m.session !== undefined ? F_SESSION : 0) | (m.scheduleAt !== undefined ? F_SCHEDULE : 0);
   w.u8(FORMAT).u8(flags).f64(m.submitAt)
     .u8(m.esmClass).u8(m.protocolId).u8(m.priority).u8(m.registeredDelivery).u8(m.dataCoding)
     .u16(m.parts).u16(m.userMessageReference ?? 0)
@@ -92,6 +94,7 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
   }
   if (m.validUntil !== undefined) w.f64(m.validUntil);
   if (m.session !== undefined) w.f64(m.session);
+  if (m.scheduleAt !== undefined) w.f64(m.scheduleAt);
   return w.bytes(chunked ? new Uint8Array(0) : m.body);
 }
 
@@ -134,6 +137,7 @@ export function decodeMessage(id: string, v: unknown): LoadedMessage {
   if (flags & F_CONCAT) m.concat = { group: r.str(), ref: r.u16(), total: r.u8(), seq: r.u8() };
   if (flags & F_VALIDITY) m.validUntil = r.f64();
   if (flags & F_SESSION) m.session = r.f64();
+  if (flags & F_SCHEDULE) m.scheduleAt = r.f64();
   m.body = r.bytes();
   if (flags & F_JOIN_LATER) m.joinLater = true;
   if (flags & F_UMR) m.userMessageReference = umr;

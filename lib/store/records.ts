@@ -136,6 +136,8 @@ export interface MessageRecord {
   validUntil?: number;
   /** Id of the session it was submitted on (process-local, for traces). */
   session?: number;
+  /** When it may reach its route (`schedule_delivery_time`, ms since the epoch). */
+  scheduleAt?: number;
 }
 
 /** Where a part belongs: `group` is source|destination|reference kind|reference. */

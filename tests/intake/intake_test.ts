@@ -82,6 +82,7 @@ async function intakeWith(mode?: "parts" | "whole") {
     joiner,
     route: () => route,
     cancel: () => Promise.resolve(),
+    schedule: (r, job) => r.enqueue(job),
     counters,
     concatTimeoutMs: 60_000,
     lost: () => state.lost,

@@ -4,7 +4,7 @@ import type { Pdu } from "../../lib/smpp/codec.ts";
 import { Tag } from "../../lib/smpp/tlvs.ts";
 import { submitsFor } from "../../lib/routes/smpp/submit.ts";
 import { errCode, verdict } from "../../lib/routes/smpp/outcome.ts";
-import { Delayed } from "../../lib/routes/delayed.ts";
+import { Delayed } from "../../lib/core/delayed.ts";
 import { Handovers } from "../../lib/routes/smpp/handovers.ts";
 import { LinkClosed } from "../../lib/routes/smpp/client.ts";
 import { messageRecord } from "../support/records.ts";

@@ -9,7 +9,7 @@ import { expiresAt, type Route, type RouteHost } from "../../delivery/route.ts";
 import type { JobRecord, Stat } from "../../store/records.ts";
 import { Bookkeeper } from "../bookkeeper.ts";
 import { parseJson } from "../../core/json.ts";
-import { Delayed } from "../delayed.ts";
+import { Delayed } from "../../core/delayed.ts";
 import { Pacer } from "../pacer.ts";
 import { nextAttempt, retryAfterMs } from "../retry.ts";
 import { dlrCallback, moCallback } from "./callbacks.ts";

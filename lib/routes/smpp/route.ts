@@ -13,7 +13,7 @@ import { Bookkeeper } from "../bookkeeper.ts";
 import type { EsmeLink } from "./client.ts";
 import type { SmppRouteConfig } from "./config.ts";
 import { Connector } from "./connector.ts";
-import { Delayed } from "../delayed.ts";
+import { Delayed } from "../../core/delayed.ts";
 import { Handovers } from "./handovers.ts";
 import { handleUpstream } from "./inbox.ts";
 import { acceptedIds, verdict } from "./outcome.ts";
