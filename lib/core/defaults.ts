@@ -16,6 +16,8 @@ export const LISTEN_DEFAULTS = { host: "127.0.0.1", port: 2775 } as const;
 export const ESM_CLASS = {
   /** Message type "SMSC Delivery Receipt": the esm_class of every receipt sent. */
   deliveryReceipt: 0x04,
+  /** Message type "Intermediate delivery notification" (registered_delivery 0x10 asks for it). */
+  intermediate: 0x20,
   /** UDHI: short_message starts with a User Data Header. */
   udhi: 0x40,
 } as const;

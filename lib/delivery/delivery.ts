@@ -100,6 +100,7 @@ export class Delivery {
       settle: (outcomes) => this.#settle(outcomes),
       inbound: (m) => this.#queueInbound(m),
       hasRoute: (name) => parts.router.byName(name) !== undefined,
+      intermediate: (job) => this.#intermediate(job),
     });
     this.#expiry = new ExpirySweep(
       parts.store,
@@ -256,6 +257,32 @@ export class Delivery {
     for (const { job } of group) if (!job.joinedParts) pending.delete(job.id);
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;
+    for (const p of pages) this.#dispatcher.added(p);
+  }
+
+  /** Queues the intermediate notification of a message its route took (registered_delivery 0x10). */
+  async #intermediate(job: JobRecord): Promise<void> {
+    const now = Date.now();
+    const r: ReceiptRecord = {
+      ...settlement(job, "ACCEPTD", "000", now).receipts[0] ?? {
+        messageId: job.id,
+        account: job.account,
+        source: job.dest,
+        dest: job.source,
+        submitAt: job.submitAt,
+        doneAt: now,
+        stat: "ACCEPTD",
+        err: "000",
+        preview: job.preview,
+        attempts: 0,
+        createdAt: now,
+      },
+      intermediate: true,
+    };
+    const pages = Store.pages([r]);
+    const ops = pages.map((p) => Store.pageOp(p));
+    await this.#p.committer.write(ops, ops.reduce((n, op) => n + op.value.length, 64));
+    this.#p.counters.receiptsQueued++;
     for (const p of pages) this.#dispatcher.added(p);
   }
 

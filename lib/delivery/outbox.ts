@@ -11,6 +11,14 @@ import type { KeyedMutation } from "../store/committer.ts";
 import type { ReceiptRecord } from "../store/records.ts";
 import { type OutboxPage, Store } from "../store/store.ts";
 
+/**
+ * What identifies an outbox entry: the message id, apart for an intermediate notification (a
+ * message may have one waiting beside its final receipt).
+ */
+export function outboxKey(r: ReceiptRecord): string {
+  return r.intermediate ? `${r.messageId}:i` : r.messageId;
+}
+
 /** A page with receipts in memory. */
 export interface HeldPage {
   readonly id: string;
@@ -95,8 +103,9 @@ export class AccountOutbox {
     this.#parked.delete(p.id);
     const page: HeldPage = { id: p.id, open: 0, oldest: oldestOf(p), finished: [], moves: [] };
     for (const r of p.receipts) {
-      if (this.#known.has(r.messageId)) continue;
-      this.#known.add(r.messageId);
+      const key = outboxKey(r);
+      if (this.#known.has(key)) continue;
+      this.#known.add(key);
       this.ready.push({ r, page });
       page.open++;
     }
@@ -141,7 +150,7 @@ export class AccountOutbox {
    * was the page's last open receipt; call {@link removed} once that is committed.
    */
   done(q: Queued): KeyedMutation | null {
-    q.page.finished.push(q.r.messageId);
+    q.page.finished.push(outboxKey(q.r));
     return --q.page.open === 0 ? Store.pageDoneOp(this.account, q.page.id) : null;
   }
 

@@ -2,7 +2,7 @@
 import { ESM_CLASS, RECEIPT_DEFAULTS } from "../core/defaults.ts";
 import type { PduInit } from "../smpp/codec.ts";
 import { intTlv, stringTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
-import { type ReceiptRecord, STAT_STATES } from "../store/records.ts";
+import { MessageState, type ReceiptRecord, STAT_STATES } from "../store/records.ts";
 
 /** The last minute formatted by {@link receiptDate} (receipts come in bursts within a minute). */
 let lastMinute = NaN;
@@ -42,7 +42,8 @@ export function receiptTlvs(r: ReceiptRecord): Tlv[] {
   const err = Number.parseInt(r.err, 10);
   const tlvs = [
     stringTlv(Tag.receipted_message_id, r.messageId),
-    intTlv(Tag.message_state, STAT_STATES[r.stat]),
+    // An intermediate notification: the message is on its way (ENROUTE).
+    intTlv(Tag.message_state, r.intermediate ? MessageState.ENROUTE : STAT_STATES[r.stat]),
     // network_error_code: type 3 (GSM) + 2-octet code.
     { tag: Tag.network_error_code, value: new Uint8Array([3, (err >> 8) & 0xff, err & 0xff]) },
   ];
@@ -50,6 +51,11 @@ export function receiptTlvs(r: ReceiptRecord): Tlv[] {
     tlvs.push(intTlv(Tag.user_message_reference, r.userMessageReference, 2));
   }
   return tlvs;
+}
+
+/** esm_class of a receipt: 0x04 (SMSC delivery receipt), or 0x20 for an intermediate one. */
+function esmClassOf(r: ReceiptRecord): number {
+  return r.intermediate ? ESM_CLASS.intermediate : ESM_CLASS.deliveryReceipt;
 }
 
 /** Longest address deliver_sm carries (C-Octet String of 21); data_sm allows 64. */
@@ -80,13 +86,13 @@ export function receiptPdu(
   if (long && tlvs.length > 0) {
     return {
       command: "data_sm",
-      body: { ...addrs, esm_class: ESM_CLASS.deliveryReceipt, data_coding: 0 },
+      body: { ...addrs, esm_class: esmClassOf(r), data_coding: 0 },
       tlvs: [{ tag: Tag.message_payload, value: text }, ...tlvs],
     };
   }
   return {
     command: "deliver_sm",
-    body: { ...addrs, esm_class: ESM_CLASS.deliveryReceipt, data_coding: 0, short_message: text },
+    body: { ...addrs, esm_class: esmClassOf(r), data_coding: 0, short_message: text },
     tlvs,
   };
 }

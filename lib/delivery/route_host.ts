@@ -28,7 +28,12 @@ export interface RouteHostParts {
   inbound(m: InboundMessage): Promise<"queued" | "no-rule">;
   /** Whether a route of that name is configured (a message of a removed route was re-routed). */
   hasRoute(name: string): boolean;
+  /** Queues the intermediate notification of a message its route took (registered_delivery 0x10). */
+  intermediate(job: JobRecord): Promise<void>;
 }
+
+/** registered_delivery bit asking for an intermediate notification (spec §5.2.17). */
+const INTERMEDIATE = 0x10;
 
 /** The state of a message handed over to a provider, waiting for its receipt. */
 const ENROUTE = { state: MessageState.ENROUTE, doneAt: 0, err: "000" };
@@ -124,6 +129,8 @@ export class RouteHosts {
     } finally {
       this.#handing.delete(job.id);
     }
+    // Asked for an intermediate notification: the route has taken it (sent once, at hand-over).
+    if (open && (job.registeredDelivery & INTERMEDIATE)) await p.intermediate(job);
   }
 
   /** Settles the message a receipt is for, found by provider id or our id. */

@@ -5,6 +5,7 @@
 import { type MessageRecord, MessageState, STAT_STATES } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 import { wantsReceipt } from "./settle.ts";
+import { outboxKey } from "./outbox.ts";
 
 const STATE_NAMES = Object.fromEntries(Object.entries(MessageState).map(([k, v]) => [v, k]));
 const STATS = Object.fromEntries(Object.entries(STAT_STATES).map(([k, v]) => [v, k]));
@@ -57,7 +58,9 @@ function outboxLookup(store: Store, finished: FinishedIn): OutboxLookup {
     const waiting = new Map<string, number>();
     for await (const p of store.receiptPages(account)) {
       const done = new Set(finished(account, p.id));
-      for (const r of p.receipts) if (!done.has(r.messageId)) waiting.set(r.messageId, r.attempts);
+      for (const r of p.receipts) {
+        if (!r.intermediate && !done.has(r.messageId)) waiting.set(r.messageId, r.attempts);
+      }
     }
     return waiting;
   };
@@ -151,8 +154,9 @@ export async function outboxViews(
     let a = byAccount.get(p.account);
     if (!a) byAccount.set(p.account, a = { ids: new Set(), oldest: Infinity });
     for (const r of p.receipts) {
-      if (done.has(r.messageId)) continue;
-      a.ids.add(r.messageId);
+      const key = outboxKey(r);
+      if (done.has(key)) continue;
+      a.ids.add(key);
       a.oldest = Math.min(a.oldest, r.createdAt);
     }
   }

@@ -36,6 +36,8 @@ const F_SESSION = 64;
 const F_SCHEDULE = 128;
 /** A receipt-page entry that is an inbound (mobile-originated) message, not a receipt. */
 const F_MO = 32;
+/** A receipt-page entry that is an intermediate notification. */
+const F_INTERMEDIATE = 64;
 
 const STATS = Object.fromEntries(
   Object.entries(STAT_STATES).map(([stat, state]) => [state, stat as Stat]),
@@ -210,7 +212,10 @@ export const PAGE_BYTES = 56_000;
 
 function writeReceipt(w: ByteWriter, d: ReceiptRecord): ByteWriter {
   w.str(d.messageId).u8(STAT_STATES[d.stat])
-    .u8((d.userMessageReference !== undefined ? F_UMR : 0) | (d.mo ? F_MO : 0))
+    .u8(
+      (d.userMessageReference !== undefined ? F_UMR : 0) | (d.mo ? F_MO : 0) |
+        (d.intermediate ? F_INTERMEDIATE : 0),
+    )
     .u16(d.userMessageReference ?? 0).u16(Math.min(d.attempts, 0xffff))
     .f64(d.submitAt).f64(d.doneAt).f64(d.createdAt)
     .u8(d.source.ton).u8(d.source.npi).str(d.source.addr)
@@ -241,6 +246,7 @@ function readReceipt(r: ByteReader, account: string): ReceiptRecord {
   };
   if (flags & F_UMR) d.userMessageReference = umr;
   if (flags & F_MO) d.mo = { dataCoding: r.u8(), esmClass: r.u8(), body: r.bytes() };
+  if (flags & F_INTERMEDIATE) d.intermediate = true;
   return d;
 }
 

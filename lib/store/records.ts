@@ -233,6 +233,11 @@ export interface ReceiptRecord {
    * out as a plain deliver_sm with this user data (`messageId` is then the gateway's own id).
    */
   mo?: MoData;
+  /**
+   * An intermediate notification (registered_delivery 0x10): sent with esm_class 0x20 when the
+   * route took the message, before its final receipt.
+   */
+  intermediate?: boolean;
 }
 
 /** The user data of one inbound message part. */

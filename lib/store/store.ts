@@ -557,7 +557,9 @@ export class Store {
       const size = receiptSize(r);
       let cur = open.get(r.account);
       if (!cur || cur.page.receipts.length >= PAGE_RECEIPTS || cur.bytes + size > PAGE_BYTES) {
-        cur = { page: { account: r.account, id: r.messageId, receipts: [] }, bytes: 0 };
+        // An intermediate notification's page must not share its key with the final receipt's.
+        const id = r.intermediate ? `${r.messageId}:i` : r.messageId;
+        cur = { page: { account: r.account, id, receipts: [] }, bytes: 0 };
         open.set(r.account, cur);
         out.push(cur.page);
       }

@@ -6,6 +6,7 @@ import { Router } from "../../lib/delivery/router.ts";
 import { Status } from "../../lib/smpp/status.ts";
 import { storedMessages } from "../support/records.ts";
 import { manualRoute } from "../support/manual_route.ts";
+import { Tag, tlvInt } from "../../lib/smpp/tlvs.ts";
 
 const text = (p: { body: Record<string, unknown> }) =>
   new TextDecoder().decode(p.body.short_message as Uint8Array);
@@ -230,6 +231,28 @@ Deno.test("a handed-over message whose validity ends without a receipt becomes E
       "repeat",
     );
     assert.deepEqual(await Array.fromAsync(gw.kv.list({ prefix: ["enroute"] })), []);
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("registered_delivery 0x10: an intermediate notification (esm_class 0x20) at hand-over, then the receipt", async () => {
+  const route = manualRoute("notify");
+  await using gw = await testGateway({ routes: [{ route }] });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const id = (await c.submit("tell me", { registered_delivery: 0x11 })).body.message_id as string;
+    await within(route.waitJobs(1), 5000, "the job");
+    await route.host().handedOver(route.jobs[0], "N-1");
+    const first = await c.next();
+    assert.equal(first.body.esm_class, 0x20);
+    assert.match(text(first), new RegExp(`^id:${id} .*stat:ACCEPTD`));
+    assert.equal(tlvInt(first.tlvs, Tag.message_state), 1);
+    await route.host().receipt({ providerId: "N-1", stat: "DELIVRD", err: "000" });
+    const last = await c.next();
+    assert.equal(last.body.esm_class, 0x04);
+    assert.match(text(last), new RegExp(`^id:${id} .*stat:DELIVRD`));
   } finally {
     c.close();
   }
