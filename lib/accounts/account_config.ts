@@ -27,6 +27,7 @@ const SETTINGS = {
     "must be an array of addresses",
   ).optional(),
   gsmPacked: bool().optional(),
+  defaultSource: text(20).optional(),
 };
 
 /** Account keys besides systemId and password. */

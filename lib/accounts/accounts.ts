@@ -16,7 +16,15 @@ export type AccountConfig =
   & Partial<Pick<AccountRecord, "maxSessions" | "sourceAddrs">>
   & { password: string };
 
-const OPTIONAL = ["window", "tps", "burst", "dailyQuota", "allowedIps", "gsmPacked"] as const;
+const OPTIONAL = [
+  "window",
+  "tps",
+  "burst",
+  "dailyQuota",
+  "allowedIps",
+  "gsmPacked",
+  "defaultSource",
+] as const;
 
 /** Default concurrent sessions per account. */
 export const DEFAULT_MAX_SESSIONS = MAX_SESSIONS;

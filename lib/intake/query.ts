@@ -26,8 +26,9 @@ export async function queryReply(
   const id = pdu.body.message_id;
   const msg = id ? await store.message(id) : null;
   if (!msg || msg.account !== account) return { status: Status.ESME_RQUERYFAIL };
-  // Spec §4.8.1: source_addr must match the original submission (empty matches an empty one).
-  if (pdu.body.source_addr !== msg.source.addr) {
+  // Spec §4.8.1: source_addr must match the original submission. An empty one is not checked:
+  // a submission that left it empty was given the account's default source.
+  if (pdu.body.source_addr !== "" && pdu.body.source_addr !== msg.source.addr) {
     return { status: Status.ESME_RQUERYFAIL };
   }
   const stored = await store.state(id);

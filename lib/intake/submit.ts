@@ -121,7 +121,8 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const esmClass = b.esm_class;
   const priority = b.priority_flag ?? 0;
   const registeredDelivery = b.registered_delivery;
-  const source = b.source_addr;
+  // An empty source_addr takes the account's default (so its receipt has somewhere to go).
+  const source = b.source_addr || ctx.account.defaultSource || "";
   const dest = b.destination_addr;
   if (priority > 3) throw new SmppError(Status.ESME_RINVPRTFLG, `priority_flag ${priority}`);
   if ((registeredDelivery & 0x03) === 0x03 || registeredDelivery & 0xe0) {

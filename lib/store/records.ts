@@ -39,6 +39,8 @@ export interface AccountRecord {
   allowedIps?: string[];
   /** data_coding 0 arrives as packed septets (GSM 03.40) instead of one septet per octet. */
   gsmPacked?: boolean;
+  /** source_addr of messages that left it empty (their receipts then go to it, not to ""). */
+  defaultSource?: string;
   /** Set by the admin API: the account cannot bind (0x0D) and its sessions were closed. */
   disabled?: boolean;
 }
