@@ -12,8 +12,8 @@ import {
 } from "./routes/config.ts";
 import { SMPP_ROUTE, type SmppRouteConfig } from "./routes/smpp/config.ts";
 import { HTTP_ROUTE, type HttpRouteConfig } from "./routes/http/config.ts";
-import { number, object, parse, secret, text } from "./core/schema.ts";
-import type { z } from "zod";
+import { dict, number, object, parse, secret, text } from "./core/schema.ts";
+import { z } from "zod";
 
 export { ConfigError, type ConfigProblem } from "./core/validate.ts";
 
@@ -43,6 +43,8 @@ export interface GatewayConfig {
   routes?: RouteConfig[];
   /** Which account gets an inbound message, by the number it was sent to. */
   inbound?: InboundRule[];
+  /** Canned messages by `sm_default_msg_id` (1–254): the text a submit with that id sends. */
+  cannedMessages?: Record<string, string>;
   /** The HTTP port's settings: the admin API token (else `SMPPGW_ADMIN_TOKEN`, else generated). */
   http?: { adminToken?: string };
   /** Connection, PDU, output and bind-failure limits. */
@@ -96,6 +98,17 @@ const CONFIG = object({
   routes: (routeTable({ http: HTTP_ROUTE, smpp: SMPP_ROUTE }) as z.ZodType<RouteConfig[]>)
     .optional(),
   inbound: INBOUND.optional(),
+  cannedMessages: dict(
+    z.string({ error: "must be a text" }).min(1, { error: "must not be empty" }).max(1000, {
+      error: "must be at most 1000 characters",
+    }),
+  ).superRefine((m, ctx) => {
+    for (const k of Object.keys(m)) {
+      if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 254) {
+        ctx.addIssue({ code: "custom", path: [k], message: "must be a number from 1 to 254" });
+      }
+    }
+  }).optional(),
   http: object({ adminToken: secret(16).optional() }).optional(),
   limits: object({
     maxConnections: limit,

@@ -179,6 +179,7 @@ export class Gateway {
       joiner: this.#joiner,
       meters: this.meters,
       previewLength: o.receiptTextLength,
+      canned: o.cannedMessages,
       concatTimeoutMs,
       lost: () => lease.isLost,
     });

@@ -338,6 +338,7 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     simulator: c.simulator,
     routes: c.routes?.map(routeFromConfig),
     inbound: c.inbound,
+    cannedMessages: c.cannedMessages,
     session,
     receiptTextLength: r.textLength,
     receiptRetryMs: ms(r.retrySec),

@@ -45,6 +45,8 @@ export interface IntakeParts {
   counters: Counters;
   /** Per-account tallies of what was accepted (none when absent). */
   meters?: Pick<Meters, "account">;
+  /** Canned messages by sm_default_msg_id. */
+  canned?: Readonly<Record<string, string>>;
   /** Characters of text kept for the receipt. */
   previewLength?: number;
   /** How long parts wait to be joined. */
@@ -105,6 +107,7 @@ export class Intake {
         route: "",
         now: Date.now(),
         session,
+        canned: p.canned,
         previewLength: p.previewLength,
       });
       route = p.route(account.systemId, msg.dest.addr);

@@ -12,6 +12,7 @@ import type { AccountRecord, ConcatRef, MessageRecord } from "../store/records.t
 import {
   alphabetOf,
   concatInfo,
+  encodeText,
   ESM_UDHI,
   gsmSeptetCount,
   parseUdh,
@@ -72,6 +73,25 @@ export interface SubmitContext {
   maxValidityMs?: number;
   /** Id of the session it came on (0: not from a session). */
   session?: number;
+  /** Canned messages by sm_default_msg_id (config `cannedMessages`). */
+  canned?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The canned text a submit_sm's `sm_default_msg_id` names, or null for 0 (none). Throws SmppError
+ * ESME_RINVDFTMSGID (0x63) for an id the config does not define.
+ */
+function cannedText(
+  pdu: Pdu<"submit_sm" | "data_sm">,
+  canned: Readonly<Record<string, string>> | undefined,
+): string | null {
+  const id = pdu.command === "submit_sm" ? pdu.body.sm_default_msg_id ?? 0 : 0;
+  if (id === 0) return null;
+  const text = canned?.[String(id)];
+  if (text === undefined) {
+    throw new SmppError(Status.ESME_RINVDFTMSGID, `sm_default_msg_id ${id} is not defined`);
+  }
+  return text;
 }
 
 /**
@@ -162,8 +182,14 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const validity = pdu.command === "submit_sm"
     ? validUntil(b.validity_period ?? "", ctx.now, ctx.maxValidityMs ?? MAX_VALIDITY_MS)
     : null;
-  const { body, payload } = userData(pdu);
-  const dataCoding = b.data_coding;
+  const canned = cannedText(pdu, ctx.canned);
+  const given = userData(pdu);
+  // A canned message (sm_default_msg_id) with no text of its own sends the configured one.
+  const useCanned = canned !== null && given.body.length === 0;
+  const encoded = useCanned ? encodeText(canned) : null;
+  const body = encoded ? encoded.bytes : given.body;
+  const payload = encoded ? true : given.payload;
+  const dataCoding = encoded ? encoded.dcs : b.data_coding;
   const info = concatInfo(esmClass, body, pdu.tlvs);
   const packed = ctx.account.gsmPacked === true;
   // Decoding checks the octets against the coding (0x01 when they do not fit); the text itself
