@@ -38,6 +38,8 @@ export function sourceAllowed(account: AccountRecord, addr: string): boolean {
 /** The user data: short_message or the message_payload TLV, never both. */
 function userData(pdu: Pdu<"submit_sm" | "data_sm">): { body: Uint8Array; payload: boolean } {
   const sm = pdu.body.short_message ?? new Uint8Array(0);
+  // sm_length is at most 254 (spec §5.2.21); 255 is refused, not read as a full octet.
+  if (sm.length > 254) throw new SmppError(Status.ESME_RINVMSGLEN, `sm_length ${sm.length}`);
   const payload = findTlv(pdu.tlvs, Tag.message_payload);
   if (payload && sm.length > 0) {
     throw new SmppError(Status.ESME_RINVMSGLEN, "short_message and message_payload both present");

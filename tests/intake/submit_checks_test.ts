@@ -29,3 +29,20 @@ Deno.test("replace_if_present_flag other than 0 or 1 gets 0x54; data_sm without 
     c.close();
   }
 });
+
+Deno.test("sm_length 255 gets 0x01", async () => {
+  await using gw = await testGateway();
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const r = await c.submit("", { short_message: new Uint8Array(255).fill(0x41), data_coding: 4 });
+    assert.equal(r.status, Status.ESME_RINVMSGLEN);
+    const ok = await c.submit("", {
+      short_message: new Uint8Array(254).fill(0x41),
+      data_coding: 4,
+    });
+    assert.equal(ok.status, 0);
+  } finally {
+    c.close();
+  }
+});
