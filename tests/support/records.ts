@@ -3,6 +3,9 @@ import { decodeMessage } from "../../lib/store/layouts.ts";
 import { decodeMessagePage } from "../../lib/store/pages.ts";
 import type { MessageRecord, ReceiptRecord } from "../../lib/store/records.ts";
 
+/** When this module was loaded: the default submit time of {@link messageRecord}. */
+const LOADED_AT = Date.now();
+
 /** A stored message of account "acme", accepted now (a 36-character text asking for a receipt). */
 export function messageRecord(over: Partial<MessageRecord> = {}): MessageRecord {
   return {
@@ -20,8 +23,9 @@ export function messageRecord(over: Partial<MessageRecord> = {}): MessageRecord 
     body: new TextEncoder().encode("Hello from the smppgw load generator"),
     parts: 1,
     preview: "Hello from the smppg",
-    // Now: a job of a route is EXPIRED once its validity (72 h by default) has passed.
-    submitAt: Date.now(),
+    // Recent: a job of a route is EXPIRED once its validity (72 h by default) has passed. One
+    // value for the whole test run, so two records built alike are equal.
+    submitAt: LOADED_AT,
     ...over,
   };
 }
