@@ -180,6 +180,7 @@ export class Gateway {
       meters: this.meters,
       previewLength: o.receiptTextLength,
       canned: o.cannedMessages,
+      maxBacklog: o.routeBacklog,
       concatTimeoutMs,
       lost: () => lease.isLost,
     });

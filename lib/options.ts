@@ -66,6 +66,8 @@ export interface GatewayOptions {
   accounts?: readonly AccountConfig[];
   /** How often handed-over messages past their validity are looked for (ms; default 60 000). */
   expirySweepMs?: number;
+  /** Jobs a route may hold in memory before new messages for it get 0x14 (default 100 000). */
+  routeBacklog?: number;
   /** Canned messages by `sm_default_msg_id` (1–254): the text a submit_sm naming one sends. */
   cannedMessages?: Readonly<Record<string, string>>;
   /** How long the parts of a concatenated message may take to arrive. */

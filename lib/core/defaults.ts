@@ -55,6 +55,9 @@ export const RECEIPT_DEFAULTS = {
   memoryLimit: 10_000,
 } as const;
 
+/** Jobs a route may hold in memory (waiting, retrying, in flight); more get ESME_RMSGQFUL. */
+export const ROUTE_BACKLOG = 100_000;
+
 /** Longest validity a message may have (a client asking more gets this); also the default. */
 export const MAX_VALIDITY_MS = 72 * 3600_000;
 

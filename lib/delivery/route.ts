@@ -156,6 +156,12 @@ export interface Route {
   enqueue(job: JobRecord): void;
   /** Stops taking work; resolves when in-flight settlements are stored. */
   stop(): Promise<void>;
+  /**
+   * Jobs it holds in memory (waiting, retrying, in flight). At the gateway's `routeBacklog`
+   * new messages for it are refused with ESME_RMSGQFUL (0x14), so a dead provider cannot make
+   * memory grow without bound.
+   */
+  backlog?(): number;
   /** Receipts ("dlr") and inbound messages ("mo") posted to the gateway's HTTP port for it. */
   callback?(kind: "dlr" | "mo", req: CallbackRequest): Promise<CallbackAnswer>;
 }

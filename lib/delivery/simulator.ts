@@ -115,6 +115,7 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
       queue.push(job);
       schedule();
     },
+    backlog: () => queue.length - head,
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -19,6 +19,7 @@ import type { Joiner } from "./joiner.ts";
 import type { PendingIds } from "./pending.ts";
 import { queryReply } from "./query.ts";
 import { cancelReply } from "./cancel.ts";
+import { ROUTE_BACKLOG } from "../core/defaults.ts";
 import { buildMessage } from "./submit.ts";
 
 const log = getLogger(["smppgw", "intake"]);
@@ -29,6 +30,8 @@ export interface JobSink {
   /** "whole": parts of a concatenated message reach the route only once joined. */
   readonly mode?: "parts" | "whole";
   enqueue(job: JobRecord): void;
+  /** Jobs it holds in memory; at `maxBacklog` new messages for it get ESME_RMSGQFUL. */
+  backlog?(): number;
 }
 
 /** The parts intake works with, built by the gateway. */
@@ -45,6 +48,8 @@ export interface IntakeParts {
   counters: Counters;
   /** Per-account tallies of what was accepted (none when absent). */
   meters?: Pick<Meters, "account">;
+  /** Most jobs a route may hold in memory before new messages for it get 0x14. */
+  maxBacklog?: number;
   /** Canned messages by sm_default_msg_id. */
   canned?: Readonly<Record<string, string>>;
   /** Characters of text kept for the receipt. */
@@ -113,6 +118,9 @@ export class Intake {
       route = p.route(account.systemId, msg.dest.addr);
       if (!route) {
         throw new SmppError(Status.ESME_RINVDSTADR, `no route for "${msg.dest.addr}"`);
+      }
+      if (route.backlog && route.backlog() >= (p.maxBacklog ?? ROUTE_BACKLOG)) {
+        throw new SmppError(Status.ESME_RMSGQFUL, `route ${route.name} holds too many messages`);
       }
       msg.route = route.name;
       quotaOps = p.admission.charge(account, msg.parts);

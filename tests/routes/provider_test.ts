@@ -398,3 +398,25 @@ Deno.test("http route: a 19-digit id sent back as a JSON number is not rounded",
   assert.deepEqual(await res.json(), { status: "ok" });
   assert.match(text(await g.c.next()), new RegExp(`^id:${id} `));
 });
+
+Deno.test("http route: at routeBacklog jobs held, new messages for it get 0x14 instead of memory", async () => {
+  const release = Promise.withResolvers<void>();
+  await using provider = startProvider(async () => {
+    await release.promise;
+    return Response.json({ messageId: "L" });
+  });
+  const o = optionsFromConfig(parseConfig({
+    routes: [{ name: "slow", type: "http", url: provider.url, concurrency: 1 }],
+  }));
+  await using gw = await testGateway({ routes: o.routes, routeBacklog: 3 });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    for (let i = 0; i < 3; i++) assert.equal((await c.submit(`m${i}`)).status, 0);
+    assert.equal((await c.submit("one too many")).status, 0x14);
+    release.resolve();
+    await within(provider.waitRequests(3), 5000, "the held messages sent");
+  } finally {
+    c.close();
+  }
+});

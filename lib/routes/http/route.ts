@@ -236,6 +236,7 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
       while (requests.size > 0) await Promise.all(requests);
       await book.stop();
     },
+    backlog: () => ready.length - head + delayed.size + inFlight,
     callback(kind, req) {
       if (kind === "mo") return moCallback(c.name, c.mo, host, req);
       const h: RouteHost | undefined = host && {

@@ -182,6 +182,11 @@ class SmppRoute implements Route {
     return (this.#wake ??= Promise.withResolvers<void>()).promise;
   }
 
+  /** Jobs held in memory: queued, waiting for a retry, and being sent. */
+  backlog(): number {
+    return this.#queue.length - this.#head + this.#delayed.size + this.#outcomes.size;
+  }
+
   /** Sends queued jobs while a transmitter is bound, within the window. */
   async #run() {
     while (!this.#stopped) {
