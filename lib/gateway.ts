@@ -15,6 +15,7 @@ import { Router } from "./delivery/router.ts";
 import { simulatorRoute } from "./delivery/simulator.ts";
 import { IdGenerator } from "./intake/ids.ts";
 import { Intake } from "./intake/intake.ts";
+import { Transactions } from "./intake/transactions.ts";
 import { Joiner } from "./intake/joiner.ts";
 import { PendingIds } from "./intake/pending.ts";
 import { type Counters, newCounters } from "./core/counters.ts";
@@ -156,10 +157,12 @@ export class Gateway {
       counters: this.counters,
     };
     const router = this.#router;
+    const transactions = new Transactions();
     const delivery = this.#delivery = new Delivery({
       ...parts,
       router,
       ids,
+      transactions,
       inbound: o.inbound,
       receivers: (account) => this.#binder.registry.receivers(account),
     }, o);
@@ -181,6 +184,7 @@ export class Gateway {
       previewLength: o.receiptTextLength,
       canned: o.cannedMessages,
       maxBacklog: o.routeBacklog,
+      transactions,
       concatTimeoutMs,
       lost: () => lease.isLost,
     });

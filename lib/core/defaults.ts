@@ -55,6 +55,9 @@ export const RECEIPT_DEFAULTS = {
   memoryLimit: 10_000,
 } as const;
 
+/** How long a data_sm in transaction mode waits for its route's outcome before it is answered. */
+export const TRANSACTION_TIMEOUT_MS = 10_000;
+
 /** Jobs a route may hold in memory (waiting, retrying, in flight); more get ESME_RMSGQFUL. */
 export const ROUTE_BACKLOG = 100_000;
 

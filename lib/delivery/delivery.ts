@@ -6,6 +6,7 @@
 import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
 import type { IdGenerator } from "../intake/ids.ts";
+import type { Transactions } from "../intake/transactions.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter } from "../store/committer.ts";
@@ -56,6 +57,8 @@ export interface DeliveryParts {
   inbound?: readonly InboundRule[];
   /** Ids for inbound messages. */
   ids: IdGenerator;
+  /** data_sm in transaction mode waiting for their outcome. */
+  transactions?: Transactions;
 }
 
 /** Route outcomes in, receipts out. */
@@ -101,6 +104,7 @@ export class Delivery {
       inbound: (m) => this.#queueInbound(m),
       hasRoute: (name) => parts.router.byName(name) !== undefined,
       intermediate: (job) => this.#intermediate(job),
+      handedOver: (id) => parts.transactions?.handedOver(id),
     });
     this.#expiry = new ExpirySweep(
       parts.store,
@@ -230,6 +234,8 @@ export class Delivery {
     }
     if (group.length > 0) writes.push(this.#settleGroup(group));
     await Promise.all(writes);
+    const tx = this.#p.transactions;
+    if (tx && tx.size > 0) { for (const o of outcomes) tx.settled(o.job.id, o.stat, o.err); }
   }
 
   /**

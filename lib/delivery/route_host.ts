@@ -30,6 +30,8 @@ export interface RouteHostParts {
   hasRoute(name: string): boolean;
   /** Queues the intermediate notification of a message its route took (registered_delivery 0x10). */
   intermediate(job: JobRecord): Promise<void>;
+  /** A message was handed over (a data_sm in transaction mode may wait for that). */
+  handedOver?(id: string): void;
 }
 
 /** registered_delivery bit asking for an intermediate notification (spec §5.2.17). */
@@ -129,6 +131,7 @@ export class RouteHosts {
     } finally {
       this.#handing.delete(job.id);
     }
+    if (open) p.handedOver?.(job.id);
     // Asked for an intermediate notification: the route has taken it (sent once, at hand-over).
     if (open && (job.registeredDelivery & INTERMEDIATE)) await p.intermediate(job);
   }

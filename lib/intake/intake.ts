@@ -19,7 +19,8 @@ import type { Joiner } from "./joiner.ts";
 import type { PendingIds } from "./pending.ts";
 import { queryReply } from "./query.ts";
 import { cancelReply } from "./cancel.ts";
-import { ROUTE_BACKLOG } from "../core/defaults.ts";
+import { ROUTE_BACKLOG, TRANSACTION_TIMEOUT_MS } from "../core/defaults.ts";
+import { transactionReply, type Transactions } from "./transactions.ts";
 import { buildMessage } from "./submit.ts";
 
 const log = getLogger(["smppgw", "intake"]);
@@ -48,6 +49,10 @@ export interface IntakeParts {
   counters: Counters;
   /** Per-account tallies of what was accepted (none when absent). */
   meters?: Pick<Meters, "account">;
+  /** data_sm in transaction mode waiting for their outcome. */
+  transactions?: Transactions;
+  /** How long such a data_sm_resp waits for the outcome (ms). */
+  transactionTimeoutMs?: number;
   /** Most jobs a route may hold in memory before new messages for it get 0x14. */
   maxBacklog?: number;
   /** Canned messages by sm_default_msg_id. */
@@ -161,6 +166,10 @@ export class Intake {
         route: msg.route,
       });
     }
+    // Transaction mode: the answer waits for the route's outcome (registered before it can come).
+    const transaction = pdu.command === "data_sm" && (msg.esmClass & 0x03) === 0x02
+      ? p.transactions?.wait(msg.id, p.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS)
+      : undefined;
     // The record itself serves as the job (no copy on the hot path; routes read only job fields).
     if (direct) {
       // A scheduled message reaches its route at its time (held by delivery, resumed at start).
@@ -170,6 +179,7 @@ export class Intake {
     if (msg.concat) {
       p.joiner.add(msg).catch((e) => log.error("joining failed: {error}", { error: String(e) }));
     }
+    if (transaction) return transactionReply(msg.id, await transaction);
     return { status: Status.ESME_ROK, body: { message_id: msg.id } };
   }
 }

@@ -45,6 +45,8 @@ const log = getLogger(["smppgw", "session"]);
 /** A response produced by the handler; the session adds command and sequence number. */
 export interface Reply {
   status: number;
+  /** With a non-zero status: send body and TLVs anyway (a failed transaction's data_sm_resp). */
+  errorBody?: boolean;
   body?: PduInit["body"];
   tlvs?: readonly Tlv[];
 }
@@ -510,7 +512,14 @@ export class Session {
 
   #reply(cmd: CommandDef, seq: number, r: Reply) {
     this.#send(
-      encode({ command: `${cmd.name}_resp`, seq, status: r.status, body: r.body, tlvs: r.tlvs }),
+      encode({
+        command: `${cmd.name}_resp`,
+        seq,
+        status: r.status,
+        body: r.body,
+        tlvs: r.tlvs,
+        errorBody: r.errorBody,
+      }),
     );
   }
 

@@ -53,6 +53,8 @@ export interface PduInit {
   seq: number;
   /** command_status, 0 when absent. */
   status?: number;
+  /** With a non-zero status on a response: send the body and TLVs anyway (else header-only). */
+  errorBody?: boolean;
   /** Mandatory fields by their spec names; missing ones take their null value. */
   body?: Record<string, FieldValue | undefined>;
   /** Optional parameters, written in this order. */
@@ -395,14 +397,15 @@ function commandByName(name: string): CommandDef {
 
 /**
  * Encodes a PDU. A response with a non-zero status is sent header-only, as spec §3.4 says for
- * bind and submit responses (every client decodes that form). Throws RangeError instead of
+ * bind and submit responses (every client decodes that form), unless `errorBody` asks otherwise
+ * (a failed transaction-mode data_sm_resp tells why in TLVs, spec §4.7.2). Throws RangeError instead of
  * writing a corrupt frame when a length does not fit its field (short_message over 255 octets,
  * a TLV value over 65 535, more than 255 dests) or a C-Octet String contains a NUL.
  */
 export function encode(p: PduInit): Uint8Array {
   const cmd = commandByName(p.command);
   const status = p.status ?? 0;
-  const withBody = !(status !== 0 && isResponse(cmd.id));
+  const withBody = !(status !== 0 && isResponse(cmd.id)) || p.errorBody === true;
   const body = p.body ?? {};
   let size = HEADER_SIZE;
   if (withBody) {
