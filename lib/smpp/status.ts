@@ -64,7 +64,7 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
   ["ESME_ROK", "success"],
   [
     "ESME_RINVMSGLEN",
-    "`sm_length` runs past the PDU; `short_message` and `message_payload` both present; bytes invalid for the declared data_coding (odd-length UCS2, trailing ESC, GSM octet > 0x7F, IA5 octet > 0x7F); malformed UDH",
+    "`sm_length` runs past the PDU; `short_message` and `message_payload` both present; bytes invalid for the declared data_coding (odd-length UCS2, trailing ESC, GSM octet > 0x7F, IA5 octet > 0x7F); malformed UDH; `sm_length` 255",
   ],
   [
     "ESME_RINVCMDLEN",
@@ -86,14 +86,14 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
     "ESME_RINVSRCADR",
     "`source_addr` not matching the account's `sourceAddrs`, or longer than 20 characters",
   ],
-  ["ESME_RINVDSTADR", "empty or too long `destination_addr`"],
+  ["ESME_RINVDSTADR", "empty or too long `destination_addr`, or no route matches the message"],
   [
     "ESME_RINVMSGID",
     "a `message_id` (query_sm, cancel_sm, replace_sm) longer than 64 characters",
   ],
   [
     "ESME_RBINDFAIL",
-    "bind from an address outside `allowedIps`; bind during a lockout (even with the right password); too many binds waiting for their password check",
+    "bind from an address outside `allowedIps`; bind during a lockout (even with the right password); too many binds waiting for their password check; an account disabled or removed through the admin API",
   ],
   ["ESME_RINVPASWD", "wrong password (or longer than 9 characters)"],
   [
@@ -107,6 +107,10 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
   ["ESME_RREPLACEFAIL", "`replace_sm` (not supported yet)"],
   ["ESME_RINVSERTYP", "`service_type` longer than 5 characters"],
   ["ESME_RINVESMCLASS", "`submit_sm` asking for transaction mode"],
+  [
+    "ESME_RMSGQFUL",
+    "the message's route already holds `routeBacklog` messages in memory (a provider or upstream down); clients resend later",
+  ],
   ["ESME_RSUBMITFAIL", "`submit_multi` (not supported yet)"],
   ["ESME_RINVSYSTYP", "`system_type` too long"],
   [
@@ -115,6 +119,8 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
   ],
   ["ESME_RINVSCHED", "`schedule_delivery_time` malformed (not `YYMMDDhhmmsstnnp` or `…R`) or past"],
   ["ESME_RINVEXPIRY", "`validity_period` malformed (not `YYMMDDhhmmsstnnp` or `…R`) or past"],
+  ["ESME_RINVREPFLAG", "`replace_if_present_flag` other than 0 or 1"],
+  ["ESME_RINVDFTMSGID", "`sm_default_msg_id` not defined in `cannedMessages`"],
   [
     "ESME_RQUERYFAIL",
     "`query_sm` for an unknown message, another account's, or with another `source_addr`",
@@ -125,6 +131,11 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
   ],
   ["ESME_RINVPARLEN", "a known fixed-size TLV with the wrong length"],
   ["ESME_RINVOPTPARAMVAL", "SAR TLVs with a segment number outside 1..total"],
+  ["ESME_RMISSINGOPTPARAM", "a `data_sm` without `message_payload`"],
+  [
+    "ESME_RDELIVERYFAILURE",
+    "a `data_sm` in transaction mode whose route failed it (`delivery_failure_reason` and `network_error_code` tell why)",
+  ],
 ];
 
 /** The README's error-code table, from {@link STATUS_USES}. */
