@@ -9,15 +9,7 @@
  */
 import type { KeyedMutation } from "../store/committer.ts";
 import type { ReceiptRecord } from "../store/records.ts";
-import { type OutboxPage, Store } from "../store/store.ts";
-
-/**
- * What identifies an outbox entry: the message id, apart for an intermediate notification (a
- * message may have one waiting beside its final receipt).
- */
-export function outboxKey(r: ReceiptRecord): string {
-  return r.intermediate ? `${r.messageId}:i` : r.messageId;
-}
+import { outboxKey, type OutboxPage, Store } from "../store/store.ts";
 
 /** A page with receipts in memory. */
 export interface HeldPage {

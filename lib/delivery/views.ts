@@ -3,9 +3,8 @@
  * state and receipt, the newest messages, and the outbox depth per account.
  */
 import { type MessageRecord, MessageState, STAT_STATES } from "../store/records.ts";
-import type { Store } from "../store/store.ts";
 import { wantsReceipt } from "./settle.ts";
-import { outboxKey } from "./outbox.ts";
+import { outboxKey, type Store } from "../store/store.ts";
 
 const STATE_NAMES = Object.fromEntries(Object.entries(MessageState).map(([k, v]) => [v, k]));
 const STATS = Object.fromEntries(Object.entries(STAT_STATES).map(([k, v]) => [v, k]));

@@ -53,6 +53,14 @@ export interface RouteJob {
   nextAt: number;
 }
 
+/**
+ * What identifies an outbox entry (and names a page it starts): the message id, apart for an
+ * intermediate notification (a message may have one waiting beside its final receipt).
+ */
+export function outboxKey(r: ReceiptRecord): string {
+  return r.intermediate ? `${r.messageId}:i` : r.messageId;
+}
+
 /** KV keys. */
 export const Keys = {
   account: (systemId: string): Deno.KvKey => ["account", systemId],
@@ -558,8 +566,7 @@ export class Store {
       let cur = open.get(r.account);
       if (!cur || cur.page.receipts.length >= PAGE_RECEIPTS || cur.bytes + size > PAGE_BYTES) {
         // An intermediate notification's page must not share its key with the final receipt's.
-        const id = r.intermediate ? `${r.messageId}:i` : r.messageId;
-        cur = { page: { account: r.account, id, receipts: [] }, bytes: 0 };
+        cur = { page: { account: r.account, id: outboxKey(r), receipts: [] }, bytes: 0 };
         open.set(r.account, cur);
         out.push(cur.page);
       }
