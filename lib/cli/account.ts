@@ -6,6 +6,7 @@ import { AccountAdmin, type AccountView, AdminError } from "../accounts/admin.ts
 import type { Store } from "../store/store.ts";
 import { ExitError } from "./errors.ts";
 import { parseCommand } from "./flags.ts";
+import { adminRequest } from "./admin_client.ts";
 
 /** What `account` can do, through the API or on the store directly. */
 export interface AccountBackend {
@@ -56,33 +57,8 @@ const NUMBERS = {
 
 /** An admin API client as an {@link AccountBackend}. */
 export function httpAccounts(url: string, token: string, fetchFn: typeof fetch): AccountBackend {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let res: Response;
-    try {
-      res = await fetchFn(`${url.replace(/\/$/, "")}/v1/accounts${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, 1);
-    }
-    const text = await res.text();
-    let json: { error?: string; path?: string } | null = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      if (res.ok) throw new CliError(`${url} answered something that is not JSON`, 1);
-    }
-    if (!res.ok) {
-      const where = json?.path ? ` (${json.path})` : "";
-      throw new CliError(`${res.status}: ${json?.error ?? res.statusText}${where}`, 1);
-    }
-    return json as T;
-  };
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    adminRequest<T>({ url, token, fetch: fetchFn }, method, `/accounts${path}`, body);
   const id = (s: string) => `/${encodeURIComponent(s)}`;
   return {
     list: () => call("GET", ""),

@@ -5,6 +5,7 @@
 import type { MessageView, TraceEvent } from "../delivery/views.ts";
 import { CliError } from "./account.ts";
 import { parseCommand } from "./flags.ts";
+import { adminRequest } from "./admin_client.ts";
 
 /** `main.ts trace --help`. */
 export const TRACE_HELP =
@@ -57,21 +58,15 @@ export function formatTrace(t: { message: MessageView; events: TraceEvent[] }): 
 }
 
 /** Reads a trace from the admin API. */
-export async function fetchTrace(
+export function fetchTrace(
   url: string,
   token: string,
   id: string,
   fetchFn: typeof fetch,
 ): Promise<{ message: MessageView; events: TraceEvent[] }> {
-  let res: Response;
-  try {
-    res = await fetchFn(`${url.replace(/\/$/, "")}/v1/messages/${encodeURIComponent(id)}/trace`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-  } catch (e) {
-    throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, 1);
-  }
-  const json = await res.json().catch(() => null);
-  if (!res.ok) throw new CliError(`${res.status}: ${json?.error ?? res.statusText}`, 1);
-  return json;
+  return adminRequest(
+    { url, token, fetch: fetchFn },
+    "GET",
+    `/messages/${encodeURIComponent(id)}/trace`,
+  );
 }
