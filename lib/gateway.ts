@@ -18,6 +18,8 @@ import { Intake } from "./intake/intake.ts";
 import { Transactions } from "./intake/transactions.ts";
 import { Joiner } from "./intake/joiner.ts";
 import { PendingIds } from "./intake/pending.ts";
+import { LatestByAddress } from "./intake/latest.ts";
+import { ShortIds } from "./intake/short_ids.ts";
 import { type Counters, newCounters } from "./core/counters.ts";
 import { Meters } from "./core/meters.ts";
 import { scrape } from "./scrape.ts";
@@ -110,7 +112,7 @@ export class Gateway {
       request: (s, pdu) => {
         const account = this.#binder.accountOf(s);
         if (!account || !this.#intake) return Promise.resolve({ status: Status.ESME_RINVBNDSTS });
-        return this.#intake.request(account, pdu, s.id);
+        return this.#intake.request(account, pdu, s.id, s.interfaceVersion);
       },
       closed: (s) => this.#binder.release(s),
     };
@@ -158,6 +160,7 @@ export class Gateway {
     };
     const router = this.#router;
     const transactions = new Transactions();
+    const latest = new LatestByAddress();
     const delivery = this.#delivery = new Delivery({
       ...parts,
       router,
@@ -165,6 +168,7 @@ export class Gateway {
       transactions,
       inbound: o.inbound,
       receivers: (account) => this.#binder.registry.receivers(account),
+      resumed: (job) => latest.add(job),
     }, o);
     const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
     this.#joiner = new Joiner(this.store, committer, {
@@ -177,6 +181,9 @@ export class Gateway {
       ids,
       route: (account, dest) => router.pick(account, dest),
       cancel: (messages) => delivery.cancel(messages),
+      replace: (old, next) => delivery.replace(old, next),
+      shortIds: new ShortIds(await this.store.shortIdFloor()),
+      latest,
       schedule: (route, job) => delivery.schedule(route, job),
       admission: this.#binder.admission,
       joiner: this.#joiner,

@@ -2,7 +2,18 @@
  * An account's settings as written in the config file or sent to the admin API, checked with
  * messages that name the key.
  */
-import { array, bool, number, object, parse, pattern, text, unique } from "../core/schema.ts";
+import {
+  array,
+  bool,
+  dict,
+  number,
+  object,
+  oneOf,
+  parse,
+  pattern,
+  text,
+  unique,
+} from "../core/schema.ts";
 import { z } from "zod";
 import type { AccountConfig } from "./accounts.ts";
 import { validIpEntry } from "./limits.ts";
@@ -28,6 +39,12 @@ const SETTINGS = {
   ).optional(),
   gsmPacked: bool().optional(),
   defaultSource: text(20).optional(),
+  dataCoding0: oneOf(["gsm7", "latin1"] as const).optional(),
+  distributionLists: dict(
+    array(text(20), "must be an array of addresses").max(254, {
+      error: "a list has at most 254 addresses (submit_multi's limit)",
+    }),
+  ).optional(),
 };
 
 /** Account keys besides systemId and password. */

@@ -24,6 +24,8 @@ const OPTIONAL = [
   "allowedIps",
   "gsmPacked",
   "defaultSource",
+  "dataCoding0",
+  "distributionLists",
 ] as const;
 
 /** Default concurrent sessions per account. */

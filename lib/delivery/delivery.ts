@@ -59,6 +59,8 @@ export interface DeliveryParts {
   ids: IdGenerator;
   /** data_sm in transaction mode waiting for their outcome. */
   transactions?: Transactions;
+  /** Told of each unsettled message resumed at start. */
+  resumed?: (job: JobRecord) => void;
 }
 
 /** Route outcomes in, receipts out. */
@@ -138,6 +140,7 @@ export class Delivery {
         continue;
       }
       this.#p.pending.add(job.id, { resumed: true });
+      this.#p.resumed?.(job);
       if (progress.scheduleAt !== undefined && progress.scheduleAt > Date.now()) {
         this.#scheduled.add({ route, job: progress }, progress.scheduleAt);
       } else resumed.get(route)!.push(progress);
@@ -189,13 +192,48 @@ export class Delivery {
 
   /**
    * Cancels messages not yet handed to their route (cancel_sm): DELETED, with a receipt when
-   * asked; routes see them settled and do not send them.
+   * asked; routes see them settled and do not send them. Resolves to how many were cancelled
+   * (a message a route is sending right now is not).
    */
-  cancel(messages: JobRecord[]): Promise<void> {
-    const open = messages.filter((m) => this.#p.pending.has(m.id));
-    return open.length === 0
-      ? Promise.resolve()
-      : this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" })));
+  async cancel(messages: JobRecord[]): Promise<number> {
+    const open = messages.filter((m) => this.#hosts.changeable(m.id));
+    if (open.length > 0) {
+      await this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" })));
+    }
+    return open.length;
+  }
+
+  /**
+   * Replaces a message not yet handed to its route (replace_sm, replace_if_present_flag): `next`
+   * (same id) is stored and goes to the route in its place, at its `scheduleAt` when it has one;
+   * the copy the route holds is not sent. False when the message cannot be changed any more.
+   */
+  async replace(old: JobRecord, next: JobRecord): Promise<boolean> {
+    const route = this.#p.router.byName(next.route);
+    if (!route || !this.#hosts.changeable(next.id)) return false;
+    // Stale before the write: a route taking the old copy meanwhile skips it.
+    this.#hosts.replaced(next);
+    let current = next;
+    try {
+      await this.#p.committer.write([Store.replacedOp(next)], 400 + next.body.length);
+    } catch (e) {
+      log.error("storing the replacement of {id} failed: {error}", {
+        id: next.id,
+        error: String(e),
+      });
+      // The route may have dropped the old copy already: it gets a fresh one.
+      current = { ...old };
+      this.#hosts.replaced(current);
+    }
+    if (current.scheduleAt !== undefined && current.scheduleAt > Date.now()) {
+      this.schedule(route, current);
+    } else route.enqueue(current);
+    return current === next;
+  }
+
+  /** Whether cancel_sm or replace_sm may still change message `id`. */
+  changeable(id: string): boolean {
+    return this.#hosts.changeable(id);
   }
 
   /** A session that can receive became bound: send what waits for its account. */
@@ -260,7 +298,11 @@ export class Delivery {
       ops.push(op);
     }
     await committer.write(ops, bytes);
-    for (const { job } of group) if (!job.joinedParts) pending.delete(job.id);
+    for (const { job } of group) {
+      if (job.joinedParts) continue;
+      pending.delete(job.id);
+      this.#hosts.forget(job.id);
+    }
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;
     for (const p of pages) this.#dispatcher.added(p);
@@ -280,6 +322,7 @@ export class Delivery {
         stat: "ACCEPTD",
         err: "000",
         preview: job.preview,
+        ...(job.publicId !== undefined ? { publicId: job.publicId } : {}),
         attempts: 0,
         createdAt: now,
       },

@@ -30,7 +30,7 @@ export function formatReceipt(
   textLength: number = RECEIPT_DEFAULTS.textLength,
 ): string {
   const dlvrd = r.stat === "DELIVRD" ? "001" : "000";
-  return `id:${r.messageId} sub:001 dlvrd:${dlvrd} submit date:${
+  return `id:${r.publicId ?? r.messageId} sub:001 dlvrd:${dlvrd} submit date:${
     receiptDate(r.submitAt)
   } done date:${receiptDate(r.doneAt)} stat:${r.stat} err:${r.err} text:${
     r.preview.slice(0, textLength)
@@ -41,7 +41,7 @@ export function formatReceipt(
 export function receiptTlvs(r: ReceiptRecord): Tlv[] {
   const err = Number.parseInt(r.err, 10);
   const tlvs = [
-    stringTlv(Tag.receipted_message_id, r.messageId),
+    stringTlv(Tag.receipted_message_id, r.publicId ?? r.messageId),
     // An intermediate notification: the message is on its way (ENROUTE).
     intTlv(Tag.message_state, r.intermediate ? MessageState.ENROUTE : STAT_STATES[r.stat]),
     // network_error_code: type 3 (GSM) + 2-octet code.

@@ -81,6 +81,12 @@ export interface RouteHost {
    */
   isOpen(job: JobRecord): boolean;
   /**
+   * Like {@link isOpen}, and marks the job as being sent: from then on cancel_sm and replace_sm
+   * refuse it (0x11, 0x13) until it settles, is handed over or waits for a retry. Call it just
+   * before sending; send nothing when it is false.
+   */
+  take(job: JobRecord): boolean;
+  /**
    * Records a temporary failure: the job is tried again at `nextAt` (ms since the epoch) and, after
    * a restart, resumes with `attempts` and `nextAt` set. Resolves once stored.
    */

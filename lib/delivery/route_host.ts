@@ -49,6 +49,10 @@ export class RouteHosts {
   readonly #handing = new Map<string, Promise<void>>();
   /** Ids a receipt is settling right now: a second receipt for one is a repeat. */
   readonly #settling = new Set<string>();
+  /** Ids a route is sending or settling: cancel_sm and replace_sm leave them alone. */
+  readonly #busy = new Set<string>();
+  /** The current job of each message replaced while it waited: older copies are not sent. */
+  readonly #replaced = new Map<string, JobRecord>();
 
   constructor(parts: RouteHostParts) {
     this.#p = parts;
@@ -68,9 +72,34 @@ export class RouteHosts {
     return Store.routeJobDoneOp(id);
   }
 
-  /** A joined job stands for parts that are not pending themselves: it is open until settled. */
+  /**
+   * A joined job stands for parts that are not pending themselves: it is open until settled. A
+   * job whose message was replaced since is not (its replacement is).
+   */
   #open(job: JobRecord): boolean {
-    return job.joinedParts !== undefined || this.#p.pending.has(job.id);
+    if (job.joinedParts !== undefined) return true;
+    if (!this.#p.pending.has(job.id)) return false;
+    return this.#replaced.size === 0 || (this.#replaced.get(job.id) ?? job) === job;
+  }
+
+  /**
+   * Whether message `id` still waits for its route and no route is sending or settling it: only
+   * then may cancel_sm or replace_sm change it.
+   */
+  changeable(id: string): boolean {
+    return this.#p.pending.has(id) && !this.#busy.has(id) && !this.#handing.has(id) &&
+      !this.#settling.has(id);
+  }
+
+  /** `job` is now the message's current job: copies queued before it are stale. */
+  replaced(job: JobRecord): void {
+    this.#replaced.set(job.id, job);
+  }
+
+  /** Message `id` settled or was handed over: nothing of it is kept. */
+  forget(id: string): void {
+    this.#busy.delete(id);
+    if (this.#replaced.size > 0) this.#replaced.delete(id);
   }
 
   /**
@@ -92,16 +121,28 @@ export class RouteHosts {
     const p = this.#p;
     return {
       store: p.store,
-      settle: (outcomes) => {
+      settle: async (outcomes) => {
         const open = outcomes.filter((o) => this.#open(o.job));
-        return open.length === 0 ? Promise.resolve() : p.settle(open);
+        if (open.length === 0) return;
+        for (const o of open) this.#busy.add(o.job.id);
+        try {
+          await p.settle(open);
+        } finally {
+          for (const o of open) this.#busy.delete(o.job.id);
+        }
       },
       isOpen: (job) => this.#open(job),
+      take: (job) => {
+        if (!this.#open(job)) return false;
+        this.#busy.add(job.id);
+        return true;
+      },
       retry: async (job, attempts, nextAt) => {
         await p.committer.write([
           Store.routeJobOp(job.id, { route: route.name, attempts, nextAt }),
         ]);
         this.#progress.add(job.id);
+        this.#busy.delete(job.id);
       },
       handedOver: (job, providerId) => this.#handedOver(route.name, job, providerId),
       receipt: (r) => this.#receipt(route.name, r),
@@ -127,7 +168,10 @@ export class RouteHosts {
     this.#handing.set(job.id, write.then(() => {}, () => {}));
     try {
       await write;
-      if (open) p.pending.delete(job.id);
+      if (open) {
+        p.pending.delete(job.id);
+        this.forget(job.id);
+      }
     } finally {
       this.#handing.delete(job.id);
     }

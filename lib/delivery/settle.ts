@@ -28,7 +28,9 @@ export interface Settlement {
  * in runs) and the receipts (in outbox pages) in one atomic write.
  */
 export function settlement(job: JobRecord, stat: Stat, err: string, now: number): Settlement {
-  const parts = job.joinedParts ?? [{ id: job.id, seq: 1, preview: job.preview }];
+  const parts = job.joinedParts ?? [
+    { id: job.id, seq: 1, preview: job.preview, publicId: job.publicId },
+  ];
   const ids: string[] = [];
   const receipts: ReceiptRecord[] = [];
   for (const p of parts) {
@@ -44,6 +46,7 @@ export function settlement(job: JobRecord, stat: Stat, err: string, now: number)
         err,
         preview: p.preview,
         userMessageReference: job.userMessageReference,
+        ...(p.publicId !== undefined ? { publicId: p.publicId } : {}),
         attempts: 0,
         createdAt: now,
       }

@@ -8,19 +8,16 @@ import type { Reply } from "../session/session.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import type { MessageRecord } from "../store/records.ts";
-import type { Store } from "../store/store.ts";
-import type { PendingIds } from "./pending.ts";
+import { messagesByAddress, messagesById, type TargetParts } from "./targets.ts";
 
 /** What cancelling needs. */
-export interface CancelParts {
-  store: Store;
-  pending: PendingIds;
-  /** Settles the messages DELETED (their receipts queued when asked); resolves once stored. */
-  cancel(messages: MessageRecord[]): Promise<void>;
+export interface CancelParts extends TargetParts {
+  /**
+   * Settles the messages DELETED (their receipts queued when asked); resolves once stored to how
+   * many were (not those a route is sending right now).
+   */
+  cancel(messages: MessageRecord[]): Promise<number>;
 }
-
-/** Pending messages read per cancel by addresses at most (a bounded scan of what waits). */
-export const MAX_CANCEL_SCAN = 100_000;
 
 /** The cancel_sm_resp for a request of `account`. */
 export async function cancelReply(
@@ -32,23 +29,17 @@ export async function cancelReply(
   const fail = { status: Status.ESME_RCANCELFAIL };
   let targets: MessageRecord[];
   if (b.message_id) {
-    const m = p.pending.has(b.message_id) ? await p.store.message(b.message_id) : null;
-    if (!m || m.account !== account || m.joinLater) return fail;
-    // The source_addr must be the submission's (spec §4.9.1); an empty one is not checked.
-    if (b.source_addr && b.source_addr !== m.source.addr) return fail;
-    targets = [m];
+    targets = await messagesById(p, account, b.message_id, b.source_addr);
   } else {
     if (!b.source_addr || !b.destination_addr) return fail;
-    targets = [];
-    for (const id of p.pending.open(MAX_CANCEL_SCAN)) {
-      const m = await p.store.message(id);
-      if (
-        m && m.account === account && !m.joinLater && m.source.addr === b.source_addr &&
-        m.dest.addr === b.destination_addr && (!b.service_type || m.serviceType === b.service_type)
-      ) targets.push(m);
-    }
+    targets = await messagesByAddress(
+      p,
+      account,
+      b.source_addr,
+      b.destination_addr,
+      b.service_type,
+    );
   }
-  if (targets.length === 0) return fail;
-  await p.cancel(targets);
+  if (targets.length === 0 || (await p.cancel(targets)) === 0) return fail;
   return { status: Status.ESME_ROK };
 }

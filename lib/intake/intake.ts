@@ -14,14 +14,21 @@ import { Status } from "../smpp/status.ts";
 import type { GroupCommitter, Mutation } from "../store/committer.ts";
 import type { AccountRecord, JobRecord, MessageRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
+import type { KeyedMutation } from "../store/mutation.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { Joiner } from "./joiner.ts";
 import type { PendingIds } from "./pending.ts";
 import { queryReply } from "./query.ts";
 import { cancelReply } from "./cancel.ts";
-import { ROUTE_BACKLOG, TRANSACTION_TIMEOUT_MS } from "../core/defaults.ts";
+import { INTERFACE_VERSION, ROUTE_BACKLOG, TRANSACTION_TIMEOUT_MS } from "../core/defaults.ts";
 import { transactionReply, type Transactions } from "./transactions.ts";
-import { buildMessage } from "./submit.ts";
+import { buildMessage, type SubmitContext } from "./submit.ts";
+import { carryOver, replaceable, replaceReply } from "./replace.ts";
+import { formatShortId, type ShortIds } from "./short_ids.ts";
+import type { LatestByAddress } from "./latest.ts";
+import { DESTINATION_STATUSES, destinations, submitFor, unsuccess } from "./multi.ts";
+import type { UnsuccessSme } from "../smpp/commands.ts";
+import { INLINE_BODY } from "../store/layouts.ts";
 
 const log = getLogger(["smppgw", "intake"]);
 
@@ -63,10 +70,24 @@ export interface IntakeParts {
   concatTimeoutMs: number;
   /** Hands `job` to `route` at its `scheduleAt`. */
   schedule(route: JobSink, job: JobRecord): void;
-  /** Settles messages DELETED (cancel_sm); resolves once stored. */
-  cancel(messages: MessageRecord[]): Promise<void>;
+  /** Settles messages DELETED (cancel_sm); resolves once stored to how many were. */
+  cancel(messages: MessageRecord[]): Promise<number>;
+  /** Replaces a message not yet handed to its route (replace_sm); false when too late. */
+  replace(old: MessageRecord, next: MessageRecord): Promise<boolean>;
+  /** 8-character ids for sessions bound with interface_version 3.3. */
+  shortIds: ShortIds;
+  /** The newest pending message between two addresses (replace_if_present_flag). */
+  latest: LatestByAddress;
   /** True once this process lost the store: nothing more is accepted. */
   lost: () => boolean;
+}
+
+/** A message ready to store, with the route it goes to. */
+interface Prepared {
+  msg: MessageRecord;
+  route: JobSink;
+  /** The route gets it now (or at its schedule); false: once its parts are joined. */
+  direct: boolean;
 }
 
 /** Accepts messages for the route. */
@@ -79,21 +100,57 @@ export class Intake {
     this.#p = parts;
   }
 
-  /** Answers a request of a session bound as `account`. */
-  request(account: AccountRecord, pdu: Pdu, session = 0): Promise<Reply> {
+  /**
+   * Answers a request of a session bound as `account` (`session` its id, `version` the bind's
+   * interface_version: below 0x34 message ids have 8 characters).
+   */
+  request(
+    account: AccountRecord,
+    pdu: Pdu,
+    session = 0,
+    version: number = INTERFACE_VERSION,
+  ): Promise<Reply> {
     switch (pdu.command) {
       case "submit_sm":
       case "data_sm":
-        return this.submit(account, pdu, session);
+        return this.submit(account, pdu, session, version);
+      case "submit_multi":
+        return this.submitMulti(account, pdu, session, version);
       case "query_sm":
         return queryReply(this.#p.store, account.systemId, pdu);
       case "cancel_sm":
         return cancelReply(this.#p, account.systemId, pdu);
       case "replace_sm":
-        return Promise.resolve({ status: Status.ESME_RREPLACEFAIL });
+        return replaceReply(this.#p, account, pdu, this.#context(account, 0));
       default:
-        return Promise.resolve({ status: Status.ESME_RSUBMITFAIL });
+        return Promise.resolve({ status: Status.ESME_RSYSERR });
     }
+  }
+
+  #context(account: AccountRecord, session: number): Omit<SubmitContext, "id" | "route"> {
+    const p = this.#p;
+    return {
+      account,
+      now: Date.now(),
+      session,
+      canned: p.canned,
+      previewLength: p.previewLength,
+    };
+  }
+
+  /**
+   * The route of `msg` (set on it), or SmppError: ESME_RINVDSTADR when none takes it,
+   * ESME_RMSGQFUL when it holds too many messages.
+   */
+  #prepare(msg: MessageRecord): Prepared {
+    const p = this.#p;
+    const route = p.route(msg.account, msg.dest.addr);
+    if (!route) throw new SmppError(Status.ESME_RINVDSTADR, `no route for "${msg.dest.addr}"`);
+    if (route.backlog && route.backlog() >= (p.maxBacklog ?? ROUTE_BACKLOG)) {
+      throw new SmppError(Status.ESME_RMSGQFUL, `route ${route.name} holds too many messages`);
+    }
+    msg.route = route.name;
+    return { msg, route, direct: !msg.concat || route.mode !== "whole" };
   }
 
   /** Validates, stores (answering only after the commit) and hands the message on. */
@@ -101,58 +158,174 @@ export class Intake {
     account: AccountRecord,
     pdu: Pdu<"submit_sm" | "data_sm">,
     session = 0,
+    version: number = INTERFACE_VERSION,
   ): Promise<Reply> {
     const p = this.#p;
     if (p.lost()) return { status: Status.ESME_RSYSERR };
-    let msg: MessageRecord;
-    let quotaOps: Mutation[];
+    let prepared: Prepared;
     // Pending before any await, so pending ids stay in id order for the checkpoint.
     const id = p.ids.next();
     p.pending.add(id);
-    let route: JobSink | null;
     try {
-      msg = buildMessage(pdu, {
-        account,
-        id,
-        route: "",
-        now: Date.now(),
-        session,
-        canned: p.canned,
-        previewLength: p.previewLength,
-      });
-      route = p.route(account.systemId, msg.dest.addr);
-      if (!route) {
-        throw new SmppError(Status.ESME_RINVDSTADR, `no route for "${msg.dest.addr}"`);
+      prepared = this.#prepare(
+        buildMessage(pdu, { ...this.#context(account, session), id, route: "" }),
+      );
+    } catch (e) {
+      return this.#refused([id], e);
+    }
+    const { msg } = prepared;
+    if (pdu.command === "submit_sm" && pdu.body.replace_if_present_flag === 1) {
+      const replaced = await this.#replaceIfPresent(msg);
+      if (replaced !== null) {
+        p.pending.refuse(id);
+        return { status: Status.ESME_ROK, body: { message_id: replaced } };
       }
-      if (route.backlog && route.backlog() >= (p.maxBacklog ?? ROUTE_BACKLOG)) {
-        throw new SmppError(Status.ESME_RMSGQFUL, `route ${route.name} holds too many messages`);
-      }
-      msg.route = route.name;
+    }
+    let quotaOps: Mutation[];
+    try {
       quotaOps = p.admission.charge(account, msg.parts);
     } catch (e) {
-      p.pending.refuse(id);
-      p.counters.submitRejected++;
-      if (e instanceof SmppError) return { status: e.status };
-      throw e;
+      return this.#refused([id], e);
     }
-    // A route that wants whole messages gets a job once all parts are joined.
-    const direct = !msg.concat || route.mode !== "whole";
-    if (!direct) {
-      msg.joinLater = true;
-      p.pending.delete(id);
-    }
-    try {
-      const ops = Store.acceptOps(msg, { partTtlMs: 2 * p.concatTimeoutMs });
-      await p.committer.write([...ops, ...quotaOps], 400 + msg.body.length * 2);
-    } catch (e) {
-      p.pending.delete(id);
-      log.error("storing message {id} failed: {error}", { id: msg.id, error: String(e) });
-      p.counters.submitRejected++;
+    const extra = version < INTERFACE_VERSION ? this.#shortId(msg) : [];
+    if (!(await this.#store([prepared], [...extra, ...quotaOps]))) {
       return { status: Status.ESME_RSYSERR };
     }
+    // Transaction mode: the answer waits for the route's outcome (registered before it can come).
+    const transaction = pdu.command === "data_sm" && (msg.esmClass & 0x03) === 0x02
+      ? p.transactions?.wait(msg.id, p.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS)
+      : undefined;
+    this.#handOn(prepared);
+    if (transaction) return transactionReply(msg.publicId ?? msg.id, await transaction);
+    return { status: Status.ESME_ROK, body: { message_id: msg.publicId ?? msg.id } };
+  }
+
+  /**
+   * submit_multi: one message per destination, stored in one commit; answered with one id (the
+   * first destination's, which each destination's receipt carries) and the destinations that
+   * were refused. TPS and quota count every destination's parts.
+   */
+  async submitMulti(
+    account: AccountRecord,
+    pdu: Pdu<"submit_multi">,
+    session = 0,
+    version: number = INTERFACE_VERSION,
+  ): Promise<Reply> {
+    const p = this.#p;
+    if (p.lost()) return { status: Status.ESME_RSYSERR };
+    const failed: UnsuccessSme[] = [];
+    const prepared: Prepared[] = [];
+    const ids: string[] = [];
+    let quotaOps: Mutation[];
+    try {
+      const ctx = this.#context(account, session);
+      for (const d of destinations(account, pdu.body.dests)) {
+        if ("failed" in d) {
+          failed.push(d.failed);
+          continue;
+        }
+        const id = p.ids.next();
+        p.pending.add(id);
+        ids.push(id);
+        try {
+          prepared.push(
+            this.#prepare(buildMessage(submitFor(pdu, d.address), { ...ctx, id, route: "" })),
+          );
+        } catch (e) {
+          if (!(e instanceof SmppError) || !DESTINATION_STATUSES.has(e.status)) throw e;
+          p.pending.refuse(id);
+          failed.push(unsuccess(d.address, e.status));
+        }
+      }
+      if (prepared.length === 0) {
+        p.counters.submitRejected++;
+        return {
+          status: failed[0]?.error_status_code ?? Status.ESME_RINVNUMDESTS,
+          errorBody: true,
+          body: { message_id: "", unsuccess: failed },
+        };
+      }
+      quotaOps = p.admission.charge(account, prepared.reduce((n, x) => n + x.msg.parts, 0));
+    } catch (e) {
+      return this.#refused(ids, e);
+    }
+    const first = prepared[0].msg;
+    const extra: Mutation[] = version < INTERFACE_VERSION ? this.#shortId(first) : [];
+    const multiId = first.publicId ?? first.id;
+    for (const { msg } of prepared) if (msg !== first) msg.publicId = multiId;
+    extra.push(Store.multiOp(first.id, prepared.map((x) => x.msg.id)));
+    if (!(await this.#store(prepared, [...extra, ...quotaOps]))) {
+      return { status: Status.ESME_RSYSERR };
+    }
+    for (const x of prepared) this.#handOn(x);
+    return { status: Status.ESME_ROK, body: { message_id: multiId, unsuccess: failed } };
+  }
+
+  /** Answers a submission refused before anything was stored (its ids handed back). */
+  #refused(ids: readonly string[], e: unknown): Reply {
+    for (const id of ids) this.#p.pending.refuse(id);
+    this.#p.counters.submitRejected++;
+    if (e instanceof SmppError) return { status: e.status };
+    throw e;
+  }
+
+  /** Gives `msg` an 8-character id (a 3.3 bind); the mutations that map it to the full one. */
+  #shortId(msg: MessageRecord): KeyedMutation[] {
+    const n = this.#p.shortIds.next();
+    msg.publicId = formatShortId(n);
+    return Store.shortIdOps(n, msg.id);
+  }
+
+  /**
+   * replace_if_present_flag 1: the newest pending message of the account with the same
+   * service_type, source and destination takes `msg`'s content under its own id. The id the
+   * ESME knows it by, or null when there is none to replace (then `msg` is submitted as new).
+   */
+  async #replaceIfPresent(msg: MessageRecord): Promise<string | null> {
+    const p = this.#p;
+    if (!replaceable(msg) || msg.body.length > INLINE_BODY) return null;
+    const id = p.latest.find(msg, (id) => p.pending.has(id));
+    const old = id === undefined ? null : await p.store.message(id);
+    if (!old || !replaceable(old) || old.route !== msg.route) return null;
+    const next = carryOver(old, msg, false, false);
+    return (await p.replace(old, next)) ? old.publicId ?? old.id : null;
+  }
+
+  /** Stores accepted messages with `extra` mutations in one commit; false when it failed. */
+  async #store(prepared: Prepared[], extra: Mutation[]): Promise<boolean> {
+    const p = this.#p;
+    const ops: Mutation[] = [];
+    let bytes = 0;
+    for (const x of prepared) {
+      // A route that wants whole messages gets a job once all parts are joined.
+      if (!x.direct) {
+        x.msg.joinLater = true;
+        p.pending.delete(x.msg.id);
+      }
+      for (const op of Store.acceptOps(x.msg, { partTtlMs: 2 * p.concatTimeoutMs })) ops.push(op);
+      bytes += 400 + x.msg.body.length * 2;
+    }
+    for (const op of extra) ops.push(op);
+    try {
+      await p.committer.write(ops, bytes);
+      return true;
+    } catch (e) {
+      for (const { msg } of prepared) p.pending.delete(msg.id);
+      log.error("storing message {id} failed: {error}", {
+        id: prepared[0].msg.id,
+        error: String(e),
+      });
+      p.counters.submitRejected++;
+      return false;
+    }
+  }
+
+  /** After the commit: counts the message and gives it to its route (or the joiner). */
+  #handOn({ msg, route, direct }: Prepared): void {
+    const p = this.#p;
     p.counters.submitted++;
     p.counters.submittedParts += msg.parts;
-    const tally = p.meters?.account(account.systemId);
+    const tally = p.meters?.account(msg.account);
     if (tally) {
       tally.submitted++;
       tally.parts += msg.parts;
@@ -160,18 +333,15 @@ export class Intake {
     if (this.#debug) {
       log.debug("accepted {id} from {account} to {dest}, {parts} parts, route {route}", {
         id: msg.id,
-        account: account.systemId,
+        account: msg.account,
         dest: msg.dest.addr,
         parts: msg.parts,
         route: msg.route,
       });
     }
-    // Transaction mode: the answer waits for the route's outcome (registered before it can come).
-    const transaction = pdu.command === "data_sm" && (msg.esmClass & 0x03) === 0x02
-      ? p.transactions?.wait(msg.id, p.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS)
-      : undefined;
     // The record itself serves as the job (no copy on the hot path; routes read only job fields).
     if (direct) {
+      p.latest.add(msg, (id) => p.pending.has(id));
       // A scheduled message reaches its route at its time (held by delivery, resumed at start).
       if (msg.scheduleAt !== undefined) p.schedule(route, msg);
       else route.enqueue(msg);
@@ -179,7 +349,5 @@ export class Intake {
     if (msg.concat) {
       p.joiner.add(msg).catch((e) => log.error("joining failed: {error}", { error: String(e) }));
     }
-    if (transaction) return transactionReply(msg.id, await transaction);
-    return { status: Status.ESME_ROK, body: { message_id: msg.id } };
   }
 }

@@ -79,7 +79,12 @@ export class Joiner {
         for (const e of earlier) if (e.id !== m.id) this.#record(p, e);
       }
     }
-    this.#record(p, { id: m.id, seq: c.seq, preview: m.preview });
+    this.#record(p, {
+      id: m.id,
+      seq: c.seq,
+      preview: m.preview,
+      ...(m.publicId !== undefined ? { publicId: m.publicId } : {}),
+    });
     if (p.bySeq.size >= p.total) await this.#finish(key, p, true);
   }
 

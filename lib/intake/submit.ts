@@ -7,7 +7,7 @@ import { SmppError } from "../smpp/errors.ts";
 import { parseSmppTime } from "../smpp/time.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
-import { findTlv, Tag, tlvInt } from "../smpp/tlvs.ts";
+import { findTlv, Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
 import type { AccountRecord, ConcatRef, MessageRecord } from "../store/records.ts";
 import {
   alphabetOf,
@@ -194,9 +194,11 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const dataCoding = encoded ? encoded.dcs : b.data_coding;
   const info = concatInfo(esmClass, body, pdu.tlvs);
   const packed = ctx.account.gsmPacked === true;
+  const latin1 = ctx.account.dataCoding0 === "latin1" && dataCoding === 0 && !encoded;
   // Decoding checks the octets against the coding (0x01 when they do not fit); the text itself
   // is not stored: it is read from the body again when needed.
-  const decoded = userText({ body, esmClass, dataCoding, packed });
+  const decoded = userText({ body, esmClass, dataCoding, packed, latin1 });
+  const tlvs = keptTlvs(pdu.tlvs);
   const concat: ConcatRef | undefined = info
     ? {
       group: `${source}|${dest}|${info.refBits}|${info.ref}`,
@@ -219,8 +221,14 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     dataCoding,
     body,
     ...(packed ? { packed } : {}),
-    // A part in short_message is one SMS; a message_payload counts as the parts it would need.
-    parts: payload ? countParts(dataCoding, decoded.text, userOctets(body, esmClass)) : 1,
+    ...(latin1 ? { latin1 } : {}),
+    // A part in short_message is one SMS; a message_payload counts as the parts it would need
+    // (Latin-1 text as it goes on: GSM 7-bit when it fits, else UCS2).
+    parts: !payload
+      ? 1
+      : latin1
+      ? latin1Parts(decoded.text ?? "")
+      : countParts(dataCoding, decoded.text, userOctets(body, esmClass)),
     ...(concat ? { concat } : {}),
     // Only a message that can get a receipt needs the receipt's text.
     preview: registeredDelivery & 0x03
@@ -231,5 +239,28 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     submitAt: ctx.now,
     ...(validity === null ? {} : { validUntil: validity }),
     ...(schedule === null || schedule <= ctx.now ? {} : { scheduleAt: schedule }),
+    ...(tlvs.length > 0 ? { tlvs } : {}),
   };
+}
+
+/** TLVs the message record holds in fields of its own (or as its body): not kept again. */
+const READ_TLVS: ReadonlySet<number> = new Set([
+  Tag.message_payload,
+  Tag.sar_msg_ref_num,
+  Tag.sar_total_segments,
+  Tag.sar_segment_seqnum,
+  Tag.user_message_reference,
+]);
+
+/** The submit's TLVs kept for the route: all but those stored otherwise (unknown ones too). */
+export function keptTlvs(tlvs: readonly Tlv[]): Tlv[] {
+  const out: Tlv[] = [];
+  for (const t of tlvs) if (!READ_TLVS.has(t.tag)) out.push(t);
+  return out;
+}
+
+/** SMS parts of a Latin-1 text as it goes on: GSM 7-bit when every character fits, else UCS2. */
+function latin1Parts(text: string): number {
+  const septets = gsmSeptetCount(text);
+  return septets !== null ? partsFor(0x00, septets) : partsFor(0x08, text.length);
 }

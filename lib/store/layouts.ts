@@ -11,6 +11,7 @@
  * ```
  */
 import { userText } from "../text/mod.ts";
+import type { Tlv } from "../smpp/tlvs.ts";
 import { ByteReader, ByteWriter, RecordError } from "./byte_io.ts";
 import {
   type MessageRecord,
@@ -22,6 +23,8 @@ import {
 
 /** Format octet of every layout below. */
 const FORMAT = 1;
+/** Format octet of a message record with a second flags octet (schema 6). */
+const MESSAGE_FORMAT = 2;
 
 /** Bodies above this many octets go to chunk entries (a KV value holds at most 64 KiB). */
 export const INLINE_BODY = 60_000;
@@ -34,6 +37,14 @@ const F_CHUNKED = 16;
 const F_VALIDITY = 32;
 const F_SESSION = 64;
 const F_SCHEDULE = 128;
+/** Second flags octet of a message record: the id the ESME knows it by differs from its own. */
+const F2_PUBLIC_ID = 1;
+/** Second flags octet: submit TLVs are kept for the route. */
+const F2_TLVS = 2;
+/** Second flags octet: data_coding 0 is read as Latin-1 (the account's `dataCoding0`). */
+const F2_LATIN1 = 4;
+/** A receipt-page entry that carries the id the ESME knows the message by. */
+const F_PUBLIC_ID = 8;
 /** A receipt-page entry that is an inbound (mobile-originated) message, not a receipt. */
 const F_MO = 32;
 /** A receipt-page entry that is an intermediate notification. */
@@ -58,14 +69,50 @@ export function encodeMessage(m: MessageRecord): Uint8Array {
 
 /** Octets {@link writeMessage} takes for `m` (exactly, give or take nothing: pages rely on it). */
 export function messageSize(m: MessageRecord): number {
-  let n = 27 + 12 + (m.body.length > INLINE_BODY ? 0 : m.body.length);
+  let n = 28 + 12 + (m.body.length > INLINE_BODY ? 0 : m.body.length);
   n += utf8Length(m.account) + utf8Length(m.route) + utf8Length(m.serviceType) +
     utf8Length(m.source.addr) + utf8Length(m.dest.addr) + utf8Length(m.preview);
   if (m.concat) n += 6 + utf8Length(m.concat.group);
   if (m.validUntil !== undefined) n += 8;
   if (m.session !== undefined) n += 8;
   if (m.scheduleAt !== undefined) n += 8;
+  if (m.publicId !== undefined) n += 2 + utf8Length(m.publicId);
+  if (m.tlvs) n += 4 + tlvsSize(m.tlvs);
   return n;
+}
+
+/** Octets of TLVs on the wire (tag, length, value each). */
+function tlvsSize(tlvs: readonly Tlv[]): number {
+  let n = 0;
+  for (const t of tlvs) n += 4 + t.value.length;
+  return n;
+}
+
+/** TLVs as they travel: 16-bit tag, 16-bit length, value. */
+function encodeTlvs(tlvs: readonly Tlv[]): Uint8Array {
+  const out = new Uint8Array(tlvsSize(tlvs));
+  let o = 0;
+  for (const t of tlvs) {
+    out[o] = t.tag >>> 8;
+    out[o + 1] = t.tag;
+    out[o + 2] = t.value.length >>> 8;
+    out[o + 3] = t.value.length;
+    out.set(t.value, o + 4);
+    o += 4 + t.value.length;
+  }
+  return out;
+}
+
+function decodeTlvs(b: Uint8Array): Tlv[] {
+  const out: Tlv[] = [];
+  let o = 0;
+  while (o + 4 <= b.length) {
+    const n = (b[o + 2] << 8) | b[o + 3];
+    if (o + 4 + n > b.length) throw new RecordError("stored TLVs are truncated");
+    out.push({ tag: (b[o] << 8) | b[o + 1], value: b.slice(o + 4, o + 4 + n) });
+    o += 4 + n;
+  }
+  return out;
 }
 
 /** Octets of `s` in UTF-8. */
@@ -85,7 +132,9 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
     (m.userMessageReference !== undefined ? F_UMR : 0) | (m.packed ? F_PACKED : 0) |
     (chunked ? F_CHUNKED : 0) | (m.validUntil !== undefined ? F_VALIDITY : 0) |
     (m.session !== undefined ? F_SESSION : 0) | (m.scheduleAt !== undefined ? F_SCHEDULE : 0);
-  w.u8(FORMAT).u8(flags).f64(m.submitAt)
+  const flags2 = (m.publicId !== undefined ? F2_PUBLIC_ID : 0) | (m.tlvs ? F2_TLVS : 0) |
+    (m.latin1 ? F2_LATIN1 : 0);
+  w.u8(MESSAGE_FORMAT).u8(flags).u8(flags2).f64(m.submitAt)
     .u8(m.esmClass).u8(m.protocolId).u8(m.priority).u8(m.registeredDelivery).u8(m.dataCoding)
     .u16(m.parts).u16(m.userMessageReference ?? 0)
     .u8(m.source.ton).u8(m.source.npi).u8(m.dest.ton).u8(m.dest.npi)
@@ -97,6 +146,8 @@ export function writeMessage(w: ByteWriter, m: MessageRecord): ByteWriter {
   if (m.validUntil !== undefined) w.f64(m.validUntil);
   if (m.session !== undefined) w.f64(m.session);
   if (m.scheduleAt !== undefined) w.f64(m.scheduleAt);
+  if (m.publicId !== undefined) w.str(m.publicId);
+  if (m.tlvs) w.bytes(encodeTlvs(m.tlvs));
   return w.bytes(chunked ? new Uint8Array(0) : m.body);
 }
 
@@ -112,8 +163,12 @@ export interface LoadedMessage {
 export function decodeMessage(id: string, v: unknown): LoadedMessage {
   if (!(v instanceof Uint8Array)) return legacyMessage(v as LegacyMessage);
   const r = new ByteReader(v);
-  format(r, "message");
+  const f = r.u8();
+  if (f !== FORMAT && f !== MESSAGE_FORMAT) {
+    throw new RecordError(`message record has unknown format ${f}`);
+  }
   const flags = r.u8();
+  const flags2 = f === MESSAGE_FORMAT ? r.u8() : 0;
   const submitAt = r.f64();
   const esmClass = r.u8(), protocolId = r.u8(), priority = r.u8();
   const registeredDelivery = r.u8(), dataCoding = r.u8();
@@ -140,6 +195,9 @@ export function decodeMessage(id: string, v: unknown): LoadedMessage {
   if (flags & F_VALIDITY) m.validUntil = r.f64();
   if (flags & F_SESSION) m.session = r.f64();
   if (flags & F_SCHEDULE) m.scheduleAt = r.f64();
+  if (flags2 & F2_PUBLIC_ID) m.publicId = r.str();
+  if (flags2 & F2_TLVS) m.tlvs = decodeTlvs(r.bytes());
+  if (flags2 & F2_LATIN1) m.latin1 = true;
   m.body = r.bytes();
   if (flags & F_JOIN_LATER) m.joinLater = true;
   if (flags & F_UMR) m.userMessageReference = umr;
@@ -214,13 +272,14 @@ function writeReceipt(w: ByteWriter, d: ReceiptRecord): ByteWriter {
   w.str(d.messageId).u8(STAT_STATES[d.stat])
     .u8(
       (d.userMessageReference !== undefined ? F_UMR : 0) | (d.mo ? F_MO : 0) |
-        (d.intermediate ? F_INTERMEDIATE : 0),
+        (d.intermediate ? F_INTERMEDIATE : 0) | (d.publicId !== undefined ? F_PUBLIC_ID : 0),
     )
     .u16(d.userMessageReference ?? 0).u16(Math.min(d.attempts, 0xffff))
     .f64(d.submitAt).f64(d.doneAt).f64(d.createdAt)
     .u8(d.source.ton).u8(d.source.npi).str(d.source.addr)
     .u8(d.dest.ton).u8(d.dest.npi).str(d.dest.addr)
     .str(d.err).str(d.preview);
+  if (d.publicId !== undefined) w.str(d.publicId);
   if (d.mo) w.u8(d.mo.dataCoding).u8(d.mo.esmClass).bytes(d.mo.body);
   return w;
 }
@@ -245,6 +304,7 @@ function readReceipt(r: ByteReader, account: string): ReceiptRecord {
     createdAt,
   };
   if (flags & F_UMR) d.userMessageReference = umr;
+  if (flags & F_PUBLIC_ID) d.publicId = r.str();
   if (flags & F_MO) d.mo = { dataCoding: r.u8(), esmClass: r.u8(), body: r.bytes() };
   if (flags & F_INTERMEDIATE) d.intermediate = true;
   return d;
@@ -253,7 +313,9 @@ function readReceipt(r: ByteReader, account: string): ReceiptRecord {
 /** Octets a receipt takes in a page, at most (strings counted as if every character took 3). */
 export function receiptSize(d: ReceiptRecord): number {
   return 48 + (d.mo ? 8 + d.mo.body.length : 0) +
-    3 * (d.messageId.length + d.source.addr.length + d.dest.addr.length + d.err.length +
+    3 *
+      ((d.publicId?.length ?? 0) + d.messageId.length + d.source.addr.length + d.dest.addr.length +
+        d.err.length +
         d.preview.length);
 }
 

@@ -1,4 +1,5 @@
 /** Shapes of what the gateway stores: accounts, messages, route jobs and queued receipts. */
+import type { Tlv } from "../smpp/tlvs.ts";
 
 /** A stored password: PBKDF2-SHA256 hash with its salt and cost; never the password itself. */
 export interface PasswordHash {
@@ -41,6 +42,13 @@ export interface AccountRecord {
   gsmPacked?: boolean;
   /** source_addr of messages that left it empty (their receipts then go to it, not to ""). */
   defaultSource?: string;
+  /**
+   * How data_coding 0 is read: "gsm7" (default: GSM 03.38, one septet per octet) or "latin1"
+   * (octets above 0x7F are ISO-8859-1, as some Kannel and PHP clients send).
+   */
+  dataCoding0?: "gsm7" | "latin1";
+  /** Distribution lists submit_multi may name (dest_flag 2): list name → addresses. */
+  distributionLists?: Record<string, string[]>;
   /** Set by the admin API: the account cannot bind (0x0D) and its sessions were closed. */
   disabled?: boolean;
 }
@@ -140,6 +148,19 @@ export interface MessageRecord {
   session?: number;
   /** When it may reach its route (`schedule_delivery_time`, ms since the epoch). */
   scheduleAt?: number;
+  /**
+   * The id the ESME was given for this message when it is not `id`: the 8-character id of a
+   * 3.3 bind, or the submit_multi's id for each of its destinations. Receipts carry it.
+   */
+  publicId?: string;
+  /**
+   * Optional parameters of the submission kept for the route (source_port, callback_num,
+   * unknown ones…): all but message_payload, the SAR ones and user_message_reference, which are
+   * stored in their own fields.
+   */
+  tlvs?: Tlv[];
+  /** data_coding 0 is Latin-1 for this account (`dataCoding0: "latin1"`), not GSM 7-bit. */
+  latin1?: boolean;
 }
 
 /** Where a part belongs: `group` is source|destination|reference kind|reference. */
@@ -174,6 +195,8 @@ export interface PartRef {
   seq: number;
   /** First characters of the part's text. */
   preview: string;
+  /** The id the ESME knows the part by, when not `id` (see MessageRecord.publicId). */
+  publicId?: string;
 }
 
 /** A concatenated message joined from its parts (or given up on after the timeout). */
@@ -226,6 +249,8 @@ export interface ReceiptRecord {
   preview: string;
   /** The message's user_message_reference, echoed in the receipt. */
   userMessageReference?: number;
+  /** The id the ESME knows the message by, when not `messageId` (see MessageRecord.publicId). */
+  publicId?: string;
   /** deliver_sm attempts made so far. */
   attempts: number;
   /** When the receipt was queued (ms since the epoch); older than the maximum age, it is dropped. */

@@ -9,10 +9,11 @@ import { Keys, type Store } from "./store.ts";
  * The schema this code reads and writes. 1: before markers; 2: numeric route checkpoints;
  * 3: messages, states and receipts as byte layouts (see layouts.ts); 4: message pages and state
  * runs (an older release would not find them); 5: inbound messages in the receipt outbox, message
- * validity, route retry and provider-id records. Records of earlier schemas are still read as they
+ * validity, route retry and provider-id records; 6: message records with a second flags octet
+ * (public ids, kept TLVs, Latin-1), replaced messages, 3.3 short ids and submit_multi lists. Records of earlier schemas are still read as they
  * are (V8-serialized objects, messages on their own keys), so they are not rewritten.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The marker's value. */
 export interface SchemaMarker {

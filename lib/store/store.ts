@@ -15,6 +15,7 @@ import {
   decodeReceiptPage,
   decodeState,
   decodeStateRun,
+  encodeMessage,
   encodeReceiptPage,
   encodeState,
   encodeStateRun,
@@ -72,6 +73,14 @@ export const Keys = {
   /** The messages of one atomic write from `first` on (see pages.ts). */
   messagePage: (first: string): Deno.KvKey => messagePageKey(first),
   messagePages: (): Deno.KvKey => ["mpage"],
+  /** A message replaced (replace_sm, replace_if_present_flag) before it reached its route. */
+  replaced: (id: string): Deno.KvKey => ["msgrep", id],
+  /** The message an 8-character id (of a 3.3 bind) stands for. */
+  shortId: (n: number): Deno.KvKey => ["sid", n],
+  /** The highest 8-character id handed out (a KV `max`, so none is handed out twice). */
+  shortIdFloor: (): Deno.KvKey => ["meta", "sid"],
+  /** The ids of a submit_multi's destinations, by the multi's id (its first destination's). */
+  multi: (id: string): Deno.KvKey => ["multi", id],
   bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
   bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
   state: (id: string): Deno.KvKey => ["state", id],
@@ -131,6 +140,9 @@ export const Keys = {
 export const RETAINED: ReadonlySet<string> = new Set([
   "msg",
   "mpage",
+  "msgrep",
+  "sid",
+  "multi",
   "msgbody",
   "state",
   "srun",
@@ -222,8 +234,15 @@ export class Store {
     return out;
   }
 
-  /** The stored message with its whole body, or null. */
+  /** The stored message with its whole body (as replaced, when it was), or null. */
   async message(id: string): Promise<MessageRecord | null> {
+    const replaced = (await this.kv.get(Keys.replaced(id))).value;
+    if (replaced !== null) return await this.#loaded(id, replaced);
+    return await this.#original(id);
+  }
+
+  /** The message as submitted (before any replace). */
+  async #original(id: string): Promise<MessageRecord | null> {
     // The page with the greatest first id at or below `id`: pages do not overlap while ids grow,
     // as they do; a few more are looked at in case ids once went back (a clock stepped back).
     const pages = this.kv.list<Uint8Array>({
@@ -393,12 +412,18 @@ export class Store {
     for await (const e of this.kv.list({ ...range("msg") }, { batchSize: 500 })) {
       const id = e.key[1] as string;
       if (await settled(id)) continue;
-      const m = await this.#loaded(id, e.value);
+      const replaced = (await this.kv.get(Keys.replaced(id))).value;
+      const m = await this.#loaded(id, replaced ?? e.value);
       if ((route === null || m.route === route) && !m.joinLater) yield m;
     }
+    // Replaced messages are read in the same id order: as they are now, not as submitted.
+    const reps = this.kv.list({ ...range("msgrep") }, { batchSize: 100 })[Symbol.asyncIterator]();
+    let rep = await reps.next();
     for await (const { id, value } of this.#pagedFrom(from, before)) {
       if (await settled(id)) continue;
-      const m = await this.#loaded(id, value);
+      while (!rep.done && (rep.value.key[1] as string) < id) rep = await reps.next();
+      const now = !rep.done && rep.value.key[1] === id ? rep.value.value : value;
+      const m = await this.#loaded(id, now);
       if ((route === null || m.route === route) && !m.joinLater) yield m;
     }
   }
@@ -491,6 +516,7 @@ export class Store {
     }
     if (m.concat) {
       const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
+      if (m.publicId !== undefined) part.publicId = m.publicId;
       ops.push({
         type: "set",
         key: Keys.pendingPart(m.account, m.concat.group, m.concat.seq, m.id),
@@ -499,6 +525,40 @@ export class Store {
       });
     }
     return ops;
+  }
+
+  /** Mutation that stores a message's replacement (its own id; the body inline). */
+  static replacedOp(m: MessageRecord): KeyedMutation {
+    if (m.body.length > INLINE_BODY) throw new RangeError("a replacement's body must be inline");
+    return { type: "set", key: Keys.replaced(m.id), value: encodeMessage(m) };
+  }
+
+  /** Mutations that map a 3.3 bind's 8-character id `n` to message `id`. */
+  static shortIdOps(n: number, id: string): KeyedMutation[] {
+    return [
+      { type: "set", key: Keys.shortId(n), value: id },
+      { type: "max", key: Keys.shortIdFloor(), value: BigInt(n) },
+    ];
+  }
+
+  /** The message an 8-character id stands for, or null. */
+  async byShortId(n: number): Promise<string | null> {
+    return (await this.kv.get<string>(Keys.shortId(n))).value;
+  }
+
+  /** The highest 8-character id handed out (0 when none). */
+  async shortIdFloor(): Promise<number> {
+    return Number((await this.kv.get<Deno.KvU64>(Keys.shortIdFloor())).value?.value ?? 0n);
+  }
+
+  /** Mutation that lists the messages of a submit_multi under its id. */
+  static multiOp(id: string, ids: readonly string[]): KeyedMutation {
+    return { type: "set", key: Keys.multi(id), value: ids };
+  }
+
+  /** The messages of a submit_multi with this id, or null when it is not one. */
+  async multi(id: string): Promise<string[] | null> {
+    return (await this.kv.get<string[]>(Keys.multi(id))).value;
   }
 
   /** Mutations that record a joined message and clear its join queue. */

@@ -12,7 +12,12 @@ export interface UserData {
   dataCoding: number;
   /** GSM 7-bit user data arrived packed. */
   packed?: boolean;
+  /** data_coding 0 is ISO-8859-1 (an account's `dataCoding0: "latin1"`), not GSM 7-bit. */
+  latin1?: boolean;
 }
+
+/** data_coding 3: ISO-8859-1. */
+const LATIN1 = 0x03;
 
 /**
  * The decoded text of a message without its user data header; `text` is null for binary data
@@ -25,5 +30,6 @@ export interface UserData {
  */
 export function userText(m: UserData): DecodedText {
   const bytes = m.esmClass & ESM_UDHI ? parseUdh(m.body).payload : m.body;
-  return decodeText(bytes, m.dataCoding, { packed: m.packed === true });
+  const dcs = m.latin1 && m.dataCoding === 0 ? LATIN1 : m.dataCoding;
+  return decodeText(bytes, dcs, { packed: m.packed === true });
 }

@@ -2,6 +2,8 @@
  * Intake unit tests without TCP or sessions: real store, committer, ids, admission and joiner on
  * :memory: KV, a fake route recording its jobs, and PDUs that went through the codec.
  */
+import { ShortIds } from "../../lib/intake/short_ids.ts";
+import { LatestByAddress } from "../../lib/intake/latest.ts";
 import { storedMessages } from "../support/records.ts";
 import { userText } from "../../lib/text/mod.ts";
 import assert from "node:assert/strict";
@@ -81,7 +83,10 @@ async function intakeWith(mode?: "parts" | "whole") {
     admission: new Admission(store),
     joiner,
     route: () => route,
-    cancel: () => Promise.resolve(),
+    cancel: () => Promise.resolve(0),
+    replace: () => Promise.resolve(false),
+    shortIds: new ShortIds(0),
+    latest: new LatestByAddress(),
     schedule: (r, job) => r.enqueue(job),
     counters,
     concatTimeoutMs: 60_000,

@@ -67,6 +67,9 @@ export function fakeHost(kv?: Deno.Kv): FakeHost {
     isOpen(job) {
       return !final.has(job.id) && !host.handed.some((h) => h.job.id === job.id);
     },
+    take(job) {
+      return host.isOpen(job);
+    },
     retry(job, attempts, nextAt) {
       host.retries.push({ job, attempts, nextAt });
       calls++;

@@ -111,7 +111,7 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
 
   async function send(job: JobRecord): Promise<void> {
     // Settled meanwhile (a receipt by our id while it waited for a retry): not sent again.
-    if (!host!.isOpen(job)) return;
+    if (!host!.take(job)) return;
     if (now() >= expiresAt(job)) {
       await settle(job, "EXPIRED", "000");
       return;

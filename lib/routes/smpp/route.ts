@@ -206,7 +206,7 @@ class SmppRoute implements Route {
 
   async #send(link: EsmeLink, job: JobRecord) {
     // Settled meanwhile (a receipt by our id while it waited for a retry): not sent again.
-    if (!this.#host!.isOpen(job)) return;
+    if (!this.#host!.take(job)) return;
     if (this.#now() >= expiresAt(job)) {
       this.#track(this.#settle(job, "000", "EXPIRED"));
       return;

@@ -1,0 +1,52 @@
+/**
+ * 8-character message ids for ESMEs bound with interface_version 3.3 (their message_id field
+ * holds at most 9 octets with the NUL). They are a counter of their own, written as eight
+ * hexadecimal digits (`0000002A`), mapped to the full id in KV with the submission, so query_sm,
+ * cancel_sm and replace_sm find the message by either id and receipts carry the short one.
+ *
+ * ```ts
+ * import { formatShortId, parseShortId, ShortIds } from "./short_ids.ts";
+ * const ids = new ShortIds(41);
+ * const n = ids.next();
+ * console.log(formatShortId(n), parseShortId("0000002A")); // "0000002A" 42
+ * ```
+ */
+import type { Store } from "../store/store.ts";
+
+/** The counter wraps here (8 hex digits); by then the oldest mappings have long expired. */
+const WRAP = 0x1_0000_0000;
+
+/** Hands out short ids after the persisted floor (the highest one stored). */
+export class ShortIds {
+  #last: number;
+
+  /** Ids start after `floor`, the highest short id stored (see Store.shortIdFloor). */
+  constructor(floor: number) {
+    this.#last = floor % WRAP;
+  }
+
+  /** The next short id (1 … 0xFFFFFFFF). */
+  next(): number {
+    this.#last = this.#last + 1 >= WRAP ? 1 : this.#last + 1;
+    return this.#last;
+  }
+}
+
+/** A short id as the ESME sees it: eight uppercase hexadecimal digits. */
+export function formatShortId(n: number): string {
+  return n.toString(16).toUpperCase().padStart(8, "0");
+}
+
+/** The number of a short id, or null when `id` is not one (full ids have 19 digits). */
+export function parseShortId(id: string): number | null {
+  return /^[0-9A-Fa-f]{1,8}$/.test(id) ? Number.parseInt(id, 16) : null;
+}
+
+/**
+ * The full message id an ESME's `message_id` stands for: itself, or the message a short id maps
+ * to (null when none does).
+ */
+export async function resolveId(store: Store, id: string): Promise<string | null> {
+  const n = parseShortId(id);
+  return n === null ? id : await store.byShortId(n);
+}
