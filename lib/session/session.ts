@@ -458,11 +458,14 @@ export class Session {
   }
 
   async #serve(cmd: CommandDef, pdu: Pdu) {
-    if (this.#inflight >= this.#window) {
+    // A submit_multi takes a window slot per destination (one alone may exceed the window).
+    const weight = pdu.command === "submit_multi" ? Math.max(1, pdu.body.dests.length) : 1;
+    const inflight = this.#inflight;
+    if (inflight >= this.#window || (inflight > 0 && inflight + weight > this.#window)) {
       if (this.#meters) this.#meters.throttled.window++;
       return this.#reply(cmd, pdu.seq, { status: Status.ESME_RTHROTTLED });
     }
-    this.#inflight++;
+    this.#inflight += weight;
     let reply: Reply;
     try {
       reply = await this.#handler.request(this, pdu);
@@ -476,7 +479,7 @@ export class Session {
         });
       }
     } finally {
-      this.#inflight--;
+      this.#inflight -= weight;
     }
     if (reply.status === Status.ESME_ROK && SUBMITS.has(cmd.name)) this.stats.submitted++;
     this.#reply(cmd, pdu.seq, reply);
