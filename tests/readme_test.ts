@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { statusTableMarkdown } from "../lib/smpp/status.ts";
 import { stateTableMarkdown } from "../lib/smpp/states.ts";
 import { metricsTableMarkdown } from "../lib/core/metrics.ts";
+import { PDU_HANDLING, pduTableMarkdown } from "../lib/smpp/handling.ts";
+import { COMMANDS } from "../lib/smpp/commands.ts";
 
 /** deno fmt aligns Markdown tables: compare cell by cell. */
 function cells(table: string): string[] {
@@ -15,6 +17,7 @@ for (
     ["states", "lib/smpp/states.ts", stateTableMarkdown],
     ["statuses", "lib/smpp/status.ts", statusTableMarkdown],
     ["metrics", "lib/core/metrics.ts", metricsTableMarkdown],
+    ["pdus", "lib/smpp/handling.ts", pduTableMarkdown],
   ] as const
 ) {
   Deno.test(`the README's ${name} table is the one in ${source}`, async () => {
@@ -26,6 +29,16 @@ for (
     assert.deepEqual(cells(m[1]), cells(table()));
   });
 }
+
+Deno.test("the PDU table names every command of commands.ts", () => {
+  const named = new Set<string>(PDU_HANDLING.flatMap((r) => r.pdus));
+  const table = pduTableMarkdown();
+  for (const c of COMMANDS) {
+    assert.ok(named.has(c.name), `${c.name} has a row in lib/smpp/handling.ts`);
+    assert.ok(table.includes(`\`${c.name}\``), `${c.name} is in the PDU table`);
+  }
+  for (const r of PDU_HANDLING) assert.ok(!r.handling.includes("|"), "no | in a cell");
+});
 
 Deno.test("the README's config example is valid", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));

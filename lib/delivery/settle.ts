@@ -46,12 +46,14 @@ export function settlement(job: JobRecord, stat: Stat, err: string, now: number)
         err,
         preview: p.preview,
         userMessageReference: job.userMessageReference,
-        ...(p.publicId !== undefined ? { publicId: p.publicId } : {}),
         attempts: 0,
         createdAt: now,
       }
       : null;
-    if (receipt) receipts.push(receipt);
+    if (receipt) {
+      if (p.publicId !== undefined) receipt.publicId = p.publicId;
+      receipts.push(receipt);
+    }
     ids.push(p.id);
   }
   return {

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
 import { Status } from "../../lib/smpp/status.ts";
 import { startProvider } from "../support/provider.ts";
-import { parseHttpRoute } from "../../lib/routes/http/config.ts";
-import { httpRoute } from "../../lib/routes/http/route.ts";
+import { providerRoute } from "../support/http_route.ts";
 import { parseConfig } from "../../lib/config.ts";
 
 const CAFE = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0xa3, 0x35]); // "café £5" in Latin-1
@@ -15,14 +14,7 @@ Deno.test("a latin1 account's data_coding 0 text reaches the provider and the re
   );
   await using gw = await testGateway({
     accounts: [{ ...ACCOUNT, dataCoding0: "latin1" }, { systemId: "gsm", password: "secret" }],
-    routes: [{
-      route: httpRoute(parseHttpRoute({
-        name: "http",
-        type: "http",
-        url: provider.url,
-        params: { to: "{dest}", text: "{text}" },
-      }, "routes[0]")),
-    }],
+    routes: [providerRoute(provider)],
   });
   const c = await TestClient.connect(gw.addr.port);
   const g = await TestClient.connect(gw.addr.port);

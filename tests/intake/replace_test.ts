@@ -7,8 +7,7 @@ import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
 import { Status } from "../../lib/smpp/status.ts";
 import { manualRoute } from "../support/manual_route.ts";
 import { startProvider } from "../support/provider.ts";
-import { parseHttpRoute } from "../../lib/routes/http/config.ts";
-import { httpRoute } from "../../lib/routes/http/route.ts";
+import { providerRoute } from "../support/http_route.ts";
 
 const text = (p: { body: Record<string, unknown> }) =>
   new TextDecoder().decode(p.body.short_message as Uint8Array);
@@ -51,14 +50,7 @@ Deno.test("the HTTP provider gets only the replaced text of a scheduled message,
   await using provider = startProvider(() => Response.json({ messageId: "P" }));
   const dir = await Deno.makeTempDir();
   const kv = `${dir}/gw.kv`;
-  const routes = () => [{
-    route: httpRoute(parseHttpRoute({
-      name: "http",
-      type: "http",
-      url: provider.url,
-      params: { to: "{dest}", text: "{text}" },
-    }, "routes[0]")),
-  }];
+  const routes = () => [providerRoute(provider)];
   try {
     let id: string;
     {
