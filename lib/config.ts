@@ -35,6 +35,8 @@ export interface GatewayConfig {
   retentionDays?: number;
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutSec?: number;
+  /** Longest validity a message may have (a longer `validity_period` is cut to it; default 72). */
+  maxValidityHours?: number;
   /** Accounts to create or update in the store at start. */
   accounts?: AccountConfig[];
   /** Settings of the built-in simulator route (used when there is no `routes` table). */
@@ -92,6 +94,7 @@ const CONFIG = object({
   leaseSec: number(0.1, 3600).optional(),
   retentionDays: number(0.001, 3650).optional(),
   concatTimeoutSec: number(0.1, 86_400).optional(),
+  maxValidityHours: number(0.001, 8760).optional(),
   accounts: ACCOUNTS.optional(),
   simulator: SIMULATOR.optional(),
   // Each route is checked by its type's schema; the table's entries are RouteConfig.

@@ -190,6 +190,7 @@ export class Gateway {
       meters: this.meters,
       previewLength: o.receiptTextLength,
       canned: o.cannedMessages,
+      maxValidityMs: o.maxValidityMs,
       maxBacklog: o.routeBacklog,
       transactions,
       concatTimeoutMs,

@@ -334,6 +334,7 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     leaseMs: ms(c.leaseSec),
     retentionDays: c.retentionDays,
     concatTimeoutMs: ms(c.concatTimeoutSec),
+    maxValidityMs: c.maxValidityHours === undefined ? undefined : c.maxValidityHours * 3600_000,
     accounts: c.accounts,
     simulator: c.simulator,
     routes: c.routes?.map(routeFromConfig),

@@ -72,4 +72,6 @@ export interface GatewayOptions {
   cannedMessages?: Readonly<Record<string, string>>;
   /** How long the parts of a concatenated message may take to arrive. */
   concatTimeoutMs?: number;
+  /** Longest validity a message may have, for every account (default 72 h). */
+  maxValidityMs?: number;
 }

@@ -39,6 +39,7 @@ const SETTINGS = {
   ).optional(),
   gsmPacked: bool().optional(),
   defaultSource: text(20).optional(),
+  maxValidityHours: number(0.001, 8760).optional(),
   dataCoding0: oneOf(["gsm7", "latin1"] as const).optional(),
   distributionLists: dict(
     array(text(20), "must be an array of addresses").max(254, {

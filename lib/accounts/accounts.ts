@@ -25,6 +25,7 @@ const OPTIONAL = [
   "gsmPacked",
   "defaultSource",
   "dataCoding0",
+  "maxValidityHours",
   "distributionLists",
 ] as const;
 

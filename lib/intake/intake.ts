@@ -20,7 +20,12 @@ import type { Joiner } from "./joiner.ts";
 import type { PendingIds } from "./pending.ts";
 import { queryReply } from "./query.ts";
 import { cancelReply } from "./cancel.ts";
-import { INTERFACE_VERSION, ROUTE_BACKLOG, TRANSACTION_TIMEOUT_MS } from "../core/defaults.ts";
+import {
+  INTERFACE_VERSION,
+  MAX_VALIDITY_MS,
+  ROUTE_BACKLOG,
+  TRANSACTION_TIMEOUT_MS,
+} from "../core/defaults.ts";
 import { transactionReply, type Transactions } from "./transactions.ts";
 import { buildMessage, type SubmitContext } from "./submit.ts";
 import { carryOver, replaceable, replaceReply } from "./replace.ts";
@@ -62,6 +67,8 @@ export interface IntakeParts {
   transactionTimeoutMs?: number;
   /** Most jobs a route may hold in memory before new messages for it get 0x14. */
   maxBacklog?: number;
+  /** Longest validity of any message (ms; an account's `maxValidityHours` may cut it further). */
+  maxValidityMs?: number;
   /** Canned messages by sm_default_msg_id. */
   canned?: Readonly<Record<string, string>>;
   /** Characters of text kept for the receipt. */
@@ -80,6 +87,14 @@ export interface IntakeParts {
   latest: LatestByAddress;
   /** True once this process lost the store: nothing more is accepted. */
   lost: () => boolean;
+}
+
+/** The longest validity of `account`'s messages: its own cap, never above the gateway's. */
+function maxValidity(account: AccountRecord, gateway = MAX_VALIDITY_MS): number {
+  const own = account.maxValidityHours === undefined
+    ? Infinity
+    : account.maxValidityHours * 3600_000;
+  return Math.min(own, gateway);
 }
 
 /** A message ready to store, with the route it goes to. */
@@ -135,6 +150,7 @@ export class Intake {
       session,
       canned: p.canned,
       previewLength: p.previewLength,
+      maxValidityMs: maxValidity(account, p.maxValidityMs),
     };
   }
 

@@ -181,8 +181,9 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const schedule = pdu.command === "submit_sm"
     ? scheduleAt(b.schedule_delivery_time ?? "", ctx.now)
     : null;
+  const maxMs = ctx.maxValidityMs ?? MAX_VALIDITY_MS;
   const validity = pdu.command === "submit_sm"
-    ? validUntil(b.validity_period ?? "", ctx.now, ctx.maxValidityMs ?? MAX_VALIDITY_MS)
+    ? validUntil(b.validity_period ?? "", ctx.now, maxMs)
     : null;
   const canned = cannedText(pdu, ctx.canned);
   const given = userData(pdu);
@@ -237,7 +238,10 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
     ...(ctx.session ? { session: ctx.session } : {}),
     submitAt: ctx.now,
-    ...(validity === null ? {} : { validUntil: validity }),
+    ...(validity !== null ? { validUntil: validity } : maxMs !== MAX_VALIDITY_MS
+      // Without validity_period a message may live as long as its cap (72 h is assumed).
+      ? { validUntil: ctx.now + maxMs }
+      : {}),
     ...(schedule === null || schedule <= ctx.now ? {} : { scheduleAt: schedule }),
     ...(tlvs.length > 0 ? { tlvs } : {}),
   };

@@ -47,6 +47,8 @@ export interface AccountRecord {
    * (octets above 0x7F are ISO-8859-1, as some Kannel and PHP clients send).
    */
   dataCoding0?: "gsm7" | "latin1";
+  /** Longest validity of this account's messages, in hours (never above the gateway's). */
+  maxValidityHours?: number;
   /** Distribution lists submit_multi may name (dest_flag 2): list name → addresses. */
   distributionLists?: Record<string, string[]>;
   /** Set by the admin API: the account cannot bind (0x0D) and its sessions were closed. */

@@ -54,3 +54,31 @@ Deno.test("a message whose validity ends before its route delivers it is EXPIRED
     c.close();
   }
 });
+
+Deno.test("maxValidityHours of the gateway and of an account cap every message's validity", async () => {
+  await using gw = await testGateway({
+    maxValidityMs: 2 * 3600_000,
+    accounts: [{ ...ACCOUNT }, { systemId: "short", password: "secret", maxValidityHours: 0.5 }],
+  });
+  const c = await TestClient.connect(gw.addr.port);
+  const s = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password, "transmitter");
+    await s.bind("short", "secret", "transmitter");
+    const lifetime = async (client: TestClient, extra: Record<string, unknown>) => {
+      const id = (await client.submit("x", { registered_delivery: 0, ...extra })).body
+        .message_id as string;
+      const m = (await gw.gateway.store.message(id))!;
+      return Math.round((m.validUntil! - m.submitAt) / 60_000);
+    };
+    const DAY = "000001000000000R";
+    assert.equal(await lifetime(c, {}), 120, "no validity_period: the gateway's cap");
+    assert.equal(await lifetime(c, { validity_period: DAY }), 120);
+    assert.equal(await lifetime(c, { validity_period: "000000003000000R" }), 30);
+    assert.equal(await lifetime(s, {}), 30, "the account's own cap");
+    assert.equal(await lifetime(s, { validity_period: DAY }), 30);
+  } finally {
+    c.close();
+    s.close();
+  }
+});
