@@ -8,7 +8,12 @@ import { parseSmppTime } from "../smpp/time.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import { findTlv, Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
-import type { AccountRecord, ConcatRef, MessageRecord } from "../store/records.ts";
+import {
+  type AccountRecord,
+  type ConcatRef,
+  type MessageRecord,
+  STORED_APART,
+} from "../store/records.ts";
 import {
   alphabetOf,
   concatInfo,
@@ -247,19 +252,10 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   };
 }
 
-/** TLVs the message record holds in fields of its own (or as its body): not kept again. */
-const READ_TLVS: ReadonlySet<number> = new Set([
-  Tag.message_payload,
-  Tag.sar_msg_ref_num,
-  Tag.sar_total_segments,
-  Tag.sar_segment_seqnum,
-  Tag.user_message_reference,
-]);
-
 /** The submit's TLVs kept for the route: all but those stored otherwise (unknown ones too). */
 export function keptTlvs(tlvs: readonly Tlv[]): Tlv[] {
   const out: Tlv[] = [];
-  for (const t of tlvs) if (!READ_TLVS.has(t.tag)) out.push(t);
+  for (const t of tlvs) if (!STORED_APART.has(t.tag)) out.push(t);
   return out;
 }
 

@@ -1,5 +1,17 @@
 /** Shapes of what the gateway stores: accounts, messages, route jobs and queued receipts. */
-import type { Tlv } from "../smpp/tlvs.ts";
+import { Tag, type Tlv } from "../smpp/tlvs.ts";
+
+/**
+ * Tags a message stores in fields of its own, never in `tlvs`: message_payload (the body), the SAR
+ * ones (`concat`) and user_message_reference. A route sets what it needs of them itself.
+ */
+export const STORED_APART: ReadonlySet<number> = new Set([
+  Tag.message_payload,
+  Tag.sar_msg_ref_num,
+  Tag.sar_total_segments,
+  Tag.sar_segment_seqnum,
+  Tag.user_message_reference,
+]);
 
 /** A stored password: PBKDF2-SHA256 hash with its salt and cost; never the password itself. */
 export interface PasswordHash {

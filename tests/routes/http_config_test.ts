@@ -133,3 +133,23 @@ Deno.test("parseHttpRoute() names the bad key of dlr and mo", () => {
   bad(mo({ token: 12345678 }), /^routes\[0\]\.mo\.token: must be a string/);
   bad(mo({ body: "b" }), /^routes\[0\]\.mo\.body: unknown key/);
 });
+
+Deno.test("parseHttpRoute() takes {tlv.NAME}, {tlv.0xNNNN} and {tlvs}, and names the param with a {tlv.…} of no TLV", () => {
+  const params = {
+    p: "{tlv.source_port}",
+    c: "+{tlv.callback_num}",
+    u: "{tlv.0x1400}",
+    a: "{tlvs}",
+  };
+  assert.deepEqual(parseHttpRoute({ name: "uk", url: URL_, params }, "routes[0]").params, params);
+  bad(
+    { params: { to: "{dest}", port: "{tlv.nosuch}" } },
+    /^routes\[0\]\.params\.port: \{tlv\.nosuch\} names no TLV/,
+  );
+  bad({ params: { big: "{tlv.0x10000}" } }, /^routes\[0\]\.params\.big: \{tlv\.0x10000\} names/);
+  bad(
+    { params: { body: "{tlv.message_payload}" } },
+    /^routes\[0\]\.params\.body: \{tlv\.message_payload\}: message_payload is not passed to routes/,
+  );
+  bad({ params: { seq: "{tlv.sar_segment_seqnum}" } }, /^routes\[0\]\.params\.seq: .*not passed/);
+});

@@ -1,6 +1,12 @@
 /** The HTTP route's templates: placeholder values of a job, filling params, provider-id paths. */
 import assert from "node:assert/strict";
-import { atPath, fillParams, placeholderValues } from "../../lib/routes/http/template.ts";
+import {
+  atPath,
+  fillParams,
+  placeholderValues,
+  templateProblems,
+} from "../../lib/routes/http/template.ts";
+import { intTlv, stringTlv, Tag } from "../../lib/smpp/tlvs.ts";
 import { messageRecord } from "../support/records.ts";
 
 Deno.test("placeholderValues() gives every placeholder of a text message", () => {
@@ -16,6 +22,7 @@ Deno.test("placeholderValues() gives every placeholder of a text message", () =>
     parts: "2",
     account: "acme",
     esmClass: "3",
+    tlvs: "{}",
   });
 });
 
@@ -62,4 +69,54 @@ Deno.test("atPath() reads a dotted path of a JSON reply as a string", () => {
   assert.equal(atPath(reply, "data"), undefined, "an object is no id");
   assert.equal(atPath("text", "messageId"), undefined);
   assert.equal(atPath(null, "messageId"), undefined);
+});
+
+Deno.test("placeholderValues() renders each TLV type: integers in decimal, cstr without its NUL, bytes and unknown tags in hex", () => {
+  const job = messageRecord({
+    tlvs: [
+      intTlv(Tag.privacy_indicator, 3, 1), // u8
+      intTlv(Tag.source_port, 65535, 2), // u16
+      intTlv(Tag.qos_time_to_live, 0xfffffffe, 4), // u32
+      stringTlv(Tag.receipted_message_id, "AB-1"), // cstr
+      { tag: Tag.additional_status_info_text, value: Uint8Array.of(0x6f, 0x6b) }, // cstr, no NUL
+      { tag: Tag.callback_num, value: Uint8Array.of(0x00, 0x0a, 0xff) }, // bytes
+      { tag: 0x1400, value: Uint8Array.of(0xde, 0xad) }, // unknown
+      { tag: 0x1400, value: Uint8Array.of(0xbe, 0xef) }, // a repeat: the first one counts
+      { tag: Tag.dest_subaddress, value: new Uint8Array(0) }, // empty bytes
+    ],
+  });
+  const v = placeholderValues(job);
+  const fill = (t: string) => fillParams({ t }, v).t;
+  assert.equal(fill("{tlv.privacy_indicator}"), "3");
+  assert.equal(fill("{tlv.source_port}"), "65535");
+  assert.equal(fill("{tlv.qos_time_to_live}"), "4294967294");
+  assert.equal(fill("{tlv.receipted_message_id}"), "AB-1");
+  assert.equal(fill("{tlv.additional_status_info_text}"), "ok");
+  assert.equal(fill("{tlv.callback_num}"), "000aff");
+  assert.equal(fill("{tlv.0x1400}"), "dead");
+  assert.equal(fill("{tlv.dest_subaddress}"), "");
+  assert.equal(fill("{tlv.0x20A}/{tlv.0x020a}"), "65535/65535", "a tag in any hex spelling");
+  assert.equal(fill("<{tlv.destination_port}>"), "<>", "a TLV the message lacks is empty");
+  assert.equal(fill("{tlv.nosuch} {other.x}"), "{tlv.nosuch} {other.x}", "unknown stays");
+  assert.deepEqual(JSON.parse(fill("{tlvs}")), {
+    privacy_indicator: "3",
+    source_port: "65535",
+    qos_time_to_live: "4294967294",
+    receipted_message_id: "AB-1",
+    additional_status_info_text: "ok",
+    callback_num: "000aff",
+    "0x1400": "dead",
+    dest_subaddress: "",
+  });
+  assert.equal(placeholderValues(messageRecord()).tlvs, "{}", "no TLVs: an empty object");
+});
+
+Deno.test("templateProblems() names {tlv.…} placeholders of no TLV or of one routes never get", () => {
+  assert.deepEqual(templateProblems("{tlv.source_port} {tlv.0x1400} {tlvs} {nope}"), []);
+  const [unknown] = templateProblems("x{tlv.nosuch}");
+  assert.match(unknown, /^\{tlv\.nosuch\} names no TLV/);
+  assert.equal(templateProblems("{tlv.0x12345} {tlv.} {tlv.a-b}").length, 3);
+  for (const name of ["message_payload", "sar_msg_ref_num", "user_message_reference", "0x0424"]) {
+    assert.match(templateProblems(`{tlv.${name}}`)[0], /is not passed to routes/, name);
+  }
 });

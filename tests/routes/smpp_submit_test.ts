@@ -1,7 +1,7 @@
 /** Jobs as submit_sm for the upstream, and what the upstream's answers mean for a job. */
 import assert from "node:assert/strict";
 import type { Pdu } from "../../lib/smpp/codec.ts";
-import { Tag } from "../../lib/smpp/tlvs.ts";
+import { intTlv, Tag } from "../../lib/smpp/tlvs.ts";
 import { submitsFor } from "../../lib/routes/smpp/submit.ts";
 import { errCode, verdict } from "../../lib/routes/smpp/outcome.ts";
 import { Delayed } from "../../lib/core/delayed.ts";
@@ -166,4 +166,31 @@ Deno.test("smpp handovers: an early receipt waits for its hand-over, unknown ids
   h.dropped("b");
   assert.equal(await dropped, "unknown");
   h.stop();
+});
+
+Deno.test("smpp submit: the kept TLVs go on every part after the route's own, none to a 3.3 upstream", () => {
+  const kept = [
+    intTlv(Tag.source_port, 8080, 2),
+    { tag: 0x1400, value: Uint8Array.of(1, 2, 3) },
+  ];
+  const [one] = submitsFor(messageRecord({ body: enc("Hello"), tlvs: kept }), 1);
+  assert.deepEqual(one.tlvs, kept);
+  const parts = submitsFor(messageRecord({ body: enc("x".repeat(200)), tlvs: kept }), 5);
+  assert.equal(parts.length, 2);
+  for (const p of parts) assert.deepEqual(p.tlvs, kept);
+  const body = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+  // Stored apart, so never in `tlvs` from the intake; a stray one still does not go on.
+  const stray = [
+    { tag: Tag.message_payload, value: Uint8Array.of(1) },
+    intTlv(Tag.user_message_reference, 7, 2),
+    intTlv(Tag.sar_total_segments, 2),
+  ];
+  const [bin] = submitsFor(messageRecord({ dataCoding: 4, body, tlvs: [...kept, ...stray] }), 1);
+  assert.deepEqual(bin.tlvs, [{ tag: Tag.message_payload, value: body }, ...kept]);
+  const [old] = submitsFor(messageRecord({ body: enc("Hello"), tlvs: kept }), 1, {
+    interfaceVersion: 0x33,
+  });
+  assert.equal(old.tlvs, undefined, "a 3.3 upstream gets no TLVs");
+  const [plain] = submitsFor(messageRecord({ body: enc("Hello") }), 1, { interfaceVersion: 0x34 });
+  assert.equal(plain.tlvs, undefined, "no TLVs: none sent");
 });

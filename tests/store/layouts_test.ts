@@ -45,6 +45,23 @@ Deno.test("encodeMessage() round-trips every field through decodeMessage()", () 
   assert.deepEqual(decodeMessage(full.id, encodeMessage(full)).message, full);
 });
 
+Deno.test("encodeMessage() round-trips the submit's kept TLVs, unknown and empty ones too", () => {
+  const m = message({
+    publicId: "0000002A",
+    latin1: true,
+    tlvs: [
+      { tag: 0x020a, value: Uint8Array.of(0x1f, 0x90) },
+      { tag: 0x0381, value: Uint8Array.of(1, 1, 0x33, 0x36) },
+      { tag: 0x0201, value: Uint8Array.of(2) },
+      { tag: 0x1400, value: Uint8Array.of(0xde, 0xad, 0x01) },
+      { tag: 0x0203, value: new Uint8Array(0) },
+    ],
+  });
+  assert.deepEqual(decodeMessage(m.id, encodeMessage(m)).message, m);
+  const none = message({ tlvs: undefined });
+  assert.equal("tlvs" in decodeMessage(none.id, encodeMessage(none)).message, false);
+});
+
 Deno.test("ByteWriter keeps an ASCII prefix when a later non-ASCII character grows it", () => {
   const long = "a".repeat(40) + "é".repeat(100);
   const w = new ByteWriter(8).u8(1).str(long).str("x");

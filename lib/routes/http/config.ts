@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dict, number, object, oneOf, parse, required, text, whole } from "../../core/schema.ts";
 import { type Stat, STAT_STATES } from "../../store/records.ts";
 import { RETRY, type RetryPolicy } from "../retry.ts";
+import { templateProblems } from "./template.ts";
 
 /** How the params are sent: a JSON object, a form body, or the query string. */
 export type HttpFormat = "json" | "form" | "query";
@@ -45,7 +46,7 @@ export interface HttpRouteConfig {
   format: HttpFormat;
   /** Sent with every request, as given. */
   headers: Record<string, string>;
-  /** Request fields, each a template with {id}, {dest}, {source}, {text}, … */
+  /** Request fields, each a template with {id}, {dest}, {source}, {text}, {tlv.NAME}, {tlvs}, … */
   params: Record<string, string>;
   /** Dotted path of the provider's id in a JSON reply. */
   providerId?: string;
@@ -80,6 +81,12 @@ const STAT = z.enum(STATS, {
     typeof iss.input === "string" ? `must be one of ${STATS.join(", ")}` : "must be a string",
 });
 const STRINGS = dict(z.string({ error: "must be a string" }));
+/** Request fields: templates whose `{tlv.…}` placeholders name a TLV a route gets. */
+const PARAMS = dict(
+  z.string({ error: "must be a string" }).superRefine((t, ctx) => {
+    for (const message of templateProblems(t)) ctx.addIssue({ code: "custom", message });
+  }),
+);
 /** A field name of a callback. */
 const FIELD = text(100);
 const TOKEN_ERROR = "must be a string, not empty";
@@ -123,7 +130,7 @@ export const HTTP_ROUTE = object({
   method: oneOf(["GET", "POST", "PUT"], "must be GET, POST or PUT").default(D.method),
   format: oneOf(["json", "form", "query"], "must be json, form or query").optional(),
   headers: STRINGS.default(() => ({})),
-  params: STRINGS.default(() => ({})),
+  params: PARAMS.default(() => ({})),
   providerId: FIELD.optional(),
   timeoutMs: number(10, 600_000).default(D.timeoutMs),
   tps: number(0, 1_000_000).default(D.tps),

@@ -1,9 +1,11 @@
 /**
  * A job as the submit_sm PDUs for the upstream: text re-encoded (GSM 7-bit, one septet per octet,
- * when it fits, else UCS2), long text as UDH-concatenated parts, binary data as it came.
+ * when it fits, else UCS2), long text as UDH-concatenated parts, binary data as it came, the
+ * submit's TLVs passed on as they came.
  */
 import type { PduInit } from "../../smpp/codec.ts";
-import { Tag } from "../../smpp/tlvs.ts";
+import { Tag, type Tlv } from "../../smpp/tlvs.ts";
+import { STORED_APART } from "../tlvs.ts";
 import { buildUdh, ESM_UDHI, parseUdh } from "../../text/concat.ts";
 import { splitText } from "../../text/parts.ts";
 import { userText } from "../../text/user_text.ts";
@@ -25,14 +27,24 @@ export interface AddressOverrides {
   destNpi?: number;
 }
 
+/** What the route's config changes in its submit_sm: TON/NPI, and whether TLVs may go. */
+export interface SubmitOptions extends AddressOverrides {
+  /** interface_version the route binds with (default 0x34); below 0x34 (3.3) no TLVs are sent. */
+  interfaceVersion?: number;
+}
+
+/** The interface version from which a link carries TLVs (SMPP 3.4). */
+const TLV_VERSION = 0x34;
+
 /** Largest short_message; longer binary bodies go in message_payload. */
 const MAX_SHORT_MESSAGE = 254;
 
 /**
  * The submit_sm PDUs for `job`, in order. `ref` is the concatenation reference used when the
  * text needs several parts. A job that is itself one part of a concatenated message keeps its
- * place (reference, total, number) in a UDH. Throws SmppError when the stored octets do not fit
- * their coding.
+ * place (reference, total, number) in a UDH. Every PDU (each part) carries the submit's kept TLVs
+ * (`job.tlvs`, unknown tags too) after the route's own; none to a 3.3 upstream. Throws SmppError
+ * when the stored octets do not fit their coding.
  *
  * @example
  * ```ts
@@ -43,7 +55,7 @@ const MAX_SHORT_MESSAGE = 254;
  * console.log(pdus.length, pdus[0].body?.esm_class); // 2 64
  * ```
  */
-export function submitsFor(job: JobRecord, ref: number, o: AddressOverrides = {}): SubmitInit[] {
+export function submitsFor(job: JobRecord, ref: number, o: SubmitOptions = {}): SubmitInit[] {
   const base = {
     service_type: job.serviceType,
     source_addr_ton: o.sourceTon ?? job.source.ton,
@@ -56,16 +68,18 @@ export function submitsFor(job: JobRecord, ref: number, o: AddressOverrides = {}
     priority_flag: job.priority,
     registered_delivery: 1,
   };
+  const passed = (o.interfaceVersion ?? TLV_VERSION) >= TLV_VERSION ? passedTlvs(job.tlvs) : [];
   const one = (esmClass: number, dataCoding: number, sm: Uint8Array): SubmitInit =>
     sm.length > MAX_SHORT_MESSAGE
       ? {
         command: "submit_sm",
         body: { ...base, esm_class: esmClass, data_coding: dataCoding },
-        tlvs: [{ tag: Tag.message_payload, value: sm }],
+        tlvs: [{ tag: Tag.message_payload, value: sm }, ...passed],
       }
       : {
         command: "submit_sm",
         body: { ...base, esm_class: esmClass, data_coding: dataCoding, short_message: sm },
+        ...(passed.length > 0 ? { tlvs: passed } : {}),
       };
   const { text } = userText(job);
   if (text === null) return [one(job.esmClass & ESM_UDHI, job.dataCoding, job.body)];
@@ -80,6 +94,14 @@ export function submitsFor(job: JobRecord, ref: number, o: AddressOverrides = {}
   return segments.map((s, i) =>
     one(ESM_UDHI, dcs, concatBytes([buildUdh(ref, segments.length, i + 1), s]))
   );
+}
+
+/**
+ * The job's TLVs that go upstream as they came: all but those the message stores apart
+ * (message_payload, SAR, user_message_reference), which the route sets itself when it needs them.
+ */
+function passedTlvs(tlvs: readonly Tlv[] | undefined): Tlv[] {
+  return (tlvs ?? []).filter((t) => !STORED_APART.has(t.tag));
 }
 
 /** The UDH (UDHL included) placing a part of a concatenated message, or null for a whole one. */
