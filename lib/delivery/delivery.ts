@@ -4,7 +4,8 @@
  * receipts (and inbound messages) to the account's receivers through the dispatcher.
  */
 import { getLogger } from "@logtape/logtape";
-import { INTERFACE_VERSION } from "../core/defaults.ts";
+import { INTERFACE_VERSION, RECEIPT_DEFAULTS } from "../core/defaults.ts";
+import { encodeReceiptSm } from "./receipt_wire.ts";
 import type { IdGenerator } from "../intake/ids.ts";
 import type { Transactions } from "../intake/transactions.ts";
 import type { PendingIds } from "../intake/pending.ts";
@@ -86,12 +87,18 @@ export class Delivery {
     }));
     this.#dispatcher = new ReceiptDispatcher(parts.store, parts.committer, {
       receivers: parts.receivers,
+      // Most receipts are written straight to octets; the rest take the general encoder.
       build: (r, iv) =>
-        receiptPdu(r, {
-          textLength: o.receiptTextLength,
-          tlvs: iv >= INTERFACE_VERSION,
-          encode: renderReceiptTextBytes,
-        }),
+        encodeReceiptSm(
+          r,
+          o.receiptTextLength ?? RECEIPT_DEFAULTS.textLength,
+          iv >= INTERFACE_VERSION,
+        ) ??
+          receiptPdu(r, {
+            textLength: o.receiptTextLength,
+            tlvs: iv >= INTERFACE_VERSION,
+            encode: renderReceiptTextBytes,
+          }),
       retryBaseMs: o.receiptRetryMs,
       retryMaxMs: o.receiptRetryMaxMs,
       maxAgeMs: o.receiptMaxAgeMs,

@@ -24,7 +24,8 @@ const log = getLogger(["smppgw", "receipts"]);
 export interface Receiver {
   readonly interfaceVersion: number;
   canDeliver(): boolean;
-  deliver(pdu: Omit<PduInit, "seq">): Promise<number>;
+  /** Sends a deliver_sm (or data_sm): the PDU, or its octets with sequence number 0. */
+  deliver(pdu: Omit<PduInit, "seq"> | Uint8Array): Promise<number>;
   /** Ends the session (a receiver that keeps failing). */
   unbind(): Promise<void>;
 }
@@ -34,7 +35,7 @@ export interface DispatcherOptions {
   /** The account's current receivers. */
   receivers: (account: string) => Receiver[];
   /** Builds the deliver_sm for a receipt, for a receiver's interface version. */
-  build: (r: ReceiptRecord, interfaceVersion: number) => Omit<PduInit, "seq">;
+  build: (r: ReceiptRecord, interfaceVersion: number) => Omit<PduInit, "seq"> | Uint8Array;
   /** First retry delay; doubles per attempt up to `retryMaxMs`. */
   retryBaseMs?: number;
   retryMaxMs?: number;

@@ -49,8 +49,10 @@ export class RouteHosts {
   readonly #handing = new Map<string, Promise<void>>();
   /** Ids a receipt is settling right now: a second receipt for one is a repeat. */
   readonly #settling = new Set<string>();
-  /** Ids a route is sending or settling: cancel_sm and replace_sm leave them alone. */
+  /** Ids a route is sending: cancel_sm and replace_sm leave them alone. */
   readonly #busy = new Set<string>();
+  /** Outcomes routes are settling right now (a set per batch: no work per message). */
+  readonly #batches = new Set<readonly Outcome[]>();
   /** The current job of each message replaced while it waited: older copies are not sent. */
   readonly #replaced = new Map<string, JobRecord>();
 
@@ -87,8 +89,10 @@ export class RouteHosts {
    * then may cancel_sm or replace_sm change it.
    */
   changeable(id: string): boolean {
-    return this.#p.pending.has(id) && !this.#busy.has(id) && !this.#handing.has(id) &&
-      !this.#settling.has(id);
+    if (!this.#p.pending.has(id) || this.#busy.has(id) || this.#handing.has(id)) return false;
+    if (this.#settling.has(id)) return false;
+    for (const batch of this.#batches) if (batch.some((o) => o.job.id === id)) return false;
+    return true;
   }
 
   /** `job` is now the message's current job: copies queued before it are stale. */
@@ -124,11 +128,11 @@ export class RouteHosts {
       settle: async (outcomes) => {
         const open = outcomes.filter((o) => this.#open(o.job));
         if (open.length === 0) return;
-        for (const o of open) this.#busy.add(o.job.id);
+        this.#batches.add(open);
         try {
           await p.settle(open);
         } finally {
-          for (const o of open) this.#busy.delete(o.job.id);
+          this.#batches.delete(open);
         }
       },
       isOpen: (job) => this.#open(job),

@@ -275,7 +275,7 @@ export class Session {
   }
 
   /** Sends a deliver_sm and resolves its response's command_status (rejects on timeout/close). */
-  async deliver(pdu: Omit<PduInit, "seq">): Promise<number> {
+  async deliver(pdu: Omit<PduInit, "seq"> | Uint8Array): Promise<number> {
     this.#delivering++;
     this.stats.delivered++;
     try {
@@ -505,9 +505,23 @@ export class Session {
     }
   }
 
-  #request(init: Omit<PduInit, "seq">, timeoutMs = this.#opts.responseTimeoutMs): Promise<Pdu> {
+  /** Sends a request (a PDU, or its octets with sequence number 0) and awaits its response. */
+  #request(
+    init: Omit<PduInit, "seq"> | Uint8Array,
+    timeoutMs = this.#opts.responseTimeoutMs,
+  ): Promise<Pdu> {
     if (this.#closing) return Promise.reject(new SmppError(Status.ESME_RSYSERR, "session closed"));
     const seq = this.#requests.nextSeq();
+    if (init instanceof Uint8Array) {
+      const commandId = ((init[4] << 24) | (init[5] << 16) | (init[6] << 8) | init[7]) >>> 0;
+      const response = this.#requests.wait(seq, timeoutMs, commandId);
+      init[12] = seq >>> 24;
+      init[13] = seq >>> 16;
+      init[14] = seq >>> 8;
+      init[15] = seq;
+      this.#send(init);
+      return response;
+    }
     const response = this.#requests.wait(seq, timeoutMs, CommandId[init.command]);
     this.#send(encode({ ...init, seq }));
     return response;

@@ -89,6 +89,22 @@ const ASCII_BASIC = Int16Array.from(
   (_, c) => BASIC_CODE.get(String.fromCharCode(c)) ?? -1,
 );
 
+/**
+ * Writes `text` as unpacked GSM septets into `out` at `at` when every character is ASCII of the
+ * basic table (plain receipt text); returns the offset after it, or -1 (nothing usable written:
+ * call {@link gsmEncode}) for any other character or when `out` is too short.
+ */
+export function gsmEncodeAsciiInto(text: string, out: Uint8Array, at: number): number {
+  if (at + text.length > out.length) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const code = c < 128 ? ASCII_BASIC[c] : -1;
+    if (code < 0) return -1;
+    out[at + i] = code;
+  }
+  return at + text.length;
+}
+
 /** Encodes text as unpacked GSM septets, or null when some character has no GSM 03.38 form. */
 export function gsmEncode(text: string): Uint8Array | null {
   // Fast path (receipts, plain text): every character is ASCII in the basic table.
