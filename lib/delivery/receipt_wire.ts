@@ -16,6 +16,7 @@
  * ```
  */
 import { ESM_CLASS } from "../core/defaults.ts";
+import { outgoingBytes } from "../smpp/slab.ts";
 import { Tag } from "../smpp/tlvs.ts";
 import { MessageState, type ReceiptRecord, STAT_STATES } from "../store/records.ts";
 import { gsmEncodeAsciiInto } from "../text/mod.ts";
@@ -26,19 +27,56 @@ const DELIVER_SM = 0x00000005;
 /** Longest address a deliver_sm carries (C-Octet String of 21). */
 const MAX_ADDR = 20;
 
-/** Octets of `s` as a C-Octet String of ASCII, or -1 when it has another character or a NUL. */
-function asciiLength(s: string, max: number): number {
-  if (s.length > max) return -1;
+/** ASCII text as octets (the constant parts of the receipt text). */
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const ID = ascii("id:");
+const SUB_DLVRD = ascii(" sub:001 dlvrd:");
+const DLVRD_1 = ascii("001");
+const DLVRD_0 = ascii("000");
+const SUBMIT_DATE = ascii(" submit date:");
+const DONE_DATE = ascii(" done date:");
+const STAT = ascii(" stat:");
+const ERR = ascii(" err:");
+const TEXT = ascii(" text:");
+/** Octets of the receipt text besides the id, the two dates, the stat, the err and the text. */
+const FIXED = ID.length + SUB_DLVRD.length + 3 + SUBMIT_DATE.length + DONE_DATE.length +
+  STAT.length + ERR.length + TEXT.length;
+
+/**
+ * Writes `s` at `at` as ASCII of GSM's basic table that maps to itself (letters, digits, space,
+ * ':' …); -1 for any other character (or a NUL), which the general encoder then handles.
+ */
+function putPlain(b: Uint8Array, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (PLAIN[c] !== 1) return -1;
+    b[at + i] = c;
+  }
+  return at + s.length;
+}
+
+/** 1 for the ASCII codes written as themselves both in a C-Octet String and in GSM 03.38. */
+const PLAIN = Uint8Array.from(
+  { length: 128 },
+  (_, c) =>
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+      (c === 0x20 || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x3a)
+      ? 1
+      : 0,
+);
+
+/**
+ * Writes `s` at `at` as a C-Octet String of ASCII (NUL included); -1 for a NUL or another
+ * character (the general encoder then handles it).
+ */
+function putCstr(b: Uint8Array, at: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0 || c >= 0x80) return -1;
+    b[at + i] = c;
   }
-  return s.length + 1;
-}
-
-function putAscii(b: Uint8Array, at: number, s: string): number {
-  for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
-  return at + s.length;
+  b[at + s.length] = 0;
+  return at + s.length + 1;
 }
 
 /**
@@ -51,22 +89,21 @@ export function encodeReceiptSm(
   tlvs: boolean,
 ): Uint8Array | null {
   if (r.mo) return null;
-  const src = asciiLength(r.source.addr, MAX_ADDR);
-  const dst = asciiLength(r.dest.addr, MAX_ADDR);
+  const source = r.source.addr, dest = r.dest.addr;
   const id = r.publicId ?? r.messageId;
-  const idLen = asciiLength(id, 64);
-  if (src < 0 || dst < 0 || idLen < 0 || asciiLength(r.err, 3) < 0) return null;
-  const head = `id:${id} sub:001 dlvrd:${r.stat === "DELIVRD" ? "001" : "000"} submit date:${
-    receiptDate(r.submitAt)
-  } done date:${receiptDate(r.doneAt)} stat:${r.stat} err:${r.err} text:`;
+  if (source.length > MAX_ADDR || dest.length > MAX_ADDR || id.length > 64) return null;
+  const submitDate = receiptDate(r.submitAt), doneDate = receiptDate(r.doneAt);
   const preview = r.preview.length > textLength ? r.preview.slice(0, textLength) : r.preview;
-  const sm = head.length + preview.length;
+  const sm = FIXED + id.length + submitDate.length + doneDate.length + r.stat.length +
+    r.err.length + preview.length;
   if (sm > 254) return null;
   const umr = r.userMessageReference !== undefined;
-  const tlvSize = tlvs ? 4 + idLen + 5 + 7 + (umr ? 6 : 0) : 0;
-  // header, service_type, 2 + source, 2 + dest, 3 fixed, 2 times, 4 fixed, sm_length, text, TLVs
-  const size = 16 + 1 + 2 + src + 2 + dst + 3 + 2 + 4 + 1 + sm + tlvSize;
-  const b = new Uint8Array(size);
+  const tlvSize = tlvs ? 4 + id.length + 1 + 5 + 7 + (umr ? 6 : 0) : 0;
+  // header, service_type, ton, npi, source, ton, npi, dest, 3 octets, two empty times,
+  // 4 octets, sm_length, the text, TLVs
+  const size = 16 + 1 + 2 + source.length + 1 + 2 + dest.length + 1 + 3 + 2 + 4 + 1 + sm +
+    tlvSize;
+  const b = outgoingBytes(size);
   b[0] = size >>> 24;
   b[1] = size >>> 16;
   b[2] = size >>> 8;
@@ -75,19 +112,35 @@ export function encodeReceiptSm(
   let o = 17; // service_type ""
   b[o++] = r.source.ton;
   b[o++] = r.source.npi;
-  o = putAscii(b, o, r.source.addr) + 1;
+  o = putCstr(b, o, source);
+  if (o < 0) return null;
   b[o++] = r.dest.ton;
   b[o++] = r.dest.npi;
-  o = putAscii(b, o, r.dest.addr) + 1;
+  o = putCstr(b, o, dest);
+  if (o < 0) return null;
   b[o] = r.intermediate ? ESM_CLASS.intermediate : ESM_CLASS.deliveryReceipt;
   o += 3 + 2 + 4; // protocol_id, priority_flag, two empty times, flags, data_coding 0, default id
   b[o++] = sm;
-  o = gsmEncodeAsciiInto(head, b, o);
-  if (o >= 0) o = gsmEncodeAsciiInto(preview, b, o);
+  b.set(ID, o);
+  o = putPlain(b, o + ID.length, id);
+  if (o < 0) return null;
+  b.set(SUB_DLVRD, o);
+  b.set(r.stat === "DELIVRD" ? DLVRD_1 : DLVRD_0, o += SUB_DLVRD.length);
+  b.set(SUBMIT_DATE, o += 3);
+  o = putPlain(b, o + SUBMIT_DATE.length, submitDate);
+  b.set(DONE_DATE, o);
+  o = putPlain(b, o + DONE_DATE.length, doneDate);
+  b.set(STAT, o);
+  o = putPlain(b, o + STAT.length, r.stat);
+  b.set(ERR, o);
+  o = putPlain(b, o + ERR.length, r.err);
+  if (o < 0) return null;
+  b.set(TEXT, o);
+  o = gsmEncodeAsciiInto(preview, b, o + TEXT.length);
   if (o < 0) return null;
   if (tlvs) {
-    o = tlvHead(b, o, Tag.receipted_message_id, idLen);
-    o = putAscii(b, o, id) + 1;
+    o = tlvHead(b, o, Tag.receipted_message_id, id.length + 1);
+    o = putCstr(b, o, id);
     o = tlvHead(b, o, Tag.message_state, 1);
     b[o++] = r.intermediate ? MessageState.ENROUTE : STAT_STATES[r.stat];
     const err = Number.parseInt(r.err, 10);

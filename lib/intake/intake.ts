@@ -31,6 +31,7 @@ import { buildMessage, type SubmitContext } from "./submit.ts";
 import { carryOver, replaceable, replaceReply } from "./replace.ts";
 import { formatShortId, type ShortIds } from "./short_ids.ts";
 import type { LatestByAddress } from "./latest.ts";
+import { MAX_PENDING_SCAN } from "./targets.ts";
 import { DESTINATION_STATUSES, destinations, submitFor, unsuccess } from "./multi.ts";
 import type { UnsuccessSme } from "../smpp/commands.ts";
 import { INLINE_BODY } from "../store/layouts.ts";
@@ -300,6 +301,15 @@ export class Intake {
   async #replaceIfPresent(msg: MessageRecord): Promise<string | null> {
     const p = this.#p;
     if (!replaceable(msg) || msg.body.length > INLINE_BODY) return null;
+    if (!p.latest.tracks(msg.account)) {
+      // The account's first use of the flag: from now on its messages are noted as they come,
+      // and those pending already are read once.
+      p.latest.track(msg.account);
+      for (const id of p.pending.open(MAX_PENDING_SCAN)) {
+        const m = await p.store.message(id);
+        if (m && m.account === msg.account && !m.joinLater) p.latest.add(m);
+      }
+    }
     const id = p.latest.find(msg, (id) => p.pending.has(id));
     const old = id === undefined ? null : await p.store.message(id);
     if (!old || !replaceable(old) || old.route !== msg.route) return null;

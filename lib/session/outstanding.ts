@@ -9,7 +9,10 @@ import { Status } from "../smpp/status.ts";
 interface Entry {
   /** command_id of the request: only its response (or generic_nack) answers it. */
   command: number;
-  resolve: (p: Pdu) => void;
+  /** Takes the response (decoded), or only its command_status (`byStatus`). */
+  resolve: (p: Pdu & number) => void;
+  /** The response's status is all the caller wants: its body is not decoded. */
+  byStatus: boolean;
   reject: (e: unknown) => void;
   deadline: number;
 }
@@ -34,7 +37,26 @@ export class OutstandingRequests {
    */
   wait(seq: number, timeoutMs: number, command = 0): Promise<Pdu> {
     const { promise, resolve, reject } = Promise.withResolvers<Pdu>();
-    this.#entries.set(seq, { command, resolve, reject, deadline: Date.now() + timeoutMs });
+    this.#entries.set(seq, {
+      command,
+      resolve,
+      byStatus: false,
+      reject,
+      deadline: Date.now() + timeoutMs,
+    });
+    return promise;
+  }
+
+  /** Like {@link wait}, resolving with the response's command_status only (nothing decoded). */
+  waitStatus(seq: number, timeoutMs: number, command = 0): Promise<number> {
+    const { promise, resolve, reject } = Promise.withResolvers<number>();
+    this.#entries.set(seq, {
+      command,
+      resolve,
+      byStatus: true,
+      reject,
+      deadline: Date.now() + timeoutMs,
+    });
     return promise;
   }
 
@@ -42,7 +64,7 @@ export class OutstandingRequests {
    * Hands a response to its request: matched on sequence number and command (the request's
    * command_id with the response bit, or generic_nack). False when nothing waits for it.
    */
-  answer(seq: number, response: () => Pdu, commandId?: number): boolean {
+  answer(seq: number, response: () => Pdu, commandId?: number, status = 0): boolean {
     const e = this.#entries.get(seq);
     if (!e) return false;
     if (
@@ -50,7 +72,7 @@ export class OutstandingRequests {
       commandId !== ((e.command | RESPONSE) >>> 0)
     ) return false;
     this.#entries.delete(seq);
-    e.resolve(response());
+    e.resolve((e.byStatus ? status : response()) as Pdu & number);
     return true;
   }
 

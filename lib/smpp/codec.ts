@@ -1,4 +1,5 @@
 /** Pure SMPP 3.4 codec: bytes ⇄ PDU objects, driven by the command and TLV tables. */
+import { outgoingBytes } from "./slab.ts";
 import { SmppError } from "./errors.ts";
 import {
   type BodyOf,
@@ -446,6 +447,37 @@ export function headerOnly(cmd: CommandDef, h: Header): Pdu {
     body,
     tlvs: [],
   } as Pdu;
+}
+
+/**
+ * A response whose body is only a `message_id` (submit_sm_resp, data_sm_resp), status 0 and no
+ * TLVs: the octets {@link encode} writes, without the PDU object, in a view of a shared block
+ * (see slab.ts: write it and drop it; its `.buffer` is not its own). Null when the id is not
+ * ASCII without NUL (then {@link encode} handles it).
+ */
+export function encodeIdResponse(
+  commandId: number,
+  seq: number,
+  messageId: string,
+): Uint8Array | null {
+  const size = HEADER_SIZE + messageId.length + 1;
+  const b = outgoingBytes(size);
+  b[2] = size >>> 8;
+  b[3] = size;
+  b[4] = commandId >>> 24;
+  b[5] = commandId >>> 16;
+  b[6] = commandId >>> 8;
+  b[7] = commandId;
+  b[12] = seq >>> 24;
+  b[13] = seq >>> 16;
+  b[14] = seq >>> 8;
+  b[15] = seq;
+  for (let i = 0; i < messageId.length; i++) {
+    const c = messageId.charCodeAt(i);
+    if (c === 0 || c >= 0x80) return null;
+    b[HEADER_SIZE + i] = c;
+  }
+  return b;
 }
 
 /** Encodes a generic_nack: the answer to an unknown command_id or a broken header. */

@@ -31,14 +31,22 @@ Deno.test("encodeReceiptSm() writes the octets encode(receiptPdu()) writes", () 
     { ...base, publicId: "0000002A" },
     { ...base, preview: "" },
     { ...base, preview: "a long preview text that is cut at the text length" },
-    { ...base, source: { ton: 0, npi: 0, addr: "" }, dest: { ton: 0, npi: 0, addr: "12345678901234567890" } },
+    {
+      ...base,
+      source: { ton: 0, npi: 0, addr: "" },
+      dest: { ton: 0, npi: 0, addr: "12345678901234567890" },
+    },
   ];
   for (const r of cases) {
     for (const tlvs of [true, false]) {
       for (const len of [20, 5, 0]) {
         const fast = encodeReceiptSm(r, len, tlvs);
         assert.ok(fast, JSON.stringify(r));
-        assert.deepEqual(fast, general(r, len, tlvs), `${JSON.stringify(r)} tlvs=${tlvs} len=${len}`);
+        assert.deepEqual(
+          fast,
+          general(r, len, tlvs),
+          `${JSON.stringify(r)} tlvs=${tlvs} len=${len}`,
+        );
       }
     }
   }

@@ -9,6 +9,7 @@ import {
   COMMANDS,
   decode,
   encode,
+  encodeIdResponse,
   genericNack,
   type Pdu,
   Status,
@@ -1083,4 +1084,18 @@ Deno.test("decode(encode(x)) deep-equals x for every golden PDU", () => {
   for (const [name, g] of Object.entries(GOLDEN)) {
     assert.deepEqual(decode(encode(g.pdu)), g.pdu, name);
   }
+});
+
+Deno.test("encodeIdResponse() writes the octets encode() writes for an accepted submit", () => {
+  for (
+    const [command, id] of [["submit_sm_resp", 0x80000004], ["data_sm_resp", 0x80000103]] as const
+  ) {
+    for (const messageId of ["", "7563423917286768871", "0000002A"]) {
+      assert.deepEqual(
+        encodeIdResponse(id, 0x12345678, messageId),
+        encode({ command, seq: 0x12345678, body: { message_id: messageId } }),
+      );
+    }
+  }
+  assert.equal(encodeIdResponse(0x80000004, 1, "é"), null);
 });
