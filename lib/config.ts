@@ -140,6 +140,18 @@ const CONFIG = object({
     maxAgeHours: number(0, 8760).optional(),
     maxReceiverFailures: number(0, 1000).optional(),
   }).optional(),
+}).superRefine((c, ctx) => {
+  // A message must not outlive its own records (kept retentionDays, default 7).
+  const days = c.retentionDays ?? 7;
+  if (c.maxValidityHours !== undefined && c.maxValidityHours > days * 24) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxValidityHours"],
+      message: `must be at most retentionDays × 24 (${
+        days * 24
+      }): a message must not outlive its records`,
+    });
+  }
 });
 
 /**

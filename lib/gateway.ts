@@ -75,6 +75,8 @@ export class Gateway {
   #intake: Intake | undefined;
   #delivery: Delivery | undefined;
   #joiner: Joiner | undefined;
+  /** 8-character ids of 3.3 binds (set once the store is owned). */
+  #shortIds: ShortIds | undefined;
   #closing = false;
   #closeTask: Promise<void> | undefined;
 
@@ -145,6 +147,9 @@ export class Gateway {
       extra: () => [
         { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids?.highWater ?? 0) },
         ...this.#router.routes.map((r) => Store.checkpointOp(r.name, this.#pending.checkpoint())),
+        // Once a 3.3 bind got an 8-character id (one mutation more than counted: within the
+        // committer's margin under the KV limit).
+        ...(this.#shortIds?.issued ? [Store.shortIdFloorOp(this.#shortIds.highWater)] : []),
       ],
     });
     const { lease, committer, idFloor: floor } = owned;
@@ -181,8 +186,8 @@ export class Gateway {
       ids,
       route: (account, dest) => router.pick(account, dest),
       cancel: (messages) => delivery.cancel(messages),
-      replace: (old, next) => delivery.replace(old, next),
-      shortIds: new ShortIds(await this.store.shortIdFloor()),
+      replace: (next, extra) => delivery.replace(next, extra),
+      shortIds: this.#shortIds = new ShortIds(await this.store.shortIdFloor()),
       latest,
       schedule: (route, job) => delivery.schedule(route, job),
       admission: this.#binder.admission,

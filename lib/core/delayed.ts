@@ -47,6 +47,14 @@ export class Delayed<T> {
     this.#arm();
   }
 
+  /** Drops the items `drop` picks (a linear pass: for rare changes, not the hot path). */
+  remove(drop: (item: T) => boolean) {
+    const kept = this.#heap.filter((e) => !drop(e.item));
+    if (kept.length === this.#heap.length) return;
+    kept.sort((a, b) => a.at - b.at); // a sorted array is a valid heap
+    this.#heap = kept;
+  }
+
   /** Drops every item and the timer. */
   stop() {
     this.#stopped = true;

@@ -10,7 +10,7 @@ import type { IdGenerator } from "../intake/ids.ts";
 import type { Transactions } from "../intake/transactions.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
-import type { GroupCommitter } from "../store/committer.ts";
+import type { GroupCommitter, Mutation } from "../store/committer.ts";
 import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
@@ -204,38 +204,46 @@ export class Delivery {
    */
   async cancel(messages: JobRecord[]): Promise<number> {
     const open = messages.filter((m) => this.#hosts.changeable(m.id));
-    if (open.length > 0) {
-      await this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" })));
-    }
+    if (open.length === 0) return 0;
+    // Marked while the DELETED states are stored: no route takes them, no second cancel counts.
+    await this.#hosts.change(
+      open.map((m) => m.id),
+      () => this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" }))),
+    );
     return open.length;
   }
 
   /**
    * Replaces a message not yet handed to its route (replace_sm, replace_if_present_flag): `next`
-   * (same id) is stored and goes to the route in its place, at its `scheduleAt` when it has one;
-   * the copy the route holds is not sent. False when the message cannot be changed any more.
+   * (same id) is stored with `extra` (quota) and goes to the route in its place, at its
+   * `scheduleAt` when it has one; the copies the route holds are not sent. False when the message
+   * cannot be changed any more (or storing failed: the message then stays as it was).
    */
-  async replace(old: JobRecord, next: JobRecord): Promise<boolean> {
-    const route = this.#p.router.byName(next.route);
-    if (!route || !this.#hosts.changeable(next.id)) return false;
-    // Stale before the write: a route taking the old copy meanwhile skips it.
-    this.#hosts.replaced(next);
-    let current = next;
+  async replace(next: JobRecord, extra: Mutation[] = []): Promise<boolean> {
+    const { router, committer, store } = this.#p;
+    const route = router.byName(next.route);
+    if (!route) return false;
     try {
-      await this.#p.committer.write([Store.replacedOp(next)], 400 + next.body.length);
+      const done = await this.#hosts.change([next.id], async () => {
+        const ops = Store.replacedOps(next);
+        await committer.write([...ops, ...extra], 400 + next.body.length);
+        store.noteReplaced();
+        // Still marked: the copies routes hold turn stale before any of them can be taken.
+        next.rev = this.#hosts.nextRev(next.id);
+        this.#scheduled.remove((e) => e.job.id === next.id);
+        if (next.scheduleAt !== undefined && next.scheduleAt > Date.now()) {
+          this.schedule(route, next);
+        } else route.enqueue(next);
+        return true;
+      });
+      return done === true;
     } catch (e) {
       log.error("storing the replacement of {id} failed: {error}", {
         id: next.id,
         error: String(e),
       });
-      // The route may have dropped the old copy already: it gets a fresh one.
-      current = { ...old };
-      this.#hosts.replaced(current);
+      return false;
     }
-    if (current.scheduleAt !== undefined && current.scheduleAt > Date.now()) {
-      this.schedule(route, current);
-    } else route.enqueue(current);
-    return current === next;
   }
 
   /** Whether cancel_sm or replace_sm may still change message `id`. */

@@ -53,8 +53,10 @@ export class RouteHosts {
   readonly #busy = new Set<string>();
   /** Outcomes routes are settling right now (a set per batch: no work per message). */
   readonly #batches = new Set<readonly Outcome[]>();
-  /** The current job of each message replaced while it waited: older copies are not sent. */
-  readonly #replaced = new Map<string, JobRecord>();
+  /** The current revision of each message replaced while it waited: older copies are not sent. */
+  readonly #revs = new Map<string, number>();
+  /** Ids a cancel or replace is storing right now: no route may take them meanwhile. */
+  readonly #changing = new Set<string>();
 
   constructor(parts: RouteHostParts) {
     this.#p = parts;
@@ -81,7 +83,8 @@ export class RouteHosts {
   #open(job: JobRecord): boolean {
     if (job.joinedParts !== undefined) return true;
     if (!this.#p.pending.has(job.id)) return false;
-    return this.#replaced.size === 0 || (this.#replaced.get(job.id) ?? job) === job;
+    if (this.#changing.size > 0 && this.#changing.has(job.id)) return false;
+    return this.#revs.size === 0 || (this.#revs.get(job.id) ?? 0) === (job.rev ?? 0);
   }
 
   /**
@@ -90,20 +93,37 @@ export class RouteHosts {
    */
   changeable(id: string): boolean {
     if (!this.#p.pending.has(id) || this.#busy.has(id) || this.#handing.has(id)) return false;
-    if (this.#settling.has(id)) return false;
+    if (this.#settling.has(id) || this.#changing.has(id)) return false;
     for (const batch of this.#batches) if (batch.some((o) => o.job.id === id)) return false;
     return true;
   }
 
-  /** `job` is now the message's current job: copies queued before it are stale. */
-  replaced(job: JobRecord): void {
-    this.#replaced.set(job.id, job);
+  /**
+   * Runs `change` (a cancel or replace being stored) for messages that are all changeable:
+   * marked first, so no route takes them and no other change starts on them until it is done.
+   * Null (and `change` not run) when one of them is not changeable.
+   */
+  async change<T>(ids: readonly string[], change: () => Promise<T>): Promise<T | null> {
+    if (!ids.every((id) => this.changeable(id))) return null;
+    for (const id of ids) this.#changing.add(id);
+    try {
+      return await change();
+    } finally {
+      for (const id of ids) this.#changing.delete(id);
+    }
+  }
+
+  /** The revision a replacement of message `id` gets: copies of older ones are stale. */
+  nextRev(id: string): number {
+    const rev = (this.#revs.get(id) ?? 0) + 1;
+    this.#revs.set(id, rev);
+    return rev;
   }
 
   /** Message `id` settled or was handed over: nothing of it is kept. */
   forget(id: string): void {
     this.#busy.delete(id);
-    if (this.#replaced.size > 0) this.#replaced.delete(id);
+    if (this.#revs.size > 0) this.#revs.delete(id);
   }
 
   /**
@@ -172,10 +192,8 @@ export class RouteHosts {
     this.#handing.set(job.id, write.then(() => {}, () => {}));
     try {
       await write;
-      if (open) {
-        p.pending.delete(job.id);
-        this.forget(job.id);
-      }
+      if (open) p.pending.delete(job.id);
+      this.forget(job.id);
     } finally {
       this.#handing.delete(job.id);
     }

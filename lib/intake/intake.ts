@@ -80,8 +80,11 @@ export interface IntakeParts {
   schedule(route: JobSink, job: JobRecord): void;
   /** Settles messages DELETED (cancel_sm); resolves once stored to how many were. */
   cancel(messages: MessageRecord[]): Promise<number>;
-  /** Replaces a message not yet handed to its route (replace_sm); false when too late. */
-  replace(old: MessageRecord, next: MessageRecord): Promise<boolean>;
+  /**
+   * Stores `next` in place of the message of its id, with `extra` mutations (quota), and gives it
+   * to the route; false when the message cannot be changed any more.
+   */
+  replace(next: MessageRecord, extra?: Mutation[]): Promise<boolean>;
   /** 8-character ids for sessions bound with interface_version 3.3. */
   shortIds: ShortIds;
   /** The newest pending message between two addresses (replace_if_present_flag). */
@@ -137,7 +140,7 @@ export class Intake {
       case "cancel_sm":
         return cancelReply(this.#p, account.systemId, pdu);
       case "replace_sm":
-        return replaceReply(this.#p, account, pdu, this.#context(account, 0));
+        return replaceReply(this.#p, account, pdu, this.#context(account, session));
       default:
         return Promise.resolve({ status: Status.ESME_RSYSERR });
     }
@@ -191,18 +194,24 @@ export class Intake {
       return this.#refused([id], e);
     }
     const { msg } = prepared;
-    if (pdu.command === "submit_sm" && pdu.body.replace_if_present_flag === 1) {
-      const replaced = await this.#replaceIfPresent(msg);
-      if (replaced !== null) {
-        p.pending.refuse(id);
-        return { status: Status.ESME_ROK, body: { message_id: replaced } };
-      }
-    }
     let quotaOps: Mutation[];
     try {
       quotaOps = p.admission.charge(account, msg.parts);
     } catch (e) {
       return this.#refused([id], e);
+    }
+    if (pdu.command === "submit_sm" && pdu.body.replace_if_present_flag === 1) {
+      let replaced: string | null;
+      try {
+        replaced = await this.#replaceIfPresent(msg, quotaOps);
+      } catch (e) {
+        log.error("replacing for {id} failed: {error}", { id, error: String(e) });
+        return this.#refused([id], new SmppError(Status.ESME_RSYSERR, String(e)));
+      }
+      if (replaced !== null) {
+        p.pending.refuse(id);
+        return { status: Status.ESME_ROK, body: { message_id: replaced } };
+      }
     }
     const extra = version < INTERFACE_VERSION ? this.#shortId(msg) : [];
     if (!(await this.#store([prepared], [...extra, ...quotaOps]))) {
@@ -290,7 +299,7 @@ export class Intake {
   #shortId(msg: MessageRecord): KeyedMutation[] {
     const n = this.#p.shortIds.next();
     msg.publicId = formatShortId(n);
-    return Store.shortIdOps(n, msg.id);
+    return [Store.shortIdOp(n, msg.id)];
   }
 
   /**
@@ -298,7 +307,7 @@ export class Intake {
    * service_type, source and destination takes `msg`'s content under its own id. The id the
    * ESME knows it by, or null when there is none to replace (then `msg` is submitted as new).
    */
-  async #replaceIfPresent(msg: MessageRecord): Promise<string | null> {
+  async #replaceIfPresent(msg: MessageRecord, quotaOps: Mutation[]): Promise<string | null> {
     const p = this.#p;
     if (!replaceable(msg) || msg.body.length > INLINE_BODY) return null;
     if (!p.latest.tracks(msg.account)) {
@@ -314,7 +323,7 @@ export class Intake {
     const old = id === undefined ? null : await p.store.message(id);
     if (!old || !replaceable(old) || old.route !== msg.route) return null;
     const next = carryOver(old, msg, false, false);
-    return (await p.replace(old, next)) ? old.publicId ?? old.id : null;
+    return (await p.replace(next, quotaOps)) ? old.publicId ?? old.id : null;
   }
 
   /** Stores accepted messages with `extra` mutations in one commit; false when it failed. */
@@ -330,6 +339,7 @@ export class Intake {
       }
       for (const op of Store.acceptOps(x.msg, { partTtlMs: 2 * p.concatTimeoutMs })) ops.push(op);
       bytes += 400 + x.msg.body.length * 2;
+      if (x.msg.tlvs) { for (const t of x.msg.tlvs) bytes += 4 + t.value.length; }
     }
     for (const op of extra) ops.push(op);
     try {

@@ -9,13 +9,17 @@ import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { Status } from "../smpp/status.ts";
 import type { AccountRecord, MessageRecord } from "../store/records.ts";
+import type { Mutation } from "../store/committer.ts";
+import type { Admission } from "../accounts/admission.ts";
 import { buildMessage, type SubmitContext } from "./submit.ts";
 import { messagesById, type TargetParts } from "./targets.ts";
 
 /** What replacing needs. */
 export interface ReplaceParts extends TargetParts {
-  /** Stores `next` in place of `old` and gives it to the route; false when too late. */
-  replace(old: MessageRecord, next: MessageRecord): Promise<boolean>;
+  /** Stores `next` in place of its message (with `extra`) and gives it to the route; false when too late. */
+  replace(next: MessageRecord, extra?: Mutation[]): Promise<boolean>;
+  /** Charges the account's TPS and daily quota (SmppError 0x58 over them); the quota mutations. */
+  admission: Pick<Admission, "charge">;
 }
 
 /** The fields of a replace_sm that change the message. */
@@ -112,14 +116,17 @@ export async function replaceReply(
   let replaced = 0;
   for (const m of targets) {
     let next: MessageRecord;
+    let quota: Mutation[];
     try {
       next = replacement(m, b, ctx);
+      if (next.concat) return fail;
+      // A replacement is a submission too: it counts against TPS and the daily quota.
+      quota = p.admission.charge(account, next.parts);
     } catch (e) {
       if (e instanceof SmppError) return { status: e.status };
       throw e;
     }
-    if (next.concat) return fail;
-    if (await p.replace(m, next)) replaced++;
+    if (await p.replace(next, quota)) replaced++;
   }
   return replaced > 0 ? { status: Status.ESME_ROK } : fail;
 }

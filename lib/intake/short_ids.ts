@@ -7,29 +7,49 @@
  * ```ts
  * import { formatShortId, parseShortId, ShortIds } from "./short_ids.ts";
  * const ids = new ShortIds(41);
- * const n = ids.next();
+ * const n = ids.next(); // 42
  * console.log(formatShortId(n), parseShortId("0000002A")); // "0000002A" 42
  * ```
  */
 import type { Store } from "../store/store.ts";
 
-/** The counter wraps here (8 hex digits); by then the oldest mappings have long expired. */
-const WRAP = 0x1_0000_0000;
+/** Short ids wrap after this many (8 hex digits); by then the oldest mappings have expired. */
+const SPAN = 0xffff_ffff;
 
-/** Hands out short ids after the persisted floor (the highest one stored). */
+/**
+ * Hands out short ids after the persisted floor. The counter itself never wraps (the floor keeps
+ * growing, so a restart after a wrap does not hand out recent ids again); the id shown is the
+ * counter folded into 1 … 0xFFFFFFFF.
+ */
 export class ShortIds {
   #last: number;
+  readonly #floor: number;
 
-  /** Ids start after `floor`, the highest short id stored (see Store.shortIdFloor). */
+  /** Counts on after `floor`, the highest counter value stored (see Store.shortIdFloor). */
   constructor(floor: number) {
-    this.#last = floor % WRAP;
+    this.#last = this.#floor = floor;
   }
 
-  /** The next short id (1 … 0xFFFFFFFF). */
+  /** The next short id's number (1 … 0xFFFFFFFF). */
   next(): number {
-    this.#last = this.#last + 1 >= WRAP ? 1 : this.#last + 1;
+    this.#last++;
+    return shortIdOf(this.#last);
+  }
+
+  /** The highest counter value handed out; persist it with the ids it covers. */
+  get highWater(): number {
     return this.#last;
   }
+
+  /** Whether any id was handed out since start (only then is the floor worth writing). */
+  get issued(): boolean {
+    return this.#last > this.#floor;
+  }
+}
+
+/** The short id number of counter value `n` (1 … 0xFFFFFFFF, never 0). */
+export function shortIdOf(n: number): number {
+  return ((n - 1) % SPAN) + 1;
 }
 
 /** A short id as the ESME sees it: eight uppercase hexadecimal digits. */

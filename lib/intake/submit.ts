@@ -252,10 +252,33 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   };
 }
 
-/** The submit's TLVs kept for the route: all but those stored otherwise (unknown ones too). */
+/**
+ * Octets of TLVs a message may keep for its route at most (tag, length and value each): more
+ * gets ESME_RINVPARLEN. Real ones are a few octets; the record holding them must fit a KV value.
+ */
+export const MAX_KEPT_TLV_BYTES = 2048;
+
+const NO_TLVS: Tlv[] = [];
+
+/**
+ * The submit's TLVs kept for the route: all but those stored otherwise (unknown ones too). Throws
+ * SmppError ESME_RINVPARLEN (0xC2) when they take more than {@link MAX_KEPT_TLV_BYTES}.
+ */
 export function keptTlvs(tlvs: readonly Tlv[]): Tlv[] {
+  if (tlvs.length === 0) return NO_TLVS;
   const out: Tlv[] = [];
-  for (const t of tlvs) if (!STORED_APART.has(t.tag)) out.push(t);
+  let bytes = 0;
+  for (const t of tlvs) {
+    if (STORED_APART.has(t.tag)) continue;
+    out.push(t);
+    bytes += 4 + t.value.length;
+  }
+  if (bytes > MAX_KEPT_TLV_BYTES) {
+    throw new SmppError(
+      Status.ESME_RINVPARLEN,
+      `optional parameters of ${bytes} octets (at most ${MAX_KEPT_TLV_BYTES} are kept)`,
+    );
+  }
   return out;
 }
 

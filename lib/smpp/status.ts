@@ -138,7 +138,10 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
     "`query_sm` for an unknown message, another account's, or with another `source_addr`",
   ],
   ["ESME_RINVOPTPARSTREAM", "the TLV part is broken: a length past the end, or 1–3 stray octets"],
-  ["ESME_RINVPARLEN", "a known fixed-size TLV with the wrong length"],
+  [
+    "ESME_RINVPARLEN",
+    "a known fixed-size TLV with the wrong length; submit TLVs kept for the route (all but `message_payload`, SAR and `user_message_reference`) over 2048 octets in all",
+  ],
   ["ESME_RMISSINGOPTPARAM", "a `data_sm` without `message_payload`"],
   ["ESME_RINVOPTPARAMVAL", "SAR TLVs with a segment number outside 1..total"],
   [

@@ -195,6 +195,11 @@ export interface ConcatRef {
  */
 export type JobRecord = MessageRecord & {
   joinedParts?: PartRef[];
+  /**
+   * In memory only: how often the message was replaced since this process started (a copy a
+   * route holds with an older revision is not sent). Copies made with a spread keep it.
+   */
+  rev?: number;
   /** Attempts the route made so far (set on a resumed job whose route stored a retry). */
   attempts?: number;
   /** When the route should try again (ms since the epoch; with `attempts`). */

@@ -75,9 +75,11 @@ export const Keys = {
   messagePages: (): Deno.KvKey => ["mpage"],
   /** A message replaced (replace_sm, replace_if_present_flag) before it reached its route. */
   replaced: (id: string): Deno.KvKey => ["msgrep", id],
+  /** Set once any message was replaced: until then reads need not look for replacements. */
+  anyReplaced: (): Deno.KvKey => ["meta", "replaced"],
   /** The message an 8-character id (of a 3.3 bind) stands for. */
   shortId: (n: number): Deno.KvKey => ["sid", n],
-  /** The highest 8-character id handed out (a KV `max`, so none is handed out twice). */
+  /** The short-id counter's highest value handed out (a KV `max`, so none is handed out twice). */
   shortIdFloor: (): Deno.KvKey => ["meta", "sid"],
   /** The ids of a submit_multi's destinations, by the multi's id (its first destination's). */
   multi: (id: string): Deno.KvKey => ["multi", id],
@@ -177,6 +179,8 @@ export interface Fence {
 export class Store {
   /** Set once this process owns the store: every atomic write checks it. */
   fence: Fence | undefined;
+  /** Whether any message was ever replaced (undefined until read from KV). */
+  #anyReplaced: boolean | undefined;
 
   /** A store over `kv`; the caller keeps ownership of the handle. */
   constructor(readonly kv: Deno.Kv) {}
@@ -236,9 +240,17 @@ export class Store {
 
   /** The stored message with its whole body (as replaced, when it was), or null. */
   async message(id: string): Promise<MessageRecord | null> {
-    const replaced = (await this.kv.get(Keys.replaced(id))).value;
-    if (replaced !== null) return await this.#loaded(id, replaced);
+    this.#anyReplaced ??= (await this.kv.get(Keys.anyReplaced())).value !== null;
+    if (this.#anyReplaced) {
+      const replaced = (await this.kv.get(Keys.replaced(id))).value;
+      if (replaced !== null) return await this.#loaded(id, replaced);
+    }
     return await this.#original(id);
+  }
+
+  /** A replacement was stored (with {@link Store.replacedOps}): reads look for them from now on. */
+  noteReplaced(): void {
+    this.#anyReplaced = true;
   }
 
   /** The message as submitted (before any replace). */
@@ -527,18 +539,26 @@ export class Store {
     return ops;
   }
 
-  /** Mutation that stores a message's replacement (its own id; the body inline). */
-  static replacedOp(m: MessageRecord): KeyedMutation {
+  /** Mutations that store a message's replacement (its own id; the body inline). */
+  static replacedOps(m: MessageRecord): KeyedMutation[] {
     if (m.body.length > INLINE_BODY) throw new RangeError("a replacement's body must be inline");
-    return { type: "set", key: Keys.replaced(m.id), value: encodeMessage(m) };
+    return [
+      { type: "set", key: Keys.replaced(m.id), value: encodeMessage(m) },
+      { type: "set", key: Keys.anyReplaced(), value: true },
+    ];
   }
 
-  /** Mutations that map a 3.3 bind's 8-character id `n` to message `id`. */
-  static shortIdOps(n: number, id: string): KeyedMutation[] {
-    return [
-      { type: "set", key: Keys.shortId(n), value: id },
-      { type: "max", key: Keys.shortIdFloor(), value: BigInt(n) },
-    ];
+  /**
+   * Mutation that maps a 3.3 bind's 8-character id `n` to message `id` (the counter's floor is
+   * written once per atomic: see {@link Store.shortIdFloorOp}).
+   */
+  static shortIdOp(n: number, id: string): KeyedMutation {
+    return { type: "set", key: Keys.shortId(n), value: id };
+  }
+
+  /** Mutation that moves the short-id counter's floor up to `n` (a KV `max`). */
+  static shortIdFloorOp(n: number): KeyedMutation {
+    return { type: "max", key: Keys.shortIdFloor(), value: BigInt(n) };
   }
 
   /** The message an 8-character id stands for, or null. */

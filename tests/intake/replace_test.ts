@@ -164,3 +164,41 @@ Deno.test("replace_if_present_flag 1 replaces the pending message between the sa
     c.close();
   }
 });
+
+Deno.test("a replaced message its provider refuses once is retried, with the new text", async () => {
+  await using provider = startProvider((_r, n) =>
+    n === 1 ? new Response("busy", { status: 503 }) : Response.json({ messageId: "P" })
+  );
+  await using gw = await testGateway({
+    routes: [providerRoute(provider, { retry: { baseMs: 50, maxMs: 50, maxAttempts: 5 } })],
+  });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const id = (await c.submit("old", { schedule_delivery_time: "000000000001000R" })).body
+      .message_id as string;
+    assert.equal((await replace(c, id, "new")).status, 0);
+    await provider.waitRequests(2);
+    assert.deepEqual(provider.requests.map((r) => JSON.parse(r.body).text), ["new", "new"]);
+    assert.match(text(await c.next()), new RegExp(`^id:${id} .*stat:ACCEPTD.*text:new$`));
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("replace_sm counts against the daily quota like a submission", async () => {
+  const route = manualRoute("hold");
+  await using gw = await testGateway({
+    routes: [{ route }],
+    accounts: [{ ...ACCOUNT, dailyQuota: 2 }],
+  });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const id = (await c.submit("one")).body.message_id as string;
+    assert.equal((await replace(c, id, "two")).status, 0);
+    assert.equal((await replace(c, id, "three")).status, Status.ESME_RTHROTTLED);
+  } finally {
+    c.close();
+  }
+});

@@ -21,8 +21,11 @@ async function bind33(c: TestClient) {
 Deno.test("ShortIds hands out ids after the floor and wraps past eight hex digits", () => {
   const ids = new ShortIds(41);
   assert.equal(formatShortId(ids.next()), "0000002A");
-  const top = new ShortIds(0xffff_ffff);
-  assert.equal(top.next(), 1);
+  const top = new ShortIds(0xffff_fffe);
+  assert.equal(top.next(), 0xffff_ffff);
+  assert.equal(top.next(), 1, "the shown id wraps, never to 0");
+  assert.equal(top.highWater, 0x1_0000_0000, "the counter (persisted) does not wrap");
+  assert.equal(new ShortIds(top.highWater).next(), 2, "after a restart: on from there");
   assert.equal(parseShortId("0000002a"), 42);
   assert.equal(parseShortId("7563423917286768871"), null, "a full id is not a short one");
   assert.equal(parseShortId("G0000000"), null);

@@ -46,3 +46,39 @@ Deno.test("sm_length 255 gets 0x01", async () => {
     c.close();
   }
 });
+
+Deno.test("submit TLVs over 2048 octets in all get 0xC2; the submits beside them are stored", async () => {
+  await using gw = await testGateway();
+  const a = await TestClient.connect(gw.addr.port);
+  const b = await TestClient.connect(gw.addr.port);
+  try {
+    await a.bind(ACCOUNT.systemId, ACCOUNT.password);
+    await b.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const body = {
+      source_addr: "Acme",
+      destination_addr: "447700900123",
+      short_message: new TextEncoder().encode("hi"),
+    };
+    const [plain, big, fits] = await Promise.all([
+      a.request({ command: "submit_sm", body }),
+      b.request({
+        command: "submit_sm",
+        body,
+        tlvs: [{ tag: 0x1400, value: new Uint8Array(60_000) }],
+      }),
+      b.request({
+        command: "submit_sm",
+        body,
+        tlvs: [{ tag: 0x1401, value: new Uint8Array(2044) }],
+      }),
+    ]);
+    assert.equal(plain.status, 0);
+    assert.equal(big.status, Status.ESME_RINVPARLEN);
+    assert.equal(fits.status, 0, "exactly 2048 octets are kept");
+    const kept = await gw.gateway.store.message(fits.body.message_id as string);
+    assert.equal(kept?.tlvs?.[0].value.length, 2044);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

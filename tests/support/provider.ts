@@ -1,4 +1,5 @@
 /** A real HTTP server playing an SMS provider for HTTP-route tests (Deno.serve on port 0). */
+import { within } from "./wait.ts";
 
 /** One request the provider got. */
 export interface ProviderRequest {
@@ -16,8 +17,8 @@ export interface Provider extends AsyncDisposable {
   /** Most requests handled at once so far. */
   readonly maxConcurrent: number;
   answer: (r: ProviderRequest, n: number) => Response | Promise<Response>;
-  /** Resolves once `n` requests in all arrived. */
-  waitRequests(n: number): Promise<void>;
+  /** Resolves once `n` requests in all arrived (rejects after `ms`, default 10 s). */
+  waitRequests(n: number, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,11 +60,11 @@ export function startProvider(
     requests: [],
     maxConcurrent: 0,
     answer,
-    waitRequests(n: number) {
+    waitRequests(n: number, ms = 10_000) {
       const { promise, resolve } = Promise.withResolvers<void>();
       waiters.push({ n, resolve });
       wake();
-      return promise;
+      return within(promise, ms, `${n} provider requests`);
     },
     close: () => server.shutdown(),
     [Symbol.asyncDispose]: () => server.shutdown(),

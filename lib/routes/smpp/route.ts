@@ -302,8 +302,9 @@ class SmppRoute implements Route {
       ms: at - this.#now(),
       reason: v.reason,
     });
-    this.#delayed.add({ ...job, attempts, nextAt: at }, at);
+    // Queued once the retry is stored: until then the job counts as being sent.
     await this.#book.run(job.id, `retry of ${job.id}`, () => host.retry(job, attempts, at));
+    this.#delayed.add({ ...job, attempts, nextAt: at }, at);
   }
 
   async #settle(job: JobRecord, err: string, stat: Stat = "UNDELIV") {
