@@ -5,6 +5,7 @@
 import { type MessageRecord, MessageState, STAT_STATES } from "../store/records.ts";
 import { wantsReceipt } from "./settle.ts";
 import { outboxKey, type Store } from "../store/store.ts";
+import { resolveId } from "../intake/short_ids.ts";
 
 const STATE_NAMES = Object.fromEntries(Object.entries(MessageState).map(([k, v]) => [v, k]));
 const STATS = Object.fromEntries(Object.entries(STAT_STATES).map(([k, v]) => [v, k]));
@@ -12,6 +13,8 @@ const STATS = Object.fromEntries(Object.entries(STAT_STATES).map(([k, v]) => [v,
 /** A message as the admin API shows it. */
 export interface MessageView {
   id: string;
+  /** The id the ESME was given when not `id` (a 3.3 bind's 8 characters, a submit_multi's). */
+  publicId?: string;
   account: string;
   source: string;
   dest: string;
@@ -40,7 +43,9 @@ export async function messageView(
   id: string,
   finished: FinishedIn,
 ): Promise<MessageView | null> {
-  const m = await store.message(id);
+  // A 3.3 bind's 8-character id finds its message too.
+  const full = await resolveId(store, id);
+  const m = full === null ? null : await store.message(full);
   return m ? await viewOf(store, m, outboxLookup(store, finished)) : null;
 }
 
@@ -85,6 +90,7 @@ async function viewOf(store: Store, m: MessageRecord, lookup: OutboxLookup): Pro
   }
   return {
     id: m.id,
+    ...(m.publicId !== undefined ? { publicId: m.publicId } : {}),
     account: m.account,
     source: m.source.addr,
     dest: m.dest.addr,
