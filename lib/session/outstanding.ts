@@ -36,24 +36,20 @@ export class OutstandingRequests {
    * or rejects on timeout.
    */
   wait(seq: number, timeoutMs: number, command = 0): Promise<Pdu> {
-    const { promise, resolve, reject } = Promise.withResolvers<Pdu>();
-    this.#entries.set(seq, {
-      command,
-      resolve,
-      byStatus: false,
-      reject,
-      deadline: Date.now() + timeoutMs,
-    });
-    return promise;
+    return this.#register<Pdu>(seq, timeoutMs, command, false);
   }
 
   /** Like {@link wait}, resolving with the response's command_status only (nothing decoded). */
   waitStatus(seq: number, timeoutMs: number, command = 0): Promise<number> {
-    const { promise, resolve, reject } = Promise.withResolvers<number>();
+    return this.#register<number>(seq, timeoutMs, command, true);
+  }
+
+  #register<T>(seq: number, timeoutMs: number, command: number, byStatus: boolean): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
     this.#entries.set(seq, {
       command,
-      resolve,
-      byStatus: true,
+      resolve: resolve as (p: Pdu & number) => void,
+      byStatus,
       reject,
       deadline: Date.now() + timeoutMs,
     });

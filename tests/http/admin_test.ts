@@ -240,11 +240,7 @@ Deno.test("GET /v1/messages/{id} finds a 3.3 bind's message by its 8-character i
   await using _ = gw;
   const c = await TestClient.connect(gw.addr.port);
   try {
-    const b = await c.request({
-      command: "bind_transmitter",
-      body: { system_id: ACCOUNT.systemId, password: ACCOUNT.password, interface_version: 0x33 },
-    });
-    assert.equal(b.status, 0);
+    assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password, "transmitter", 0x33)).status, 0);
     const short = (await c.submit("hi", { registered_delivery: 0 })).body.message_id as string;
     const m = (await call("GET", `/messages/${short}`)).json;
     assert.equal(m.publicId, short);

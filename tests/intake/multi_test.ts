@@ -119,11 +119,7 @@ Deno.test("cancel_sm with a submit_multi's id cancels every destination; a 3.3 b
   await using gw = await gateway(800);
   const c = await TestClient.connect(gw.addr.port);
   try {
-    const b = await c.request({
-      command: "bind_transceiver",
-      body: { system_id: ACCOUNT.systemId, password: ACCOUNT.password, interface_version: 0x33 },
-    });
-    assert.equal(b.status, 0);
+    assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password, "transceiver", 0x33)).status, 0);
     const r = await multi(c, [sme("447700900101"), sme("447700900102")]);
     const id = r.body.message_id as string;
     assert.match(id, /^[0-9A-F]{8}$/);

@@ -11,11 +11,7 @@ const text = (p: { body: Record<string, unknown> }) =>
 
 /** Binds as a 3.3 ESME (interface_version 0x33). */
 async function bind33(c: TestClient) {
-  const r = await c.request({
-    command: "bind_transceiver",
-    body: { system_id: ACCOUNT.systemId, password: ACCOUNT.password, interface_version: 0x33 },
-  });
-  assert.equal(r.status, 0);
+  assert.equal((await c.bind(ACCOUNT.systemId, ACCOUNT.password, "transceiver", 0x33)).status, 0);
 }
 
 Deno.test("ShortIds hands out ids after the floor and wraps past eight hex digits", () => {

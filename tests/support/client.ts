@@ -113,15 +113,16 @@ export class TestClient {
     return this.#inbox;
   }
 
-  /** Binds; resolves the bind response. */
+  /** Binds (as SMPP 3.4 unless `version` says otherwise); resolves the bind response. */
   bind(
     systemId: string,
     password: string,
     type: "transmitter" | "receiver" | "transceiver" = "transceiver",
+    version = 0x34,
   ) {
     return this.request({
       command: `bind_${type}`,
-      body: { system_id: systemId, password, interface_version: 0x34 },
+      body: { system_id: systemId, password, interface_version: version },
     });
   }
 
