@@ -64,6 +64,10 @@ export interface GatewayConfig {
     bindFailures?: number;
     bindFailureWindowSec?: number;
     bindLockoutSec?: number;
+    /** Jobs a route may hold in memory before new messages for it get 0x14. */
+    routeBacklog?: number;
+    /** Scheduled messages that may wait for their time before new ones get 0x14. */
+    maxScheduled?: number;
   };
   /** Session timers and windows. */
   session?: {
@@ -124,6 +128,8 @@ const CONFIG = object({
     bindFailureWindowSec: limit,
     bindLockoutSec: limit,
     maxOutputBytes: number(4096, 1 << 30).optional(),
+    routeBacklog: number(1, 100_000_000).optional(),
+    maxScheduled: number(0, 100_000_000).optional(),
   }).optional(),
   session: object({
     enquireLinkSec: seconds,

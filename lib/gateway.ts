@@ -197,6 +197,8 @@ export class Gateway {
       canned: o.cannedMessages,
       maxValidityMs: o.maxValidityMs,
       maxBacklog: o.routeBacklog,
+      scheduled: () => delivery.scheduledCount,
+      maxScheduled: o.maxScheduled,
       transactions,
       concatTimeoutMs,
       lost: () => lease.isLost,

@@ -321,6 +321,8 @@ export function optionsFromConfig(c: GatewayConfig): StartOptions {
     maxConnectionsPerIp: l.maxConnectionsPerIp,
     maxUnboundConnections: l.maxUnboundConnections,
     maxUnboundConnectionsPerIp: l.maxUnboundConnectionsPerIp,
+    routeBacklog: l.routeBacklog,
+    maxScheduled: l.maxScheduled,
     bindLockout: l.bindFailures === undefined && l.bindFailureWindowSec === undefined &&
         l.bindLockoutSec === undefined
       ? undefined

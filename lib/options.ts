@@ -68,6 +68,8 @@ export interface GatewayOptions {
   expirySweepMs?: number;
   /** Jobs a route may hold in memory before new messages for it get 0x14 (default 100 000). */
   routeBacklog?: number;
+  /** Scheduled messages that may wait for their time (default 100 000); more get 0x14. */
+  maxScheduled?: number;
   /** Canned messages by `sm_default_msg_id` (1–254): the text a submit_sm naming one sends. */
   cannedMessages?: Readonly<Record<string, string>>;
   /** How long the parts of a concatenated message may take to arrive. */

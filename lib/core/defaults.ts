@@ -61,6 +61,9 @@ export const TRANSACTION_TIMEOUT_MS = 10_000;
 /** Jobs a route may hold in memory (waiting, retrying, in flight); more get ESME_RMSGQFUL. */
 export const ROUTE_BACKLOG = 100_000;
 
+/** Scheduled messages waiting for their time (held in memory); more get ESME_RMSGQFUL. */
+export const MAX_SCHEDULED = 100_000;
+
 /** Longest validity a message may have (a client asking more gets this); also the default. */
 export const MAX_VALIDITY_MS = 72 * 3600_000;
 

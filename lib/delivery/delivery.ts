@@ -192,6 +192,11 @@ export class Delivery {
     return this.#dispatcher.outboxes();
   }
 
+  /** Scheduled messages waiting for their time (in memory). */
+  get scheduledCount(): number {
+    return this.#scheduled.size;
+  }
+
   /** Hands `job` to `route` at its `scheduleAt` (`schedule_delivery_time`). */
   schedule(route: { enqueue(job: JobRecord): void }, job: JobRecord): void {
     this.#scheduled.add({ route, job }, job.scheduleAt ?? 0);

@@ -22,6 +22,7 @@ import { queryReply } from "./query.ts";
 import { cancelReply } from "./cancel.ts";
 import {
   INTERFACE_VERSION,
+  MAX_SCHEDULED,
   MAX_VALIDITY_MS,
   ROUTE_BACKLOG,
   TRANSACTION_TIMEOUT_MS,
@@ -68,6 +69,10 @@ export interface IntakeParts {
   transactionTimeoutMs?: number;
   /** Most jobs a route may hold in memory before new messages for it get 0x14. */
   maxBacklog?: number;
+  /** Scheduled messages waiting for their time now. */
+  scheduled?: () => number;
+  /** Most scheduled messages that may wait before new scheduled ones get 0x14. */
+  maxScheduled?: number;
   /** Longest validity of any message (ms; an account's `maxValidityHours` may cut it further). */
   maxValidityMs?: number;
   /** Canned messages by sm_default_msg_id. */
@@ -168,6 +173,12 @@ export class Intake {
     if (!route) throw new SmppError(Status.ESME_RINVDSTADR, `no route for "${msg.dest.addr}"`);
     if (route.backlog && route.backlog() >= (p.maxBacklog ?? ROUTE_BACKLOG)) {
       throw new SmppError(Status.ESME_RMSGQFUL, `route ${route.name} holds too many messages`);
+    }
+    if (
+      msg.scheduleAt !== undefined && p.scheduled &&
+      p.scheduled() >= (p.maxScheduled ?? MAX_SCHEDULED)
+    ) {
+      throw new SmppError(Status.ESME_RMSGQFUL, "too many scheduled messages wait");
     }
     msg.route = route.name;
     return { msg, route, direct: !msg.concat || route.mode !== "whole" };

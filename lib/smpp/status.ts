@@ -107,7 +107,7 @@ export const STATUS_USES: ReadonlyArray<readonly [keyof typeof Status, string]> 
   ],
   [
     "ESME_RMSGQFUL",
-    "the message's route already holds `routeBacklog` messages in memory (a provider or upstream down); clients resend later (in `submit_multi`: that destination is listed in `unsuccess_sme`)",
+    "the message's route already holds `limits.routeBacklog` messages in memory (a provider or upstream down), or `limits.maxScheduled` scheduled messages wait; clients resend later (in `submit_multi`: that destination is listed in `unsuccess_sme`)",
   ],
   ["ESME_RINVSERTYP", "`service_type` longer than 5 characters"],
   ["ESME_RINVNUMDESTS", "`submit_multi` with `number_of_dests` 0 or over 254"],

@@ -77,3 +77,18 @@ Deno.test("validity ending before the schedule → EXPIRED; a malformed or past 
     c.close();
   }
 });
+
+Deno.test("beyond maxScheduled waiting messages a scheduled submit gets 0x14; others go on", async () => {
+  await using gw = await testGateway({ maxScheduled: 2, simulator: { delayMs: 0 } });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const later = { schedule_delivery_time: "000001000000000R", registered_delivery: 0 };
+    assert.equal((await c.submit("a", later)).status, 0);
+    assert.equal((await c.submit("b", later)).status, 0);
+    assert.equal((await c.submit("c", later)).status, Status.ESME_RMSGQFUL);
+    assert.equal((await c.submit("now", { registered_delivery: 0 })).status, 0);
+  } finally {
+    c.close();
+  }
+});
