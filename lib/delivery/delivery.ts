@@ -20,6 +20,7 @@ import { receiptPdu } from "./receipt.ts";
 import type { Outcome, Route } from "./route.ts";
 import { RouteHosts } from "./route_host.ts";
 import { ExpirySweep } from "./expiry.ts";
+import { joinedJob } from "./joined.ts";
 import { Delayed } from "../core/delayed.ts";
 import type { Router } from "./router.ts";
 import { type Settlement, settlement, stateOps } from "./settle.ts";
@@ -270,7 +271,7 @@ export class Delivery {
     const route = router.byName(first.route);
     if (route?.mode !== "whole") return;
     // The job stands for the joined message: its text is read from the parts, not the first body.
-    const job: JobRecord = { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
+    const job = joinedJob(first, j);
     await committer.write([Store.jobOp(job)]);
     route.enqueue(job);
   }

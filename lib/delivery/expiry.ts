@@ -4,6 +4,7 @@
  * Handed-over messages are indexed by expiry (`enroute/<expiresAt>/<id>`), so a sweep reads only
  * those that are due.
  */
+import { joinedJobOf } from "./joined.ts";
 import { getLogger } from "@logtape/logtape";
 import type { GroupCommitter } from "../store/committer.ts";
 import { MessageState } from "../store/records.ts";
@@ -74,7 +75,9 @@ export class ExpirySweep {
       const [msg, state] = await Promise.all([this.#store.message(id), this.#store.state(id)]);
       // Settled meanwhile (its receipt came), or gone with the retention: only the index is left.
       if (msg && state?.state === MessageState.ENROUTE) {
-        outcomes.push({ job: msg, stat: "EXPIRED", err: "000" });
+        // A part stands for its joined message (handed over whole): all its parts expire.
+        const job = msg.joinLater ? await joinedJobOf(this.#store, id) : msg;
+        if (job) outcomes.push({ job, stat: "EXPIRED", err: "000" });
       }
     }
     if (outcomes.length > 0) {

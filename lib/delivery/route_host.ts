@@ -2,6 +2,7 @@
  * What each route is given to report back (see RouteHost): final states, retries, hand-overs to
  * a provider, receipts matched by the provider's id, and inbound messages.
  */
+import { joinedJobOf } from "./joined.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { GroupCommitter, KeyedMutation } from "../store/committer.ts";
 import { MessageState } from "../store/records.ts";
@@ -179,6 +180,7 @@ export class RouteHosts {
    * receipt that came first has settled it already: its final state stays).
    */
   async #handedOver(route: string, job: JobRecord, providerId: string): Promise<void> {
+    if (job.joinedParts) return await this.#joinedHandedOver(route, job, providerId);
     const p = this.#p;
     const ops: KeyedMutation[] = [Store.providerIdOp(route, providerId, job.id)];
     const open = p.pending.has(job.id);
@@ -202,6 +204,31 @@ export class RouteHosts {
     if (open && (job.registeredDelivery & INTERMEDIATE)) await p.intermediate(job);
   }
 
+  /**
+   * A joined message was handed over whole: its first part stands for it (the provider id maps
+   * to it, the expiry sweep finds it), every part is ENROUTE, and its job record goes (it is not
+   * sent again after a restart; its receipt finds it through the part).
+   */
+  async #joinedHandedOver(route: string, job: JobRecord, providerId: string): Promise<void> {
+    const p = this.#p;
+    const parts = job.joinedParts!;
+    const first = parts[0].id;
+    const ops: KeyedMutation[] = [
+      Store.providerIdOp(route, providerId, first),
+      { type: "set", key: Keys.enroute(expiresAt(job), first), value: route },
+      Store.jobDoneOp(job),
+    ];
+    for (const part of parts) ops.push(Store.stateOp(part.id, ENROUTE));
+    const write = p.committer.write(ops);
+    this.#handing.set(first, write.then(() => {}, () => {}));
+    try {
+      await write;
+    } finally {
+      this.#handing.delete(first);
+    }
+    if (job.registeredDelivery & INTERMEDIATE) await p.intermediate(job);
+  }
+
   /** Settles the message a receipt is for, found by provider id or our id. */
   async #receipt(route: string, r: RouteReceipt): Promise<ReceiptResult> {
     const { store } = this.#p;
@@ -216,10 +243,14 @@ export class RouteHosts {
       const msg = await store.message(id);
       // A message of a route that was removed went to the route that matched it at the restart.
       const ours = msg && (msg.route === route || !this.#p.hasRoute(msg.route));
-      if (!msg || !ours || msg.joinLater) return "unknown";
+      if (!msg || !ours) return "unknown";
+      // A part handed over inside its joined message: the receipt settles all of them.
+      const job = msg.joinLater ? await joinedJobOf(store, id) : msg;
+      if (!job) return "unknown";
       const state = await store.state(id);
       if (state && state.state !== MessageState.ENROUTE) return "repeat";
-      await this.#p.settle([{ job: msg, stat: r.stat, err: r.err }]);
+      if (msg.joinLater && !state) return "unknown"; // its joined message was not handed over
+      await this.#p.settle([{ job, stat: r.stat, err: r.err }]);
       await this.#p.committer.write([{ type: "delete", key: Keys.enroute(expiresAt(msg), id) }]);
       return "settled";
     } finally {

@@ -53,6 +53,7 @@ Deno.test("parseHttpRoute() reads the example config", () => {
     timeoutMs: 5000,
     tps: 50,
     concurrency: 10,
+    concat: "join",
     retry: EXAMPLE.retry,
     dlr: EXAMPLE.dlr,
     mo: EXAMPLE.mo,
@@ -71,6 +72,7 @@ Deno.test("parseHttpRoute() fills in the defaults", () => {
     timeoutMs: 10_000,
     tps: 0,
     concurrency: 10,
+    concat: "join",
     retry: RETRY_DEFAULTS,
   });
   assert.equal(HTTP_ROUTE_DEFAULTS.timeoutMs, 10_000);

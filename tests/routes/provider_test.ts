@@ -420,3 +420,80 @@ Deno.test("http route: at routeBacklog jobs held, new messages for it get 0x14 i
     c.close();
   }
 });
+
+/** A part of a concatenated message: 8-bit reference UDH, then `text` in GSM 7-bit. */
+function part(ref: number, total: number, seq: number, text: string) {
+  const udh = [0x05, 0x00, 0x03, ref, total, seq];
+  return {
+    esm_class: 0x40,
+    short_message: new Uint8Array([...udh, ...new TextEncoder().encode(text)]),
+  };
+}
+
+Deno.test("http route: a concatenated message goes as one request with its whole text; its DLR settles every part", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const a = (await g.c.submit("", part(7, 2, 1, "Hello, this is the first half "))).body
+    .message_id as string;
+  const b = (await g.c.submit("", part(7, 2, 2, "and this is the second."))).body
+    .message_id as string;
+  await provider.waitRequests(1);
+  const req = JSON.parse(provider.requests[0].body);
+  assert.equal(req.text, "Hello, this is the first half and this is the second.");
+  // Both parts are ENROUTE once it is handed over; the DLR by the provider's id settles both.
+  await waitUntil(async () => (await g.gw.gateway.store.state(b))?.state === 1, 5000, "ENROUTE");
+  const dlr = await post(`${g.base}/dlr`, { ref: `P-${req.ref}`, status: "delivered" });
+  assert.deepEqual(dlr, { status: 200, json: { status: "ok" } });
+  const receipts = [text(await g.c.next()), text(await g.c.next())];
+  for (const id of [a, b]) {
+    assert.ok(receipts.some((r) => r.startsWith(`id:${id} `) && r.includes("stat:DELIVRD")), id);
+  }
+  assert.equal(provider.requests.length, 1, "one request for the whole message");
+  const repeat = await post(`${g.base}/dlr`, { ref: `P-${req.ref}`, status: "failed" });
+  assert.deepEqual(repeat.json, { status: "ignored" });
+});
+
+Deno.test("http route: concat parts sends each part as its own request", async () => {
+  await using provider = startProvider(() => Response.json({ messageId: "P" }));
+  await using g = await gateway(provider.url, { concat: "parts", dlr: undefined });
+  await g.c.submit("", part(9, 2, 1, "one "));
+  await g.c.submit("", part(9, 2, 2, "two"));
+  await provider.waitRequests(2);
+  assert.deepEqual(provider.requests.map((r) => JSON.parse(r.body).text).sort(), ["one ", "two"]);
+});
+
+Deno.test("http route: a joined message handed over before a restart is not sent again; its DLR after it settles every part", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const kv = `${dir}/gw.kv`;
+    let ids: string[];
+    let ref: string;
+    {
+      await using g = await gateway(provider.url, {}, kv);
+      ids = [
+        (await g.c.submit("", part(3, 2, 1, "before "))).body.message_id as string,
+        (await g.c.submit("", part(3, 2, 2, "restart"))).body.message_id as string,
+      ];
+      await provider.waitRequests(1);
+      ref = JSON.parse(provider.requests[0].body).ref;
+      await waitUntil(
+        async () => (await g.gw.gateway.store.state(ids[1]))?.state === 1,
+        5000,
+        "ENROUTE",
+      );
+    }
+    await using g = await gateway(provider.url, {}, kv);
+    const dlr = await post(`${g.base}/dlr`, { ref: `P-${ref}`, status: "delivered" });
+    assert.equal(dlr.json.status, "ok");
+    const receipts = [text(await g.c.next()), text(await g.c.next())];
+    for (const id of ids) assert.ok(receipts.some((r) => r.startsWith(`id:${id} `)), id);
+    assert.equal(provider.requests.length, 1, "not sent again after the restart");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

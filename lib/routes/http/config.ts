@@ -56,6 +56,12 @@ export interface HttpRouteConfig {
   tps: number;
   /** Requests in flight at most. */
   concurrency: number;
+  /**
+   * "join" (default): the parts of a concatenated message are joined first and sent in one
+   * request with the whole text; "parts": each part is a request of its own (`{hex}` and
+   * `{esmClass}` carry its UDH).
+   */
+  concat: "join" | "parts";
   /** Backoff of temporary failures. */
   retry: RetryPolicy;
   /** Receipt callbacks; without them a 2xx settles the message ACCEPTD. */
@@ -71,6 +77,7 @@ export const HTTP_ROUTE_DEFAULTS = {
   timeoutMs: 10_000,
   tps: 0,
   concurrency: 10,
+  concat: "join",
 } as const;
 
 const STATS = Object.keys(STAT_STATES) as Stat[];
@@ -135,6 +142,7 @@ export const HTTP_ROUTE = object({
   timeoutMs: number(10, 600_000).default(D.timeoutMs),
   tps: number(0, 1_000_000).default(D.tps),
   concurrency: whole(1, 1000).default(D.concurrency),
+  concat: oneOf(["join", "parts"], "must be join or parts").default(D.concat),
   retry: RETRY,
   dlr: DLR.optional(),
   mo: MO.optional(),

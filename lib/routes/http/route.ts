@@ -4,6 +4,7 @@
  * provider's receipt) or, without `dlr`, settles it ACCEPTD; a permanent 4xx makes it UNDELIV;
  * anything else is retried with backoff (Retry-After honoured), stored so a restart resumes it.
  */
+import { wholeContent } from "../../delivery/joined.ts";
 import { getLogger } from "@logtape/logtape";
 import { expiresAt, type Route, type RouteHost } from "../../delivery/route.ts";
 import type { JobRecord, Stat } from "../../store/records.ts";
@@ -123,7 +124,9 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
     let failure = "";
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(c.timeoutMs), stopping.signal]);
-      res = await fetchFn(providerRequest(c, job, signal));
+      // A joined message goes with its whole text (read from its parts).
+      const content = job.joinedParts ? await wholeContent(host!.store, job) : job;
+      res = await fetchFn(providerRequest(c, content, signal));
       text = await res.text();
     } catch (e) {
       // Stopping: the job is still unfinished in the store and resumes after a restart.
@@ -218,7 +221,8 @@ export function httpRoute(c: HttpRouteConfig, opts: HttpRouteOptions = {}): Rout
 
   return {
     name: c.name,
-    mode: "parts",
+    // Joined: a concatenated message reaches the provider as one request with its whole text.
+    mode: c.concat === "join" ? "whole" : "parts",
     async start(h, resume) {
       for await (const job of resume) queue(job);
       host = h;

@@ -1,0 +1,67 @@
+/**
+ * Joined messages (parts of a concatenated message given to a "whole" route as one job): the job
+ * found again from one of its parts, and its whole content for a route that sends it in one go.
+ */
+import type { JobRecord, JoinedRecord, MessageRecord } from "../store/records.ts";
+import { Keys, type Store } from "../store/store.ts";
+import { concatBytes } from "../smpp/bytes.ts";
+import { encodeText, ESM_UDHI, parseUdh, partsFor, userText } from "../text/mod.ts";
+
+/** The job of joined message `j` whose first part is `first` (its body is read from the parts). */
+export function joinedJob(first: MessageRecord, j: JoinedRecord): JobRecord {
+  const parts = j.parts.filter((p) => p !== null);
+  return { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
+}
+
+/** The joined job a part belongs to (after its hand-over: for its receipt), or null. */
+export async function joinedJobOf(store: Store, partId: string): Promise<JobRecord | null> {
+  const ref = (await store.kv.get<{ account: string; id: string }>(Keys.partOf(partId))).value;
+  if (!ref) return null;
+  const j = (await store.kv.get<JoinedRecord>(Keys.joined(ref.account, ref.id))).value;
+  const first = j?.parts.find((p) => p !== null);
+  const m = first ? await store.message(first.id) : null;
+  return j && m ? joinedJob(m, j) : null;
+}
+
+/**
+ * A joined job with its whole content, as a route sends it in one request: the parts' texts
+ * joined and encoded again (GSM 7-bit unpacked when it fits, else UCS2), without UDH; binary
+ * parts have their payloads joined. A part that never came is left out.
+ */
+export async function wholeContent(store: Store, job: JobRecord): Promise<JobRecord> {
+  if (!job.joinedParts) return job;
+  const parts: MessageRecord[] = [];
+  for (const p of job.joinedParts) {
+    const m = await store.message(p.id);
+    if (m) parts.push(m);
+  }
+  const texts = parts.map((m) => {
+    try {
+      return userText(m).text;
+    } catch {
+      return null;
+    }
+  });
+  const { joinedParts: _, ...rest } = job;
+  if (parts.length > 0 && texts.every((t) => t !== null)) {
+    const text = texts.join("");
+    const { dcs, bytes } = encodeText(text);
+    const units = dcs === 0x08 ? bytes.length / 2 : bytes.length;
+    return {
+      ...rest,
+      body: bytes,
+      dataCoding: dcs,
+      esmClass: job.esmClass & ~ESM_UDHI,
+      parts: partsFor(dcs, units),
+      packed: false,
+      latin1: false,
+    };
+  }
+  const payloads = parts.map((m) => m.esmClass & ESM_UDHI ? parseUdh(m.body).payload : m.body);
+  return {
+    ...rest,
+    body: concatBytes(payloads),
+    esmClass: job.esmClass & ~ESM_UDHI,
+    parts: parts.length,
+  };
+}
