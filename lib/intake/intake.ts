@@ -151,9 +151,12 @@ export class Intake {
     }
   }
 
-  #context(account: AccountRecord, session: number): Omit<SubmitContext, "id" | "route"> {
+  /** What building a message of `account` needs besides its PDU (`id` for a new message). */
+  #context(account: AccountRecord, session: number, id = ""): SubmitContext {
     const p = this.#p;
     return {
+      id,
+      route: "",
       account,
       now: Date.now(),
       session,
@@ -199,7 +202,7 @@ export class Intake {
     p.pending.add(id);
     try {
       prepared = this.#prepare(
-        buildMessage(pdu, { ...this.#context(account, session), id, route: "" }),
+        buildMessage(pdu, this.#context(account, session, id)),
       );
     } catch (e) {
       return this.#refused([id], e);
@@ -266,7 +269,7 @@ export class Intake {
         ids.push(id);
         try {
           prepared.push(
-            this.#prepare(buildMessage(submitFor(pdu, d.address), { ...ctx, id, route: "" })),
+            this.#prepare(buildMessage(submitFor(pdu, d.address), { ...ctx, id })),
           );
         } catch (e) {
           if (!(e instanceof SmppError) || !DESTINATION_STATUSES.has(e.status)) throw e;

@@ -8,12 +8,7 @@ import { parseSmppTime } from "../smpp/time.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import { findTlv, Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
-import {
-  type AccountRecord,
-  type ConcatRef,
-  type MessageRecord,
-  STORED_APART,
-} from "../store/records.ts";
+import { type AccountRecord, type MessageRecord, STORED_APART } from "../store/records.ts";
 import {
   alphabetOf,
   concatInfo,
@@ -205,15 +200,8 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   // is not stored: it is read from the body again when needed.
   const decoded = userText({ body, esmClass, dataCoding, packed, latin1 });
   const tlvs = keptTlvs(pdu.tlvs);
-  const concat: ConcatRef | undefined = info
-    ? {
-      group: `${source}|${dest}|${info.refBits}|${info.ref}`,
-      ref: info.ref,
-      total: info.total,
-      seq: info.seq,
-    }
-    : undefined;
-  return {
+  // Optional fields are assigned, not spread: no temporary objects on the submit path.
+  const m: MessageRecord = {
     id: ctx.id,
     account: ctx.account.systemId,
     route: ctx.route,
@@ -226,8 +214,6 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     registeredDelivery,
     dataCoding,
     body,
-    ...(packed ? { packed } : {}),
-    ...(latin1 ? { latin1 } : {}),
     // A part in short_message is one SMS; a message_payload counts as the parts it would need
     // (Latin-1 text as it goes on: GSM 7-bit when it fits, else UCS2).
     parts: !payload
@@ -235,21 +221,30 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
       : latin1
       ? latin1Parts(decoded.text ?? "")
       : countParts(dataCoding, decoded.text, userOctets(body, esmClass)),
-    ...(concat ? { concat } : {}),
     // Only a message that can get a receipt needs the receipt's text.
     preview: registeredDelivery & 0x03
       ? receiptTextField(decoded.text, decoded.kind, ctx.previewLength)
       : "",
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),
-    ...(ctx.session ? { session: ctx.session } : {}),
     submitAt: ctx.now,
-    ...(validity !== null ? { validUntil: validity } : maxMs !== MAX_VALIDITY_MS
-      // Without validity_period a message may live as long as its cap (72 h is assumed).
-      ? { validUntil: ctx.now + maxMs }
-      : {}),
-    ...(schedule === null || schedule <= ctx.now ? {} : { scheduleAt: schedule }),
-    ...(tlvs.length > 0 ? { tlvs } : {}),
   };
+  if (packed) m.packed = true;
+  if (latin1) m.latin1 = true;
+  if (info) {
+    m.concat = {
+      group: `${source}|${dest}|${info.refBits}|${info.ref}`,
+      ref: info.ref,
+      total: info.total,
+      seq: info.seq,
+    };
+  }
+  if (ctx.session) m.session = ctx.session;
+  // Without validity_period a message may live as long as its cap (72 h is assumed).
+  if (validity !== null) m.validUntil = validity;
+  else if (maxMs !== MAX_VALIDITY_MS) m.validUntil = ctx.now + maxMs;
+  if (schedule !== null && schedule > ctx.now) m.scheduleAt = schedule;
+  if (tlvs.length > 0) m.tlvs = tlvs;
+  return m;
 }
 
 /**
