@@ -31,7 +31,7 @@ const log = getLogger(["smppgw", "delivery"]);
 const SETTLE_GROUP = 400;
 
 /** One job's settlement. */
-type Settled = { job: JobRecord } & Settlement;
+type Settled = Settlement;
 
 /** Delivery settings (receipt timing in ms). */
 export interface DeliveryOptions {
@@ -282,7 +282,7 @@ export class Delivery {
     let group: Settled[] = [];
     let size = 0;
     for (const { job, stat, err } of outcomes) {
-      const s = { job, ...settlement(job, stat, err, now) };
+      const s = settlement(job, stat, err, now);
       group.push(s);
       size += s.ids.length;
       if (size >= SETTLE_GROUP) {

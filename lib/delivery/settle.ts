@@ -13,6 +13,8 @@ export function wantsReceipt(registeredDelivery: number, stat: Stat): boolean {
 
 /** What settling one job stores. */
 export interface Settlement {
+  /** The job settled. */
+  job: JobRecord;
   /** The state every id gets (the job's own id, or each part's of a joined job). */
   state: StateRecord;
   ids: string[];
@@ -57,6 +59,7 @@ export function settlement(job: JobRecord, stat: Stat, err: string, now: number)
     ids.push(p.id);
   }
   return {
+    job,
     state: { state: STAT_STATES[stat], doneAt: now, err },
     ids,
     jobDone: job.joinedParts ? Store.jobDoneOp(job) : null,

@@ -41,8 +41,11 @@ export function simulate(
   for (const r of rules) {
     if (dest.startsWith(r.prefix)) return { stat: r.stat, err: (r.err ?? "000").padStart(3, "0") };
   }
-  return { stat: "DELIVRD", err: "000" };
+  return DELIVERED;
 }
+
+/** The outcome when no rule matches (one object for all). */
+const DELIVERED: { readonly stat: Stat; readonly err: string } = { stat: "DELIVRD", err: "000" };
 
 /** Creates the simulator route. */
 export function simulatorRoute(opts: SimulatorOptions = {}): Route {
@@ -81,7 +84,10 @@ export function simulatorRoute(opts: SimulatorOptions = {}): Route {
         job.validUntil !== undefined && job.validUntil <= dueAt(job)
       ) {
         due.push({ job, stat: "EXPIRED", err: "000" });
-      } else due.push({ job, ...simulate(job.dest.addr, rules) });
+      } else {
+        const { stat, err } = simulate(job.dest.addr, rules);
+        due.push({ job, stat, err });
+      }
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head);

@@ -99,6 +99,7 @@ Deno.test("state runs never cover a message they did not settle (random historie
         if (chosen.length === 0) return;
         const outcome = () => [2, 5][rng.int(0, 1)];
         const settled: Settlement[] = chosen.map(([id]) => ({
+          job: messageRecord({ id }),
           state: { state: outcome(), doneAt: 1, err: "000" },
           ids: [id],
           jobDone: null,
