@@ -178,7 +178,10 @@ export class Gateway {
     const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
     this.#joiner = new Joiner(this.store, committer, {
       timeoutMs: concatTimeoutMs,
-      onJoined: (j) => delivery.joined(j),
+      jobFor: (j) => delivery.jobFor(j),
+      onJoined: (j, job) => delivery.joined(j, job),
+      // Joined messages wait for the routes to start (a job written earlier would be resumed too).
+      held: true,
       counters: this.counters,
     });
     this.#intake = new Intake({
@@ -205,6 +208,7 @@ export class Gateway {
     });
     await this.#joiner.resume();
     await delivery.start(String(floor + 1));
+    this.#joiner.release();
   }
 
   /** Serves connections from a listener until the gateway closes. */

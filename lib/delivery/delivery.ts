@@ -17,7 +17,7 @@ import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
 import { inboundAccount, type InboundRule, moRecords } from "./inbound.ts";
 import { receiptPdu } from "./receipt.ts";
-import type { Outcome, Route } from "./route.ts";
+import { expiresAt, type Outcome, type Route } from "./route.ts";
 import { RouteHosts } from "./route_host.ts";
 import { ExpirySweep } from "./expiry.ts";
 import { joinedJob } from "./joined.ts";
@@ -150,7 +150,7 @@ export class Delivery {
       this.#p.pending.add(job.id, { resumed: true });
       this.#p.resumed?.(job);
       if (progress.scheduleAt !== undefined && progress.scheduleAt > Date.now()) {
-        this.#scheduled.add({ route, job: progress }, progress.scheduleAt);
+        this.schedule(route, progress);
       } else resumed.get(route)!.push(progress);
       n++;
     }
@@ -180,7 +180,12 @@ export class Delivery {
   async *#resume(route: Route, jobs: JobRecord[]): AsyncGenerator<JobRecord> {
     yield* jobs;
     jobs.length = 0;
-    for await (const job of this.#p.store.jobs(route.name)) yield job;
+    // Explicit jobs (joined messages): with their stored retry progress, at their schedule.
+    for await (const stored of this.#p.store.jobs(route.name)) {
+      const job = await this.#hosts.resumed(stored);
+      if (job.scheduleAt !== undefined && job.scheduleAt > Date.now()) this.schedule(route, job);
+      else yield job;
+    }
   }
 
   /** Ids of receipts of a stored outbox page that are done but not removed yet. */
@@ -200,7 +205,8 @@ export class Delivery {
 
   /** Hands `job` to `route` at its `scheduleAt` (`schedule_delivery_time`). */
   schedule(route: { enqueue(job: JobRecord): void }, job: JobRecord): void {
-    this.#scheduled.add({ route, job }, job.scheduleAt ?? 0);
+    // A message whose validity ends first goes to its route then, which makes it EXPIRED.
+    this.#scheduled.add({ route, job }, Math.min(job.scheduleAt ?? 0, expiresAt(job)));
   }
 
   /**
@@ -212,10 +218,12 @@ export class Delivery {
     const open = messages.filter((m) => this.#hosts.changeable(m.id));
     if (open.length === 0) return 0;
     // Marked while the DELETED states are stored: no route takes them, no second cancel counts.
-    await this.#hosts.change(
-      open.map((m) => m.id),
-      () => this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" }))),
-    );
+    const ids = new Set(open.map((m) => m.id));
+    await this.#hosts.change([...ids], async () => {
+      await this.#settle(open.map((job) => ({ job, stat: "DELETED" as const, err: "000" })));
+      // A cancelled scheduled message leaves the schedule (and frees its place) at once.
+      this.#scheduled.remove((e) => ids.has(e.job.id));
+    });
     return open.length;
   }
 
@@ -229,25 +237,38 @@ export class Delivery {
     const { router, committer, store } = this.#p;
     const route = router.byName(next.route);
     if (!route) return false;
+    let stored = false;
+    let dropped = false;
     try {
       const done = await this.#hosts.change([next.id], async () => {
+        // Routes drop copies they come to while the id is marked; one is handed on after.
+        dropped = true;
         const ops = Store.replacedOps(next);
         await committer.write([...ops, ...extra], 400 + next.body.length);
         store.noteReplaced();
+        stored = true;
         // Still marked: the copies routes hold turn stale before any of them can be taken.
         next.rev = this.#hosts.nextRev(next.id);
         this.#scheduled.remove((e) => e.job.id === next.id);
-        if (next.scheduleAt !== undefined && next.scheduleAt > Date.now()) {
-          this.schedule(route, next);
-        } else route.enqueue(next);
         return true;
       });
+      if (done === true) this.#hand(route, next);
       return done === true;
     } catch (e) {
       log.error("storing the replacement of {id} failed: {error}", {
         id: next.id,
         error: String(e),
       });
+      // Copies dropped meanwhile: the message as stored goes to the route again, as the only
+      // current copy.
+      if (dropped && !stored) {
+        const current = await store.message(next.id).catch(() => null);
+        if (current && this.#hosts.changeable(next.id)) {
+          const again: JobRecord = { ...current, rev: this.#hosts.nextRev(next.id) };
+          this.#scheduled.remove((x) => x.job.id === next.id);
+          this.#hand(route, again);
+        }
+      }
       return false;
     }
   }
@@ -262,18 +283,24 @@ export class Delivery {
     this.#dispatcher.pump(account);
   }
 
-  /** A joined message is stored; a "whole" route now gets one job for it. */
-  async joined(j: JoinedRecord): Promise<void> {
-    const { store, committer, router } = this.#p;
-    const parts = j.parts.filter((p) => p !== null);
-    const first = await store.message(parts[0].id);
-    if (!first) return;
-    const route = router.byName(first.route);
-    if (route?.mode !== "whole") return;
+  /** The job joined message `j` becomes for its route: one job for a "whole" route, else null. */
+  async jobFor(j: JoinedRecord): Promise<JobRecord | null> {
+    const first = j.parts.find((p) => p !== null);
+    const m = first ? await this.#p.store.message(first.id) : null;
     // The job stands for the joined message: its text is read from the parts, not the first body.
-    const job = joinedJob(first, j);
-    await committer.write([Store.jobOp(job)]);
-    route.enqueue(job);
+    return m && this.#p.router.byName(m.route)?.mode === "whole" ? joinedJob(m, j) : null;
+  }
+
+  /** A joined message and its job are stored (see {@link jobFor}): its route gets the job. */
+  joined(_j: JoinedRecord, job: JobRecord | null): void {
+    const route = job ? this.#p.router.byName(job.route) : undefined;
+    if (job && route) this.#hand(route, job);
+  }
+
+  /** Gives `job` to `route` now, or at its `scheduleAt` (held in memory until then). */
+  #hand(route: { enqueue(job: JobRecord): void }, job: JobRecord): void {
+    if (job.scheduleAt !== undefined && job.scheduleAt > Date.now()) this.schedule(route, job);
+    else route.enqueue(job);
   }
 
   async #settle(outcomes: Outcome[]): Promise<void> {
@@ -320,9 +347,8 @@ export class Delivery {
     }
     await committer.write(ops, bytes);
     for (const { job } of group) {
-      if (job.joinedParts) continue;
-      pending.delete(job.id);
       this.#hosts.forget(job.id);
+      if (!job.joinedParts) pending.delete(job.id);
     }
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;

@@ -7,6 +7,15 @@ import { Keys, type Store } from "../store/store.ts";
 import { concatBytes } from "../smpp/bytes.ts";
 import { encodeText, ESM_UDHI, parseUdh, partsFor, userText } from "../text/mod.ts";
 
+/**
+ * `dcs` (GSM 0x00 or UCS2 0x08) with the message class of `original` when it had one (general
+ * coding group 0x10–0x1F: e.g. a flash message stays one).
+ */
+function withClass(original: number, dcs: number): number {
+  if (original < 0x10 || original > 0x1f) return dcs;
+  return (original & 0x13) | (dcs === 0x08 ? 0x08 : 0x00);
+}
+
 /** The job of joined message `j` whose first part is `first` (its body is read from the parts). */
 export function joinedJob(first: MessageRecord, j: JoinedRecord): JobRecord {
   const parts = j.parts.filter((p) => p !== null);
@@ -50,7 +59,7 @@ export async function wholeContent(store: Store, job: JobRecord): Promise<JobRec
     return {
       ...rest,
       body: bytes,
-      dataCoding: dcs,
+      dataCoding: withClass(job.dataCoding, dcs),
       esmClass: job.esmClass & ~ESM_UDHI,
       parts: partsFor(dcs, units),
       packed: false,

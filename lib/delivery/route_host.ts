@@ -135,7 +135,13 @@ export class RouteHosts {
     const mine = outcomes.filter((o) => !this.#settling.has(o.job.id));
     for (const o of mine) this.#settling.add(o.job.id);
     try {
-      if (mine.length > 0) await this.#p.settle(mine);
+      // A receipt may have settled one since the sweep read it: only those still ENROUTE.
+      const open: Outcome[] = [];
+      for (const o of mine) {
+        const id = o.job.joinedParts?.[0].id ?? o.job.id;
+        if ((await this.#p.store.state(id))?.state === MessageState.ENROUTE) open.push(o);
+      }
+      if (open.length > 0) await this.#p.settle(open);
     } finally {
       for (const o of mine) this.#settling.delete(o.job.id);
     }
@@ -219,10 +225,13 @@ export class RouteHosts {
       Store.jobDoneOp(job),
     ];
     for (const part of parts) ops.push(Store.stateOp(part.id, ENROUTE));
+    const done = this.doneOp(job.id);
+    if (done) ops.push(done);
     const write = p.committer.write(ops);
     this.#handing.set(first, write.then(() => {}, () => {}));
     try {
       await write;
+      this.forget(job.id);
     } finally {
       this.#handing.delete(first);
     }

@@ -7,7 +7,7 @@
 import { type Counters, newCounters } from "../core/counters.ts";
 import { getLogger } from "@logtape/logtape";
 import type { GroupCommitter } from "../store/committer.ts";
-import type { JoinedRecord, MessageRecord, PartRef } from "../store/records.ts";
+import type { JobRecord, JoinedRecord, MessageRecord, PartRef } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 
 const log = getLogger(["smppgw", "concat"]);
@@ -27,8 +27,18 @@ interface Pending {
 export interface JoinerOptions {
   /** How long to wait for missing parts. */
   timeoutMs: number;
-  /** Called once a joined record is stored (complete, or given up on). */
-  onJoined?: (j: JoinedRecord) => void;
+  /**
+   * The job a joined message becomes for its route (a "whole" route), or null: written in the
+   * same atomic write as the joined record, so a crash leaves both or neither.
+   */
+  jobFor?: (j: JoinedRecord) => Promise<JobRecord | null>;
+  /** Called once a joined record (and its job) is stored (complete, or given up on). */
+  onJoined?: (j: JoinedRecord, job: JobRecord | null) => void | Promise<void>;
+  /**
+   * Joined messages are finished only after {@link Joiner.release} (the gateway releases once its
+   * routes have started: a job written earlier would also be resumed, and so sent twice).
+   */
+  held?: boolean;
   /** The counters registry (a fresh one by default). */
   counters?: Counters;
 }
@@ -40,6 +50,7 @@ export class Joiner {
   readonly #opts: JoinerOptions;
   readonly #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #released = Promise.withResolvers<void>();
   /** Joined messages since start, complete and incomplete. */
   readonly #c: Counters;
 
@@ -54,6 +65,7 @@ export class Joiner {
     this.#committer = committer;
     this.#opts = opts;
     this.#c = opts.counters ?? newCounters();
+    if (!opts.held) this.#released.resolve();
     this.#timer = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, opts.timeoutMs / 4)));
   }
 
@@ -103,8 +115,14 @@ export class Joiner {
     p.bySeq.set(part.seq, part);
   }
 
+  /** Lets joined messages be finished (see {@link JoinerOptions.held}). */
+  release(): void {
+    this.#released.resolve();
+  }
+
   async #finish(key: string, p: Pending, complete: boolean) {
     this.#pending.delete(key);
+    await this.#released.promise;
     const parts = Array.from({ length: p.total }, (_, i) => p.bySeq.get(i + 1) ?? null);
     const id = parts.find((x) => x !== null)?.id ?? p.received[0].id;
     const j: JoinedRecord = {
@@ -130,8 +148,12 @@ export class Joiner {
       );
     }
     try {
-      await this.#committer.write(Store.joinedOps(j, p.received));
-      this.#opts.onJoined?.(j);
+      const job = (await this.#opts.jobFor?.(j)) ?? null;
+      await this.#committer.write([
+        ...Store.joinedOps(j, p.received),
+        ...(job ? [Store.jobOp(job)] : []),
+      ]);
+      await this.#opts.onJoined?.(j, job);
     } catch (e) {
       log.error("storing joined message {id} failed: {error}", { id, error: String(e) });
     }
@@ -167,7 +189,8 @@ export class Joiner {
   /** Gives up on groups older than the timeout. */
   sweep(now = Date.now()) {
     for (const [key, p] of this.#pending) {
-      if (now - p.firstAt >= this.#opts.timeoutMs) this.#finish(key, p, false);
+      // A group still being loaded by resume() (its total unknown yet) waits for the next sweep.
+      if (p.total > 0 && now - p.firstAt >= this.#opts.timeoutMs) this.#finish(key, p, false);
     }
   }
 

@@ -4,6 +4,7 @@
  * empty time keeps the old one), under the same id. A message a route is sending, a final one,
  * or a part of a concatenated message cannot be replaced: ESME_RREPLACEFAIL (0x13).
  */
+import { MAX_SCHEDULED } from "../core/defaults.ts";
 import type { Reply } from "../session/session.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";
@@ -20,6 +21,9 @@ export interface ReplaceParts extends TargetParts {
   replace(next: MessageRecord, extra?: Mutation[]): Promise<boolean>;
   /** Charges the account's TPS and daily quota (SmppError 0x58 over them); the quota mutations. */
   admission: Pick<Admission, "charge">;
+  /** Scheduled messages waiting now, and how many may (a replacement scheduling one more). */
+  scheduled?: () => number;
+  maxScheduled?: number;
 }
 
 /** The fields of a replace_sm that change the message. */
@@ -120,6 +124,11 @@ export async function replaceReply(
     try {
       next = replacement(m, b, ctx);
       if (next.concat) return fail;
+      // Scheduling a message that was not: one more waits in memory, within the cap.
+      if (
+        next.scheduleAt !== undefined && m.scheduleAt === undefined && p.scheduled &&
+        p.scheduled() >= (p.maxScheduled ?? MAX_SCHEDULED)
+      ) return { status: Status.ESME_RMSGQFUL };
       // A replacement is a submission too: it counts against TPS and the daily quota.
       quota = p.admission.charge(account, next.parts);
     } catch (e) {

@@ -35,6 +35,8 @@ export interface DecodeOptions {
   packed?: boolean;
   /** Septet count for packed input, to tell a real trailing "@" from padding. */
   septets?: number;
+  /** Packed input after a user data header: the fill bits that align it to a septet. */
+  fillBits?: number;
 }
 
 /** The alphabet a data_coding value selects; GSM general-coding groups by their alphabet bits. */
@@ -68,7 +70,7 @@ export function decodeText(
 ): DecodedText {
   switch (alphabetOf(dcs)) {
     case "gsm": {
-      const septets = opts.packed ? unpack7(bytes, opts.septets) : bytes;
+      const septets = opts.packed ? unpack7(bytes, opts.septets, opts.fillBits) : bytes;
       return { kind: "text", text: gsmDecode(septets) };
     }
     case "ascii":

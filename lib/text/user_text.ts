@@ -1,6 +1,7 @@
 /** The text of a stored message, read from its user data when needed (it is not stored). */
 import { type DecodedText, decodeText } from "./coding.ts";
 import { ESM_UDHI, parseUdh } from "./concat.ts";
+import { udhFillBits } from "./gsm7.ts";
 
 /** The user data fields a message's text is read from. */
 export interface UserData {
@@ -29,7 +30,11 @@ const LATIN1 = 0x03;
  * ```
  */
 export function userText(m: UserData): DecodedText {
-  const bytes = m.esmClass & ESM_UDHI ? parseUdh(m.body).payload : m.body;
+  const udh = (m.esmClass & ESM_UDHI) !== 0;
+  const bytes = udh ? parseUdh(m.body).payload : m.body;
   const dcs = m.latin1 && m.dataCoding === 0 ? LATIN1 : m.dataCoding;
-  return decodeText(bytes, dcs, { packed: m.packed === true });
+  if (m.packed !== true) return decodeText(bytes, dcs);
+  // Packed septets after a UDH start on the next septet boundary (GSM 03.40 fill bits).
+  const fillBits = udh ? udhFillBits(m.body.length - bytes.length) : 0;
+  return decodeText(bytes, dcs, { packed: true, fillBits });
 }

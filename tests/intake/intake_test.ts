@@ -70,7 +70,7 @@ async function intakeWith(mode?: "parts" | "whole") {
   const joiner = new Joiner(store, committer, {
     timeoutMs: 60_000,
     counters,
-    onJoined: (j) => joined.push(j),
+    onJoined: (j) => void joined.push(j),
   });
   const route = new FakeSink(mode);
   const pending = new PendingIds();

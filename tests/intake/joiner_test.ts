@@ -35,7 +35,7 @@ async function joinerOn(timeoutMs: number, kv?: Deno.Kv) {
   const joiner = new Joiner(store, committer, {
     timeoutMs,
     counters,
-    onJoined: (j) => joined.push(j),
+    onJoined: (j) => void joined.push(j),
   });
   return {
     kv,

@@ -8,6 +8,7 @@ import { Status } from "../../lib/smpp/status.ts";
 import { manualRoute } from "../support/manual_route.ts";
 import { startProvider } from "../support/provider.ts";
 import { providerRoute } from "../support/http_route.ts";
+import { waitUntil } from "../support/wait.ts";
 
 const text = (p: { body: Record<string, unknown> }) =>
   new TextDecoder().decode(p.body.short_message as Uint8Array);
@@ -198,6 +199,28 @@ Deno.test("replace_sm counts against the daily quota like a submission", async (
     const id = (await c.submit("one")).body.message_id as string;
     assert.equal((await replace(c, id, "two")).status, 0);
     assert.equal((await replace(c, id, "three")).status, Status.ESME_RTHROTTLED);
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("a message replaced while it waits for a retry is sent again with the new text", async () => {
+  await using provider = startProvider((_r, n) =>
+    n === 1 ? new Response("busy", { status: 503 }) : Response.json({ messageId: "P" })
+  );
+  await using gw = await testGateway({
+    routes: [providerRoute(provider, { retry: { baseMs: 300, maxMs: 300, maxAttempts: 5 } })],
+  });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const id = (await c.submit("old")).body.message_id as string;
+    await provider.waitRequests(1);
+    await waitUntil(async () => (await gw.gateway.store.routeJob(id)) !== null, 5000, "retry");
+    assert.equal((await replace(c, id, "new")).status, 0);
+    await provider.waitRequests(2);
+    assert.equal(JSON.parse(provider.requests[1].body).text, "new");
+    assert.match(text(await c.next()), new RegExp(`^id:${id} .*stat:ACCEPTD.*text:new$`));
   } finally {
     c.close();
   }

@@ -92,3 +92,22 @@ Deno.test("beyond maxScheduled waiting messages a scheduled submit gets 0x14; ot
     c.close();
   }
 });
+
+Deno.test("a cancelled scheduled message frees its place under maxScheduled at once", async () => {
+  await using gw = await testGateway({ maxScheduled: 1, simulator: { delayMs: 0 } });
+  const c = await TestClient.connect(gw.addr.port);
+  try {
+    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+    const later = { schedule_delivery_time: "000001000000000R", registered_delivery: 0 };
+    const id = (await c.submit("a", later)).body.message_id as string;
+    assert.equal((await c.submit("b", later)).status, Status.ESME_RMSGQFUL);
+    const cancel = await c.request({
+      command: "cancel_sm",
+      body: { message_id: id, source_addr: "Acme" },
+    });
+    assert.equal(cancel.status, 0);
+    assert.equal((await c.submit("c", later)).status, 0);
+  } finally {
+    c.close();
+  }
+});

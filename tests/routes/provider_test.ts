@@ -497,3 +497,17 @@ Deno.test("http route: a joined message handed over before a restart is not sent
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("http route: a scheduled concatenated message goes as one request at its time", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const sent = Date.now();
+  const at = { schedule_delivery_time: "000000000001000R" };
+  await g.c.submit("", { ...part(4, 2, 1, "later "), ...at });
+  await g.c.submit("", { ...part(4, 2, 2, "please"), ...at });
+  await provider.waitRequests(1);
+  assert.ok(Date.now() - sent >= 900, `sent after ${Date.now() - sent} ms`);
+  assert.equal(JSON.parse(provider.requests[0].body).text, "later please");
+});
