@@ -166,25 +166,44 @@ Deno.test("replace_if_present_flag 1 replaces the pending message between the sa
   }
 });
 
-Deno.test("a replaced message its provider refuses once is retried, with the new text", async () => {
+/**
+ * A gateway whose HTTP route's provider answers 503 once, then OK, retried after `retryMs`; `run`
+ * gets a bound client and ends with that message (its id) replaced by "new": the provider's
+ * last request and the receipt carry "new".
+ */
+async function replacedAroundARetry(
+  retryMs: number,
+  run: (c: TestClient, gw: Awaited<ReturnType<typeof testGateway>>) => Promise<string>,
+) {
   await using provider = startProvider((_r, n) =>
     n === 1 ? new Response("busy", { status: 503 }) : Response.json({ messageId: "P" })
   );
   await using gw = await testGateway({
-    routes: [providerRoute(provider, { retry: { baseMs: 50, maxMs: 50, maxAttempts: 5 } })],
+    routes: [
+      providerRoute(provider, { retry: { baseMs: retryMs, maxMs: retryMs, maxAttempts: 5 } }),
+    ],
   });
   const c = await TestClient.connect(gw.addr.port);
   try {
     await c.bind(ACCOUNT.systemId, ACCOUNT.password);
-    const id = (await c.submit("old", { schedule_delivery_time: "000000000001000R" })).body
-      .message_id as string;
-    assert.equal((await replace(c, id, "new")).status, 0);
+    const id = await run(c, gw);
     await provider.waitRequests(2);
-    assert.deepEqual(provider.requests.map((r) => JSON.parse(r.body).text), ["new", "new"]);
+    assert.equal(JSON.parse(provider.requests[1].body).text, "new");
     assert.match(text(await c.next()), new RegExp(`^id:${id} .*stat:ACCEPTD.*text:new$`));
+    return provider.requests.map((r) => JSON.parse(r.body).text);
   } finally {
     c.close();
   }
+}
+
+Deno.test("a replaced message its provider refuses once is retried, with the new text", async () => {
+  const texts = await replacedAroundARetry(50, async (c) => {
+    const id = (await c.submit("old", { schedule_delivery_time: "000000000001000R" })).body
+      .message_id as string;
+    assert.equal((await replace(c, id, "new")).status, 0);
+    return id;
+  });
+  assert.deepEqual(texts, ["new", "new"]);
 });
 
 Deno.test("replace_sm counts against the daily quota like a submission", async () => {
@@ -205,23 +224,11 @@ Deno.test("replace_sm counts against the daily quota like a submission", async (
 });
 
 Deno.test("a message replaced while it waits for a retry is sent again with the new text", async () => {
-  await using provider = startProvider((_r, n) =>
-    n === 1 ? new Response("busy", { status: 503 }) : Response.json({ messageId: "P" })
-  );
-  await using gw = await testGateway({
-    routes: [providerRoute(provider, { retry: { baseMs: 300, maxMs: 300, maxAttempts: 5 } })],
-  });
-  const c = await TestClient.connect(gw.addr.port);
-  try {
-    await c.bind(ACCOUNT.systemId, ACCOUNT.password);
+  const texts = await replacedAroundARetry(300, async (c, gw) => {
     const id = (await c.submit("old")).body.message_id as string;
-    await provider.waitRequests(1);
     await waitUntil(async () => (await gw.gateway.store.routeJob(id)) !== null, 5000, "retry");
     assert.equal((await replace(c, id, "new")).status, 0);
-    await provider.waitRequests(2);
-    assert.equal(JSON.parse(provider.requests[1].body).text, "new");
-    assert.match(text(await c.next()), new RegExp(`^id:${id} .*stat:ACCEPTD.*text:new$`));
-  } finally {
-    c.close();
-  }
+    return id;
+  });
+  assert.deepEqual(texts, ["old", "new"]);
 });
