@@ -10,6 +10,8 @@ import { Status } from "../smpp/status.ts";
 import type { AccountRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 
+/** What a charge writes without a daily quota (one array for all: callers only read it). */
+const NO_MUTATIONS: Mutation[] = [];
 /** The UTC day of a timestamp, e.g. "2026-11-25". */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -49,7 +51,7 @@ export class Admission {
       this.#throttled.tps++;
       throw new SmppError(Status.ESME_RTHROTTLED, `over ${a.tps} parts/s`);
     }
-    if (a.dailyQuota === undefined) return [];
+    if (a.dailyQuota === undefined) return NO_MUTATIONS;
     const day = utcDay(now);
     let q = this.#quota.get(a.systemId);
     // A new UTC day in a running process starts from zero: nobody else writes its count.

@@ -227,8 +227,9 @@ export class Intake {
         return { status: Status.ESME_ROK, body: { message_id: replaced } };
       }
     }
-    const extra = version < INTERFACE_VERSION ? this.#shortId(msg) : [];
-    if (!(await this.#store([prepared], [...extra, ...quotaOps]))) {
+    // Most submits carry no quota and no short id: no arrays made for them.
+    const extra = version < INTERFACE_VERSION ? [...this.#shortId(msg), ...quotaOps] : quotaOps;
+    if (!(await this.#store([prepared], extra))) {
       return { status: Status.ESME_RSYSERR };
     }
     // Transaction mode: the answer waits for the route's outcome (registered before it can come).

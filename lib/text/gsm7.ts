@@ -48,9 +48,35 @@ BASIC_CODE.set("ç", 0x09);
 const EXT_CODE = new Map<string, number>();
 for (const [code, ch] of Object.entries(GSM_EXTENSION)) EXT_CODE.set(ch, Number(code));
 
+/** The UTF-16 code unit of each basic-table character (every one is a single unit). */
+const BASIC_UNITS = Uint16Array.from(GSM_BASIC, (ch) => (ch === "" ? 0 : ch.charCodeAt(0)));
+/** The code unit of each extension character after ESC; 0 where the table has none. */
+const EXTENSION_UNITS = new Uint16Array(128);
+for (const [code, ch] of Object.entries(GSM_EXTENSION)) {
+  EXTENSION_UNITS[Number(code)] = ch.charCodeAt(0);
+}
+
+/** Decoded code units, reused (decoding is synchronous): one string is made at the end. */
+let units = new Uint16Array(256);
+
+/** `n` code units as a string, made in slices small enough to be spread as arguments. */
+function unitString(u: Uint16Array, n: number): string {
+  if (n <= 4096) return String.fromCharCode.apply(null, u.subarray(0, n) as unknown as number[]);
+  let out = "";
+  for (let i = 0; i < n; i += 4096) {
+    out += String.fromCharCode.apply(
+      null,
+      u.subarray(i, Math.min(n, i + 4096)) as unknown as number[],
+    );
+  }
+  return out;
+}
+
 /** Decodes unpacked GSM septets (one per octet); throws ESME_RINVMSGLEN on octets > 0x7F or a trailing ESC. */
 export function gsmDecode(septets: Uint8Array): string {
-  let out = "";
+  if (units.length < septets.length) units = new Uint16Array(septets.length);
+  const u = units;
+  let n = 0;
   for (let i = 0; i < septets.length; i++) {
     const s = septets[i];
     if (s > 0x7f) {
@@ -60,7 +86,7 @@ export function gsmDecode(septets: Uint8Array): string {
       );
     }
     if (s !== GSM_ESC) {
-      out += GSM_BASIC[s];
+      u[n++] = BASIC_UNITS[s];
       continue;
     }
     if (i + 1 >= septets.length) {
@@ -78,9 +104,9 @@ export function gsmDecode(septets: Uint8Array): string {
     }
     // 23.038: unassigned extension codes show the basic-table character (Kannel does the
     // same); ESC ESC is reserved for a further table and is shown as a space until defined.
-    out += GSM_EXTENSION[code] ?? (code === GSM_ESC ? " " : GSM_BASIC[code]);
+    u[n++] = EXTENSION_UNITS[code] || (code === GSM_ESC ? 0x20 : BASIC_UNITS[code]);
   }
-  return out;
+  return unitString(u, n);
 }
 
 /** GSM basic-table code of each ASCII character, or -1 when it has none (or needs the escape). */
