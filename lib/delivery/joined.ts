@@ -19,6 +19,8 @@ function withClass(original: number, dcs: number): number {
 /** The job of joined message `j` whose first part is `first` (its body is read from the parts). */
 export function joinedJob(first: MessageRecord, j: JoinedRecord): JobRecord {
   const parts = j.parts.filter((p) => p !== null);
+  // Parts sent twice come last: settled with the message, left out of its text.
+  for (const d of j.duplicates ?? []) parts.push(d);
   return { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
 }
 
@@ -40,7 +42,10 @@ export async function joinedJobOf(store: Store, partId: string): Promise<JobReco
 export async function wholeContent(store: Store, job: JobRecord): Promise<JobRecord> {
   if (!job.joinedParts) return job;
   const parts: MessageRecord[] = [];
+  const seen = new Set<number>();
   for (const p of job.joinedParts) {
+    if (seen.has(p.seq)) continue; // a part sent twice: its first copy is the text
+    seen.add(p.seq);
     const m = await store.message(p.id);
     if (m) parts.push(m);
   }

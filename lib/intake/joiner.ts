@@ -134,6 +134,9 @@ export class Joiner {
       complete,
       createdAt: Date.now(),
     };
+    // A part sent again (a client resending on a timeout) is settled with the message too.
+    const duplicates = p.received.filter((r) => p.bySeq.get(r.seq)?.id !== r.id);
+    if (duplicates.length > 0) j.duplicates = duplicates;
     if (complete) this.#c.joined++;
     else {
       this.#c.joinedIncomplete++;

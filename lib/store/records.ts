@@ -232,6 +232,8 @@ export interface JoinedRecord {
   parts: (PartRef | null)[];
   /** True when every part arrived; false when the join gave up after the timeout. */
   complete: boolean;
+  /** Parts sent again for a number already held: settled with the message, not part of its text. */
+  duplicates?: PartRef[];
   /** When the joined record was written (ms since the epoch). */
   createdAt: number;
 }

@@ -511,3 +511,27 @@ Deno.test("http route: a scheduled concatenated message goes as one request at i
   assert.ok(Date.now() - sent >= 900, `sent after ${Date.now() - sent} ms`);
   assert.equal(JSON.parse(provider.requests[0].body).text, "later please");
 });
+
+Deno.test("http route: a part sent twice goes once in the text; the DLR gives the copy its receipt too", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const a = (await g.c.submit("", part(8, 2, 1, "one "))).body.message_id as string;
+  const again = (await g.c.submit("", part(8, 2, 1, "one "))).body.message_id as string;
+  const b = (await g.c.submit("", part(8, 2, 2, "two"))).body.message_id as string;
+  await provider.waitRequests(1);
+  const req = JSON.parse(provider.requests[0].body);
+  assert.equal(req.text, "one two");
+  await waitUntil(
+    async () => (await g.gw.gateway.store.state(again))?.state === 1,
+    5000,
+    "ENROUTE",
+  );
+  await post(`${g.base}/dlr`, { ref: `P-${req.ref}`, status: "delivered" });
+  const receipts = [text(await g.c.next()), text(await g.c.next()), text(await g.c.next())];
+  for (const id of [a, again, b]) {
+    assert.ok(receipts.some((r) => r.startsWith(`id:${id} `) && r.includes("stat:DELIVRD")), id);
+  }
+  assert.equal((await g.gw.gateway.store.state(again))?.state, 2);
+});
