@@ -11,7 +11,7 @@ import type { AccountRecord } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 
 /** What a charge writes without a daily quota (one array for all: callers only read it). */
-const NO_MUTATIONS: Mutation[] = [];
+const NO_MUTATIONS: readonly Mutation[] = Object.freeze([]);
 /** The UTC day of a timestamp, e.g. "2026-11-25". */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -46,7 +46,7 @@ export class Admission {
    * Charges `parts` to the account. Returns the mutations that persist the quota count (to be
    * committed with the message), or throws SmppError ESME_RTHROTTLED.
    */
-  charge(a: AccountRecord, parts: number, now = Date.now()): Mutation[] {
+  charge(a: AccountRecord, parts: number, now = Date.now()): readonly Mutation[] {
     if (a.tps !== undefined && !this.#bucket(a).take(parts)) {
       this.#throttled.tps++;
       throw new SmppError(Status.ESME_RTHROTTLED, `over ${a.tps} parts/s`);

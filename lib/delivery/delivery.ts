@@ -233,7 +233,7 @@ export class Delivery {
    * `scheduleAt` when it has one; the copies the route holds are not sent. False when the message
    * cannot be changed any more (or storing failed: the message then stays as it was).
    */
-  async replace(next: JobRecord, extra: Mutation[] = []): Promise<boolean> {
+  async replace(next: JobRecord, extra: readonly Mutation[] = []): Promise<boolean> {
     const { router, committer, store } = this.#p;
     const route = router.byName(next.route);
     if (!route) return false;

@@ -89,7 +89,7 @@ export interface IntakeParts {
    * Stores `next` in place of the message of its id, with `extra` mutations (quota), and gives it
    * to the route; false when the message cannot be changed any more.
    */
-  replace(next: MessageRecord, extra?: Mutation[]): Promise<boolean>;
+  replace(next: MessageRecord, extra?: readonly Mutation[]): Promise<boolean>;
   /** 8-character ids for sessions bound with interface_version 3.3. */
   shortIds: ShortIds;
   /** The newest pending message between two addresses (replace_if_present_flag). */
@@ -208,7 +208,7 @@ export class Intake {
       return this.#refused([id], e);
     }
     const { msg } = prepared;
-    let quotaOps: Mutation[];
+    let quotaOps: readonly Mutation[];
     try {
       quotaOps = p.admission.charge(account, msg.parts);
     } catch (e) {
@@ -257,7 +257,7 @@ export class Intake {
     const failed: UnsuccessSme[] = [];
     const prepared: Prepared[] = [];
     const ids: string[] = [];
-    let quotaOps: Mutation[];
+    let quotaOps: readonly Mutation[];
     try {
       const ctx = this.#context(account, session);
       for (const d of destinations(account, pdu.body.dests)) {
@@ -322,7 +322,10 @@ export class Intake {
    * service_type, source and destination takes `msg`'s content under its own id. The id the
    * ESME knows it by, or null when there is none to replace (then `msg` is submitted as new).
    */
-  async #replaceIfPresent(msg: MessageRecord, quotaOps: Mutation[]): Promise<string | null> {
+  async #replaceIfPresent(
+    msg: MessageRecord,
+    quotaOps: readonly Mutation[],
+  ): Promise<string | null> {
     const p = this.#p;
     if (!replaceable(msg) || msg.body.length > INLINE_BODY) return null;
     if (!p.latest.tracks(msg.account)) {
@@ -342,7 +345,7 @@ export class Intake {
   }
 
   /** Stores accepted messages with `extra` mutations in one commit; false when it failed. */
-  async #store(prepared: Prepared[], extra: Mutation[]): Promise<boolean> {
+  async #store(prepared: Prepared[], extra: readonly Mutation[]): Promise<boolean> {
     const p = this.#p;
     const ops: Mutation[] = [];
     let bytes = 0;

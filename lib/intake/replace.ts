@@ -18,7 +18,7 @@ import { messagesById, type TargetParts } from "./targets.ts";
 /** What replacing needs. */
 export interface ReplaceParts extends TargetParts {
   /** Stores `next` in place of its message (with `extra`) and gives it to the route; false when too late. */
-  replace(next: MessageRecord, extra?: Mutation[]): Promise<boolean>;
+  replace(next: MessageRecord, extra?: readonly Mutation[]): Promise<boolean>;
   /** Charges the account's TPS and daily quota (SmppError 0x58 over them); the quota mutations. */
   admission: Pick<Admission, "charge">;
   /** Scheduled messages waiting now, and how many may (a replacement scheduling one more). */
@@ -120,7 +120,7 @@ export async function replaceReply(
   let replaced = 0;
   for (const m of targets) {
     let next: MessageRecord;
-    let quota: Mutation[];
+    let quota: readonly Mutation[];
     try {
       next = replacement(m, b, ctx);
       if (next.concat) return fail;
