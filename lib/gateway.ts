@@ -180,6 +180,7 @@ export class Gateway {
       timeoutMs: concatTimeoutMs,
       jobFor: (j) => delivery.jobFor(j),
       onJoined: (j, job) => delivery.joined(j, job),
+      onLateDuplicate: (j, part) => delivery.lateDuplicate(j, part),
       // Joined messages wait for the routes to start (a job written earlier would be resumed too).
       held: true,
       counters: this.counters,

@@ -11,7 +11,15 @@ import type { Transactions } from "../intake/transactions.ts";
 import type { PendingIds } from "../intake/pending.ts";
 import type { Counters } from "../core/counters.ts";
 import type { GroupCommitter, Mutation } from "../store/committer.ts";
-import type { JobRecord, JoinedRecord, ReceiptRecord } from "../store/records.ts";
+import {
+  type JobRecord,
+  type JoinedRecord,
+  MessageState,
+  type PartRef,
+  type ReceiptRecord,
+  type Stat,
+  STAT_STATES,
+} from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
@@ -26,6 +34,11 @@ import type { Router } from "./router.ts";
 import { type Settlement, settlement, stateOps } from "./settle.ts";
 
 const log = getLogger(["smppgw", "delivery"]);
+
+/** The receipt word of each final message_state. */
+const STAT_WORDS: ReadonlyMap<number, Stat> = new Map(
+  Object.entries(STAT_STATES).map(([stat, state]) => [state, stat as Stat]),
+);
 
 /** Settlements share an atomic write until they hold this many message ids. */
 const SETTLE_GROUP = 400;
@@ -78,6 +91,8 @@ export class Delivery {
     },
   );
   readonly #inbound: { dest: RegExp; account: string }[];
+  /** Jobs of joined messages given to "whole" routes, until settled (see lateDuplicate). */
+  readonly #joinedJobs = new Map<string, JobRecord>();
   #moRef = 0;
 
   constructor(parts: DeliveryParts, o: DeliveryOptions = {}) {
@@ -183,6 +198,7 @@ export class Delivery {
     // Explicit jobs (joined messages): with their stored retry progress, at their schedule.
     for await (const stored of this.#p.store.jobs(route.name)) {
       const job = await this.#hosts.resumed(stored);
+      if (job.joinedParts) this.#joinedJobs.set(job.id, job);
       if (job.scheduleAt !== undefined && job.scheduleAt > Date.now()) this.schedule(route, job);
       else yield job;
     }
@@ -294,7 +310,37 @@ export class Delivery {
   /** A joined message and its job are stored (see {@link jobFor}): its route gets the job. */
   joined(_j: JoinedRecord, job: JobRecord | null): void {
     const route = job ? this.#p.router.byName(job.route) : undefined;
-    if (job && route) this.#hand(route, job);
+    if (job && route) {
+      this.#joinedJobs.set(job.id, job);
+      this.#hand(route, job);
+    }
+  }
+
+  /**
+   * A part of joined message `j` sent again after the join (stored among its duplicates): it gets
+   * the message's outcome. Settled already: the same state now; handed over: ENROUTE, and the
+   * receipt settles it with the others; still waiting for its route: it rides with the job.
+   */
+  async lateDuplicate(j: JoinedRecord, part: PartRef): Promise<void> {
+    const { store, committer } = this.#p;
+    const first = j.parts.find((p) => p !== null);
+    if (!first) return;
+    const state = await store.state(first.id);
+    if (state && state.state !== MessageState.ENROUTE) {
+      const m = await store.message(part.id);
+      const stat = STAT_WORDS.get(state.state);
+      if (m && stat) await this.#settle([{ job: m, stat, err: state.err }]);
+      return;
+    }
+    if (state) {
+      await committer.write([Store.stateOp(part.id, state)]);
+      return;
+    }
+    const job = this.#joinedJobs.get(j.id);
+    if (job?.joinedParts) {
+      job.joinedParts.push(part);
+      await committer.write([Store.jobOp(job)]);
+    }
   }
 
   /** Gives `job` to `route` now, or at its `scheduleAt` (held in memory until then). */
@@ -349,6 +395,7 @@ export class Delivery {
     for (const { job } of group) {
       this.#hosts.forget(job.id);
       if (!job.joinedParts) pending.delete(job.id);
+      else this.#joinedJobs.delete(job.id);
     }
     counters.settled += group.length;
     counters.receiptsQueued += receipts.length;

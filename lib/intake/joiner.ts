@@ -8,7 +8,7 @@ import { type Counters, newCounters } from "../core/counters.ts";
 import { getLogger } from "@logtape/logtape";
 import type { GroupCommitter } from "../store/committer.ts";
 import type { JobRecord, JoinedRecord, MessageRecord, PartRef } from "../store/records.ts";
-import { Store } from "../store/store.ts";
+import { Keys, Store } from "../store/store.ts";
 
 const log = getLogger(["smppgw", "concat"]);
 
@@ -35,6 +35,12 @@ export interface JoinerOptions {
   /** Called once a joined record (and its job) is stored (complete, or given up on). */
   onJoined?: (j: JoinedRecord, job: JobRecord | null) => void | Promise<void>;
   /**
+   * A part sent again after its message was joined (a client resending after a lost response):
+   * it is stored as one of the message's duplicates (`j` as stored now); the caller settles it
+   * with the message.
+   */
+  onLateDuplicate?: (j: JoinedRecord, part: PartRef) => void | Promise<void>;
+  /**
    * Joined messages are finished only after {@link Joiner.release} (the gateway releases once its
    * routes have started: a job written earlier would also be resumed, and so sent twice).
    */
@@ -51,6 +57,8 @@ export class Joiner {
   readonly #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #released = Promise.withResolvers<void>();
+  /** Groups joined lately, by key: a part sent again within twice the timeout is a duplicate. */
+  readonly #joined = new Map<string, { id: string; seqs: Set<number>; until: number }>();
   /** Joined messages since start, complete and incomplete. */
   readonly #c: Counters;
 
@@ -74,6 +82,11 @@ export class Joiner {
     const c = m.concat!;
     const key = `${m.account}\u0000${c.group}`;
     let p = this.#pending.get(key);
+    // Only a part held for its joined message ("whole" routes): others went to their route.
+    const done = p || !m.joinLater ? undefined : this.#joined.get(key);
+    if (done && done.until > Date.now() && done.seqs.has(c.seq)) {
+      return await this.#late(m, done.id);
+    }
     if (!p) {
       // After a restart, earlier parts of this group are only in KV.
       const earlier = await this.#store.pendingParts(m.account, c.group);
@@ -113,6 +126,31 @@ export class Joiner {
       return;
     }
     p.bySeq.set(part.seq, part);
+  }
+
+  /**
+   * A part of a message joined lately, sent again: it leaves the join queue and joins the stored
+   * message's duplicates (with its part-of link), in one write.
+   */
+  async #late(m: MessageRecord, id: string): Promise<void> {
+    const c = m.concat!;
+    const part: PartRef = { id: m.id, seq: c.seq, preview: m.preview };
+    if (m.publicId !== undefined) part.publicId = m.publicId;
+    const j = (await this.#store.kv.get<JoinedRecord>(Keys.joined(m.account, id))).value;
+    if (!j) return;
+    this.#c.duplicateParts++;
+    log.info("part {seq} of {group} ({id}) came again after its message was joined", {
+      seq: c.seq,
+      group: c.group,
+      id: m.id,
+    });
+    const next: JoinedRecord = { ...j, duplicates: [...(j.duplicates ?? []), part] };
+    await this.#committer.write([
+      { type: "set", key: Keys.joined(m.account, id), value: next },
+      { type: "delete", key: Keys.pendingPart(m.account, c.group, c.seq, m.id) },
+      { type: "set", key: Keys.partOf(m.id), value: { account: m.account, id } },
+    ]);
+    await this.#opts.onLateDuplicate?.(next, part);
   }
 
   /** Lets joined messages be finished (see {@link JoinerOptions.held}). */
@@ -156,6 +194,12 @@ export class Joiner {
         ...Store.joinedOps(j, p.received),
         ...(job ? [Store.jobOp(job)] : []),
       ]);
+      // A part of it sent again soon is a duplicate, not the start of another message.
+      this.#joined.set(key, {
+        id,
+        seqs: new Set(p.bySeq.keys()),
+        until: Date.now() + 2 * this.#opts.timeoutMs,
+      });
       await this.#opts.onJoined?.(j, job);
     } catch (e) {
       log.error("storing joined message {id} failed: {error}", { id, error: String(e) });
@@ -191,6 +235,7 @@ export class Joiner {
 
   /** Gives up on groups older than the timeout. */
   sweep(now = Date.now()) {
+    for (const [key, done] of this.#joined) if (done.until <= now) this.#joined.delete(key);
     for (const [key, p] of this.#pending) {
       // A group still being loaded by resume() (its total unknown yet) waits for the next sweep.
       if (p.total > 0 && now - p.firstAt >= this.#opts.timeoutMs) this.#finish(key, p, false);

@@ -535,3 +535,50 @@ Deno.test("http route: a part sent twice goes once in the text; the DLR gives th
   }
   assert.equal((await g.gw.gateway.store.state(again))?.state, 2);
 });
+
+Deno.test("http route: a part sent again after its message went out is not sent alone; it gets the message's receipt", async () => {
+  await using provider = startProvider((r) =>
+    Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url);
+  const a = (await g.c.submit("", part(6, 2, 1, "first "))).body.message_id as string;
+  const b = (await g.c.submit("", part(6, 2, 2, "second"))).body.message_id as string;
+  await provider.waitRequests(1);
+  const req = JSON.parse(provider.requests[0].body);
+  await waitUntil(async () => (await g.gw.gateway.store.state(b))?.state === 1, 5000, "ENROUTE");
+  // The client resends the last part (its response was lost): a duplicate, ENROUTE with the rest.
+  const late = (await g.c.submit("", part(6, 2, 2, "second"))).body.message_id as string;
+  await waitUntil(async () => (await g.gw.gateway.store.state(late))?.state === 1, 5000, "late");
+  await post(`${g.base}/dlr`, { ref: `P-${req.ref}`, status: "delivered" });
+  const receipts = [text(await g.c.next()), text(await g.c.next()), text(await g.c.next())];
+  for (const id of [a, b, late]) {
+    assert.ok(receipts.some((r) => r.startsWith(`id:${id} `) && r.includes("stat:DELIVRD")), id);
+  }
+  // Sent again once it is final: the same outcome at once.
+  const later = (await g.c.submit("", part(6, 2, 1, "first "))).body.message_id as string;
+  assert.match(text(await g.c.next()), new RegExp(`^id:${later} .*stat:DELIVRD`));
+  assert.equal(provider.requests.length, 1, "never sent on its own");
+});
+
+Deno.test("http route: a part sent again while its message waits for a retry goes with it", async () => {
+  await using provider = startProvider((r, n) =>
+    n === 1
+      ? new Response("busy", { status: 503 })
+      : Response.json({ messageId: `P-${JSON.parse(r.body).ref}` })
+  );
+  await using g = await gateway(provider.url, {
+    retry: { baseMs: 300, maxMs: 300, maxAttempts: 5 },
+  });
+  const a = (await g.c.submit("", part(2, 2, 1, "wait "))).body.message_id as string;
+  const b = (await g.c.submit("", part(2, 2, 2, "for it"))).body.message_id as string;
+  await provider.waitRequests(1);
+  const late = (await g.c.submit("", part(2, 2, 2, "for it"))).body.message_id as string;
+  await provider.waitRequests(2);
+  const req = JSON.parse(provider.requests[1].body);
+  assert.equal(req.text, "wait for it");
+  await waitUntil(async () => (await g.gw.gateway.store.state(late))?.state === 1, 5000, "ENROUTE");
+  await post(`${g.base}/dlr`, { ref: `P-${req.ref}`, status: "delivered" });
+  const receipts = [text(await g.c.next()), text(await g.c.next()), text(await g.c.next())];
+  for (const id of [a, b, late]) assert.ok(receipts.some((r) => r.startsWith(`id:${id} `)), id);
+  assert.equal(provider.requests.length, 2);
+});
