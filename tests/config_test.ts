@@ -40,3 +40,18 @@ Deno.test("parseConfig() names the bad key", () => {
     );
   }
 });
+
+Deno.test("maxValidityHours, limits.routeBacklog and limits.maxScheduled reach the options; validity stays within retention", () => {
+  const o = optionsFromConfig(parseConfig({
+    maxValidityHours: 48,
+    limits: { routeBacklog: 5000, maxScheduled: 10 },
+  }));
+  assert.equal(o.maxValidityMs, 48 * 3600_000);
+  assert.equal(o.routeBacklog, 5000);
+  assert.equal(o.maxScheduled, 10);
+  assert.throws(
+    () => parseConfig({ maxValidityHours: 200 }),
+    /maxValidityHours: must be at most retentionDays × 24 \(168\)/,
+  );
+  assert.equal(parseConfig({ maxValidityHours: 200, retentionDays: 10 }).maxValidityHours, 200);
+});

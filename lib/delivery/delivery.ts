@@ -289,11 +289,6 @@ export class Delivery {
     }
   }
 
-  /** Whether cancel_sm or replace_sm may still change message `id`. */
-  changeable(id: string): boolean {
-    return this.#hosts.changeable(id);
-  }
-
   /** A session that can receive became bound: send what waits for its account. */
   bound(account: string) {
     this.#dispatcher.pump(account);

@@ -3,7 +3,7 @@
  * found again from one of its parts, and its whole content for a route that sends it in one go.
  */
 import type { JobRecord, JoinedRecord, MessageRecord } from "../store/records.ts";
-import { Keys, type Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import { concatBytes } from "../smpp/bytes.ts";
 import { encodeText, ESM_UDHI, parseUdh, partsFor, userText } from "../text/mod.ts";
 
@@ -26,9 +26,7 @@ export function joinedJob(first: MessageRecord, j: JoinedRecord): JobRecord {
 
 /** The joined job a part belongs to (after its hand-over: for its receipt), or null. */
 export async function joinedJobOf(store: Store, partId: string): Promise<JobRecord | null> {
-  const ref = (await store.kv.get<{ account: string; id: string }>(Keys.partOf(partId))).value;
-  if (!ref) return null;
-  const j = (await store.kv.get<JoinedRecord>(Keys.joined(ref.account, ref.id))).value;
+  const j = await store.joinedRecordOf(partId);
   const first = j?.parts.find((p) => p !== null);
   const m = first ? await store.message(first.id) : null;
   return j && m ? joinedJob(m, j) : null;

@@ -339,11 +339,15 @@ export class Store {
     return null;
   }
 
+  /** The joined record of the message a part belongs to, or null. */
+  async joinedRecordOf(partId: string): Promise<JoinedRecord | null> {
+    const ref = (await this.kv.get<{ account: string; id: string }>(Keys.partOf(partId))).value;
+    return ref ? (await this.kv.get<JoinedRecord>(Keys.joined(ref.account, ref.id))).value : null;
+  }
+
   /** The joined message a part belongs to, with its text read from the parts; or null. */
   async joinedOf(partId: string): Promise<{ joined: JoinedRecord; text: string | null } | null> {
-    const ref = (await this.kv.get<{ account: string; id: string }>(Keys.partOf(partId))).value;
-    if (!ref) return null;
-    const joined = (await this.kv.get<JoinedRecord>(Keys.joined(ref.account, ref.id))).value;
+    const joined = await this.joinedRecordOf(partId);
     if (!joined) return null;
     let text: string | null = "";
     for (const p of joined.parts) {
