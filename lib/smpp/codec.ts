@@ -13,12 +13,22 @@ import {
   type UnsuccessSme,
 } from "./commands.ts";
 import { Status } from "./status.ts";
-import { type Tlv, tlvFixedSize } from "./tlvs.ts";
+import type { Tlv } from "./tlvs.ts";
+import {
+  EMPTY,
+  type FieldValue,
+  type Header,
+  HEADER_SIZE,
+  nullValue,
+  peekHeader,
+  Reader,
+  readField,
+  readTlvs,
+} from "./reader.ts";
+import { decodeSubmitBody, hasFastPath } from "./submit_decode.ts";
 
 export type { DestAddress, UnsuccessSme } from "./commands.ts";
-
-/** A decoded mandatory-field value. */
-export type FieldValue = string | number | Uint8Array | DestAddress[] | UnsuccessSme[];
+export { type FieldValue, type Header, HEADER_SIZE, peekHeader } from "./reader.ts";
 
 /** Mandatory fields by their spec names, untyped (see {@link BodyOf} for the typed form). */
 export type Body = Record<string, FieldValue>;
@@ -62,181 +72,6 @@ export interface PduInit {
   tlvs?: readonly Tlv[];
 }
 
-/** The 16-octet header. */
-export interface Header {
-  /** command_length: the whole PDU in octets. */
-  length: number;
-  /** command_id. */
-  commandId: number;
-  /** command_status. */
-  status: number;
-  /** sequence_number. */
-  seq: number;
-}
-
-/** Size of the PDU header. */
-export const HEADER_SIZE = 16;
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-}
-
-/** Reads the header of a frame of at least 16 octets. */
-export function peekHeader(frame: Uint8Array): Header {
-  return {
-    length: u32(frame, 0),
-    commandId: u32(frame, 4),
-    status: u32(frame, 8),
-    seq: u32(frame, 12),
-  };
-}
-
-function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
-
-const EMPTY = new Uint8Array(0);
-
-function nullValue(f: Field): FieldValue {
-  switch (f.type) {
-    case "cstr":
-    case "time":
-      return "";
-    case "sm":
-      return EMPTY;
-    case "dests":
-    case "unsuccess":
-      return [];
-    default:
-      return 0;
-  }
-}
-
-class Reader {
-  off = HEADER_SIZE;
-  constructor(readonly b: Uint8Array, readonly end: number) {}
-
-  u8(): number {
-    if (this.off >= this.end) {
-      throw new SmppError(Status.ESME_RINVCMDLEN, "body ends inside a field");
-    }
-    return this.b[this.off++];
-  }
-  u32(): number {
-    if (this.off + 4 > this.end) {
-      throw new SmppError(Status.ESME_RINVCMDLEN, "body ends inside a field");
-    }
-    const v = u32(this.b, this.off);
-    this.off += 4;
-    return v;
-  }
-  cstr(name: string, max: number, err: number, tol = 0): string {
-    const limit = Math.min(this.end, this.off + max + tol);
-    for (let i = this.off; i < limit; i++) {
-      if (this.b[i] === 0) {
-        const s = latin1(this.b, this.off, i);
-        this.off = i + 1;
-        return s;
-      }
-    }
-    if (limit === this.end && limit < this.off + max + tol) {
-      throw new SmppError(Status.ESME_RINVCMDLEN, `${name} has no terminating NUL`);
-    }
-    throw new SmppError(err, `${name} longer than ${max - 1} characters`);
-  }
-}
-
-function readField(r: Reader, f: Field): FieldValue {
-  switch (f.type) {
-    case "u8":
-      return r.u8();
-    case "u16":
-      return r.u8() * 256 + r.u8();
-    case "u32":
-      return r.u32();
-    case "cstr":
-      return r.cstr(f.name, f.max, f.err, f.tol);
-    case "time": {
-      const s = r.cstr(f.name, 17, f.err);
-      if (s.length !== 0 && s.length !== 16) {
-        throw new SmppError(f.err, `${f.name} must be empty or 16 characters`);
-      }
-      return s;
-    }
-    case "sm": {
-      const n = r.u8();
-      if (r.off + n > r.end) {
-        throw new SmppError(Status.ESME_RINVMSGLEN, `sm_length ${n} runs past the end of the PDU`);
-      }
-      const v = r.b.slice(r.off, r.off + n);
-      r.off += n;
-      return v;
-    }
-    case "dests": {
-      const n = r.u8();
-      if (n < 1 || n > 254) throw new SmppError(Status.ESME_RINVNUMDESTS, `number_of_dests ${n}`);
-      const out: DestAddress[] = [];
-      for (let i = 0; i < n; i++) {
-        const flag = r.u8();
-        if (flag === 1) {
-          out.push({
-            dest_flag: 1,
-            dest_addr_ton: r.u8(),
-            dest_addr_npi: r.u8(),
-            destination_addr: r.cstr("destination_addr", 21, Status.ESME_RINVDSTADR),
-          });
-        } else if (flag === 2) {
-          out.push({ dest_flag: 2, dl_name: r.cstr("dl_name", 21, Status.ESME_RINVDLNAME) });
-        } else throw new SmppError(Status.ESME_RINVDESTFLAG, `dest_flag ${flag}`);
-      }
-      return out;
-    }
-    case "unsuccess": {
-      const n = r.u8();
-      const out: UnsuccessSme[] = [];
-      for (let i = 0; i < n; i++) {
-        out.push({
-          dest_addr_ton: r.u8(),
-          dest_addr_npi: r.u8(),
-          destination_addr: r.cstr("destination_addr", 21, Status.ESME_RINVDSTADR),
-          error_status_code: r.u32(),
-        });
-      }
-      return out;
-    }
-  }
-}
-
-function readTlvs(r: Reader): Tlv[] {
-  const tlvs: Tlv[] = [];
-  while (r.off + 4 <= r.end) {
-    const tag = (r.b[r.off] << 8) | r.b[r.off + 1];
-    const len = (r.b[r.off + 2] << 8) | r.b[r.off + 3];
-    r.off += 4;
-    if (r.off + len > r.end) {
-      throw new SmppError(
-        Status.ESME_RINVOPTPARSTREAM,
-        `TLV 0x${tag.toString(16)} runs past the end`,
-      );
-    }
-    const size = tlvFixedSize(tag);
-    if (size !== undefined && size !== len) {
-      throw new SmppError(
-        Status.ESME_RINVPARLEN,
-        `TLV 0x${tag.toString(16)} must be ${size} octets`,
-      );
-    }
-    tlvs.push({ tag, value: r.b.slice(r.off, r.off + len) });
-    r.off += len;
-  }
-  if (r.off !== r.end) {
-    throw new SmppError(Status.ESME_RINVOPTPARSTREAM, `${r.end - r.off} stray octets after TLVs`);
-  }
-  return tlvs;
-}
-
 /**
  * Decodes one whole frame (as cut by the frame reader). Throws SmppError with the status to
  * answer: ESME_RINVCMDLEN when command_length is under 16 or exceeds the frame (a truncated PDU),
@@ -244,6 +79,18 @@ function readTlvs(r: Reader): Tlv[] {
  * command_length are not part of the PDU and are ignored.
  */
 export function decode(frame: Uint8Array): Pdu {
+  return decodeWith(frame, true);
+}
+
+/**
+ * {@link decode} by the command table alone, without the submit_sm fast path: the reference the
+ * fast path is tested against.
+ */
+export function decodeByTable(frame: Uint8Array): Pdu {
+  return decodeWith(frame, false);
+}
+
+function decodeWith(frame: Uint8Array, fast: boolean): Pdu {
   if (frame.length < HEADER_SIZE) {
     throw new SmppError(Status.ESME_RINVCMDLEN, `frame of ${frame.length} octets has no header`);
   }
@@ -258,6 +105,8 @@ export function decode(frame: Uint8Array): Pdu {
   if (!cmd) {
     throw new SmppError(Status.ESME_RINVCMDID, `unknown command_id 0x${h.commandId.toString(16)}`);
   }
+  // The fast path reads the same layout from the same table.
+  if (fast && hasFastPath(h.commandId)) return decodeSubmitBody(frame, h, cmd) as Pdu;
   const end = h.length;
   const r = new Reader(frame, end);
   const lenient = isResponse(h.commandId);
