@@ -11,6 +11,7 @@ import { findTlv, Tag, type Tlv, tlvInt } from "../smpp/tlvs.ts";
 import { type AccountRecord, type MessageRecord, STORED_APART } from "../store/records.ts";
 import {
   alphabetOf,
+  checkUserText,
   concatInfo,
   encodeText,
   ESM_UDHI,
@@ -197,8 +198,12 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
   const packed = ctx.account.gsmPacked === true;
   const latin1 = ctx.account.dataCoding0 === "latin1" && dataCoding === 0 && !encoded;
   // Decoding checks the octets against the coding (0x01 when they do not fit); the text itself
-  // is not stored: it is read from the body again when needed.
-  const decoded = userText({ body, esmClass, dataCoding, packed, latin1 });
+  // is not stored: it is read from the body again when needed. Only a message_payload (its
+  // parts are counted from the text) and a message asking for a receipt (its text field) need
+  // the text now; the others are only checked.
+  const user = { body, esmClass, dataCoding, packed, latin1 };
+  const wantsReceipt = (registeredDelivery & 0x03) !== 0;
+  const decoded = payload || wantsReceipt ? userText(user) : (checkUserText(user), null);
   const tlvs = keptTlvs(pdu.tlvs);
   // Optional fields are assigned, not spread: no temporary objects on the submit path.
   const m: MessageRecord = {
@@ -216,13 +221,13 @@ export function buildMessage(pdu: Pdu<"submit_sm" | "data_sm">, ctx: SubmitConte
     body,
     // A part in short_message is one SMS; a message_payload counts as the parts it would need
     // (Latin-1 text as it goes on: GSM 7-bit when it fits, else UCS2).
-    parts: !payload
+    parts: !decoded || !payload
       ? 1
       : latin1
       ? latin1Parts(decoded.text ?? "")
       : countParts(dataCoding, decoded.text, userOctets(body, esmClass)),
     // Only a message that can get a receipt needs the receipt's text.
-    preview: registeredDelivery & 0x03
+    preview: decoded && wantsReceipt
       ? receiptTextField(decoded.text, decoded.kind, ctx.previewLength)
       : "",
     userMessageReference: tlvInt(pdu.tlvs, Tag.user_message_reference),

@@ -104,7 +104,10 @@ export function tlvString(tlvs: readonly Tlv[], tag: number): string | undefined
   const end = t.value.length > 0 && t.value[t.value.length - 1] === 0
     ? t.value.length - 1
     : t.value.length;
-  return String.fromCharCode(...t.value.subarray(0, end));
+  // One character per octet; a loop, not a spread (which walks an iterator).
+  let out = "";
+  for (let i = 0; i < end; i++) out += String.fromCharCode(t.value[i]);
+  return out;
 }
 
 /** Builds an integer TLV of `size` octets, big-endian. */

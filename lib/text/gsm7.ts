@@ -72,6 +72,27 @@ function unitString(u: Uint16Array, n: number): string {
   return out;
 }
 
+function aboveSeptet(s: number, i: number): SmppError {
+  return new SmppError(
+    Status.ESME_RINVMSGLEN,
+    `GSM 7-bit octet 0x${hex(s)} at offset ${i} is above 0x7F (packed data sent as unpacked?)`,
+  );
+}
+
+function loneEscape(i: number): SmppError {
+  return new SmppError(
+    Status.ESME_RINVMSGLEN,
+    `GSM 7-bit text ends with a lone ESC (0x1B) at offset ${i}`,
+  );
+}
+
+function escapedAbove(code: number, i: number): SmppError {
+  return new SmppError(
+    Status.ESME_RINVMSGLEN,
+    `GSM 7-bit octet 0x${hex(code)} at offset ${i} is above 0x7F`,
+  );
+}
+
 /** Decodes unpacked GSM septets (one per octet); throws ESME_RINVMSGLEN on octets > 0x7F or a trailing ESC. */
 export function gsmDecode(septets: Uint8Array): string {
   if (units.length < septets.length) units = new Uint16Array(septets.length);
@@ -79,34 +100,34 @@ export function gsmDecode(septets: Uint8Array): string {
   let n = 0;
   for (let i = 0; i < septets.length; i++) {
     const s = septets[i];
-    if (s > 0x7f) {
-      throw new SmppError(
-        Status.ESME_RINVMSGLEN,
-        `GSM 7-bit octet 0x${hex(s)} at offset ${i} is above 0x7F (packed data sent as unpacked?)`,
-      );
-    }
+    if (s > 0x7f) throw aboveSeptet(s, i);
     if (s !== GSM_ESC) {
       u[n++] = BASIC_UNITS[s];
       continue;
     }
-    if (i + 1 >= septets.length) {
-      throw new SmppError(
-        Status.ESME_RINVMSGLEN,
-        `GSM 7-bit text ends with a lone ESC (0x1B) at offset ${i}`,
-      );
-    }
+    if (i + 1 >= septets.length) throw loneEscape(i);
     const code = septets[++i];
-    if (code > 0x7f) {
-      throw new SmppError(
-        Status.ESME_RINVMSGLEN,
-        `GSM 7-bit octet 0x${hex(code)} at offset ${i} is above 0x7F`,
-      );
-    }
+    if (code > 0x7f) throw escapedAbove(code, i);
     // 23.038: unassigned extension codes show the basic-table character (Kannel does the
     // same); ESC ESC is reserved for a further table and is shown as a space until defined.
     u[n++] = EXTENSION_UNITS[code] || (code === GSM_ESC ? 0x20 : BASIC_UNITS[code]);
   }
   return unitString(u, n);
+}
+
+/**
+ * Checks unpacked GSM septets as {@link gsmDecode} does (the same SmppError), without making the
+ * text: for a submit whose text nobody reads.
+ */
+export function gsmCheck(septets: Uint8Array): void {
+  for (let i = 0; i < septets.length; i++) {
+    const s = septets[i];
+    if (s > 0x7f) throw aboveSeptet(s, i);
+    if (s !== GSM_ESC) continue;
+    if (i + 1 >= septets.length) throw loneEscape(i);
+    const code = septets[++i];
+    if (code > 0x7f) throw escapedAbove(code, i);
+  }
 }
 
 /** GSM basic-table code of each ASCII character, or -1 when it has none (or needs the escape). */

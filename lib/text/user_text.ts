@@ -1,7 +1,7 @@
 /** The text of a stored message, read from its user data when needed (it is not stored). */
-import { type DecodedText, decodeText } from "./coding.ts";
+import { alphabetOf, type DecodedText, decodeText } from "./coding.ts";
 import { ESM_UDHI, parseUdh } from "./concat.ts";
-import { udhFillBits } from "./gsm7.ts";
+import { gsmCheck, udhFillBits } from "./gsm7.ts";
 
 /** The user data fields a message's text is read from. */
 export interface UserData {
@@ -37,4 +37,16 @@ export function userText(m: UserData): DecodedText {
   // Packed septets after a UDH start on the next septet boundary (GSM 03.40 fill bits).
   const fillBits = udh ? udhFillBits(m.body.length - bytes.length) : 0;
   return decodeText(bytes, dcs, { packed: true, fillBits });
+}
+
+/**
+ * Throws what {@link userText} throws for the same user data, without making the text when it
+ * can tell without (unpacked GSM 7-bit, the usual submit): for messages whose text nobody reads.
+ */
+export function checkUserText(m: UserData): void {
+  if (m.packed === true || (m.latin1 && m.dataCoding === 0) || alphabetOf(m.dataCoding) !== "gsm") {
+    userText(m);
+    return;
+  }
+  gsmCheck((m.esmClass & ESM_UDHI) !== 0 ? parseUdh(m.body).payload : m.body);
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { Rng } from "../support/rng.ts";
+import { SmppError } from "../../lib/smpp/errors.ts";
 import {
   buildUdh,
+  checkUserText,
   gsmEncode,
   pack7,
   ucs2Encode,
@@ -40,4 +43,36 @@ Deno.test("userText() reads packed GSM after a UDH from its septet boundary (03.
     packed: true,
   });
   assert.equal(r.text, "Hello world");
+});
+
+Deno.test("checkUserText() refuses exactly what userText() refuses, with the same reason", () => {
+  const rng = new Rng(0x7e7);
+  let refused = 0;
+  for (let i = 0; i < 4000; i++) {
+    const esmClass = rng.pick([0, 0x40]);
+    const text = new Uint8Array(rng.int(0, 40)).map(() =>
+      rng.chance(0.95) ? rng.int(0, 0x7f) : rng.int(0, 255)
+    );
+    // With UDHI, mostly a well-formed concatenation header first.
+    const udh = esmClass && rng.chance(0.8) ? [5, 0, 3, 1, 2, 1] : [];
+    const m = {
+      body: Uint8Array.from([...udh, ...text]),
+      esmClass,
+      dataCoding: rng.pick([0, 1, 3, 4, 8, 0xf0, 0xf4, 0x11, 0x33]),
+      packed: rng.chance(0.2),
+      latin1: rng.chance(0.2),
+    };
+    const reason = (f: () => unknown) => {
+      try {
+        f();
+        return "ok";
+      } catch (e) {
+        return e instanceof SmppError ? `${e.status} ${e.message}` : `other ${e}`;
+      }
+    };
+    const want = reason(() => userText(m));
+    assert.equal(reason(() => checkUserText(m)), want, `case ${i}`);
+    if (want !== "ok") refused++;
+  }
+  assert.ok(refused > 200, `${refused} refused`);
 });
