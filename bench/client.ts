@@ -3,10 +3,10 @@
  * transceiver unless told otherwise), keeps `window` submit_sm outstanding (a new one per response; every send caused
  * by one socket read goes out in one write), answers deliver_sm, and records per-PDU latency.
  */
-import { readFrames } from "../lib/smpp/frames.ts";
+import { readFramesFrom } from "../lib/smpp/frames.ts";
 import { encode, type PduInit, peekHeader } from "../lib/smpp/codec.ts";
 import { CommandId } from "../lib/smpp/commands.ts";
-import { cstringAt, receiptedId, setSeq, submitTemplate } from "./wire.ts";
+import { cstringAt, DELIVER_RESP, receiptedId, setSeq, submitTemplate } from "./wire.ts";
 
 const ID = {
   bindResp: CommandId.bind_transceiver_resp,
@@ -85,6 +85,8 @@ export class LoadConn {
   #out: Uint8Array[] = [];
   /** Sequence numbers of submit_sm waiting for the next write (built from the template then). */
   #queued: number[] = [];
+  /** Sequence numbers of deliver_sm to answer in the next write (deliver_sm_resp built then). */
+  #answers: number[] = [];
   #writing: Promise<void> | null = null;
   #waiters = new Map<number, (status: number) => void>();
   #reading: Promise<void>;
@@ -173,16 +175,21 @@ export class LoadConn {
 
   /** Writes everything queued (submit_sm built from the template here) in one write. */
   #flush() {
-    if (this.#writing || (this.#out.length === 0 && this.#queued.length === 0)) return;
+    if (this.#writing || !this.#hasOutput()) return;
     this.#writing = this.#writeLoop();
+  }
+
+  #hasOutput(): boolean {
+    return this.#out.length > 0 || this.#queued.length > 0 || this.#answers.length > 0;
   }
 
   async #writeLoop(): Promise<void> {
     try {
-      while (this.#out.length > 0 || this.#queued.length > 0) {
+      while (this.#hasOutput()) {
         const tpl = this.#tpl;
         const seqs = this.#queued;
-        let size = seqs.length * tpl.length;
+        const answers = this.#answers;
+        let size = seqs.length * tpl.length + answers.length * DELIVER_RESP.length;
         for (const p of this.#out) size += p.length;
         const buf = new Uint8Array(size);
         let off = 0;
@@ -190,12 +197,17 @@ export class LoadConn {
           buf.set(p, off);
           off += p.length;
         }
+        for (let i = 0; i < answers.length; i++, off += DELIVER_RESP.length) {
+          buf.set(DELIVER_RESP, off);
+          setSeq(buf, off, answers[i]);
+        }
         for (let i = 0; i < seqs.length; i++, off += tpl.length) {
           buf.set(tpl, off);
           setSeq(buf, off, seqs[i]);
         }
         this.#out = [];
         this.#queued = [];
+        this.#answers = [];
         for (let w = 0; w < buf.length;) w += await this.#conn.write(buf.subarray(w));
       }
     } catch (e) {
@@ -208,19 +220,11 @@ export class LoadConn {
 
   async #read(): Promise<void> {
     const conn = this.#conn;
-    const flush = () => this.#flush();
-    // Everything sent while handling one read is flushed just before the next read.
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      const buf = new Uint8Array(256 * 1024);
-      while (true) {
-        flush();
-        const n = await conn.read(buf);
-        if (n === null) return;
-        yield buf.subarray(0, n);
-      }
-    }
+    // Everything sent while handling one read is flushed just before the next read; each frame
+    // is a view of the reused read buffer, handled before the next read.
+    const frames = readFramesFrom((p) => conn.read(p), { onIdle: () => this.#flush() });
     try {
-      for await (const frame of readFrames(chunks())) this.#onFrame(frame);
+      for await (const frame of frames) this.#onFrame(frame);
     } catch (e) {
       if (!this.#closed) this.#done.reject(e);
     }
@@ -255,7 +259,7 @@ export class LoadConn {
     }
     switch (h.commandId) {
       case ID.deliver: {
-        this.#out.push(encode({ command: "deliver_sm_resp", seq: h.seq }));
+        this.#answers.push(h.seq);
         const s = this.#o.shared;
         s.receipts++;
         const distinct = s.ids.size;
