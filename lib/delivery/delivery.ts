@@ -19,6 +19,7 @@ import {
   type ReceiptRecord,
   type Stat,
   STAT_STATES,
+  type StateRecord,
 } from "../store/records.ts";
 import { Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
@@ -349,8 +350,13 @@ export class Delivery {
     const writes: Promise<void>[] = [];
     let group: Settled[] = [];
     let size = 0;
+    // Settlements of one outcome in a row share their state record.
+    let state: StateRecord | null = null;
     for (const { job, stat, err } of outcomes) {
-      const s = settlement(job, stat, err, now);
+      if (state === null || state.state !== STAT_STATES[stat] || state.err !== err) {
+        state = { state: STAT_STATES[stat], doneAt: now, err };
+      }
+      const s = settlement(job, stat, err, now, state);
       group.push(s);
       size += s.ids.length;
       if (size >= SETTLE_GROUP) {

@@ -73,7 +73,7 @@ export class RouteHosts {
 
   /** The mutation removing a settled job's retry record, when it has one. */
   doneOp(id: string): KeyedMutation | null {
-    if (!this.#progress.delete(id)) return null;
+    if (this.#progress.size === 0 || !this.#progress.delete(id)) return null;
     return Store.routeJobDoneOp(id);
   }
 

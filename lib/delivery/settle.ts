@@ -27,44 +27,57 @@ export interface Settlement {
 /**
  * What settling one job stores: for a joined job, every part gets the state and its own receipt
  * (with its own id), and the job itself is removed. The caller writes the states (one by one or
- * in runs) and the receipts (in outbox pages) in one atomic write.
+ * in runs) and the receipts (in outbox pages) in one atomic write. `state` may be shared by
+ * the settlements of one outcome (fewer objects per settle).
  */
-export function settlement(job: JobRecord, stat: Stat, err: string, now: number): Settlement {
-  const parts = job.joinedParts ?? [
-    { id: job.id, seq: 1, preview: job.preview, publicId: job.publicId },
-  ];
-  const ids: string[] = [];
+export function settlement(
+  job: JobRecord,
+  stat: Stat,
+  err: string,
+  now: number,
+  state: StateRecord = { state: STAT_STATES[stat], doneAt: now, err },
+): Settlement {
+  const receipted = wantsReceipt(job.registeredDelivery, stat);
   const receipts: ReceiptRecord[] = [];
-  for (const p of parts) {
-    const receipt: ReceiptRecord | null = wantsReceipt(job.registeredDelivery, stat)
-      ? {
-        messageId: p.id,
-        account: job.account,
-        source: job.dest,
-        dest: job.source,
-        submitAt: job.submitAt,
-        doneAt: now,
-        stat,
-        err,
-        preview: p.preview,
-        userMessageReference: job.userMessageReference,
-        attempts: 0,
-        createdAt: now,
-      }
-      : null;
-    if (receipt) {
-      if (p.publicId !== undefined) receipt.publicId = p.publicId;
-      receipts.push(receipt);
-    }
+  // The usual job is one message: no parts list is made for it.
+  if (job.joinedParts === undefined) {
+    if (receipted) receipts.push(receiptOf(job, job.id, job.preview, job.publicId, stat, err, now));
+    return { job, state, ids: [job.id], jobDone: null, receipts };
+  }
+  const ids: string[] = [];
+  for (const p of job.joinedParts) {
+    if (receipted) receipts.push(receiptOf(job, p.id, p.preview, p.publicId, stat, err, now));
     ids.push(p.id);
   }
-  return {
-    job,
-    state: { state: STAT_STATES[stat], doneAt: now, err },
-    ids,
-    jobDone: job.joinedParts ? Store.jobDoneOp(job) : null,
-    receipts,
+  return { job, state, ids, jobDone: Store.jobDoneOp(job), receipts };
+}
+
+/** The receipt of message `id` (the job's own, or one part of a joined job). */
+function receiptOf(
+  job: JobRecord,
+  id: string,
+  preview: string,
+  publicId: string | undefined,
+  stat: Stat,
+  err: string,
+  now: number,
+): ReceiptRecord {
+  const receipt: ReceiptRecord = {
+    messageId: id,
+    account: job.account,
+    source: job.dest,
+    dest: job.source,
+    submitAt: job.submitAt,
+    doneAt: now,
+    stat,
+    err,
+    preview,
+    userMessageReference: job.userMessageReference,
+    attempts: 0,
+    createdAt: now,
   };
+  if (publicId !== undefined) receipt.publicId = publicId;
+  return receipt;
 }
 
 /**
@@ -74,18 +87,20 @@ export function settlement(job: JobRecord, stat: Stat, err: string, now: number)
  */
 export function stateOps(settled: readonly Settlement[], pending: PendingIds): Mutation[] {
   const ops: Mutation[] = [];
-  const byOutcome = new Map<string, { state: StateRecord; ids: string[] }>();
+  // A settle has a few outcomes at most: found by a scan, no key string made per message.
+  const byOutcome: { state: StateRecord; ids: string[] }[] = [];
   for (const s of settled) {
     if (s.jobDone) {
       for (const id of s.ids) ops.push(Store.stateOp(id, s.state));
       continue;
     }
-    const key = `${s.state.state}|${s.state.err}`;
-    let same = byOutcome.get(key);
-    if (!same) byOutcome.set(key, same = { state: s.state, ids: [] });
+    let same = byOutcome.find((g) =>
+      g.state === s.state || (g.state.state === s.state.state && g.state.err === s.state.err)
+    );
+    if (!same) byOutcome.push(same = { state: s.state, ids: [] });
     for (const id of s.ids) same.ids.push(id);
   }
-  for (const { state, ids } of byOutcome.values()) {
+  for (const { state, ids } of byOutcome) {
     for (const run of pending.runs(ids)) {
       ops.push(
         run.length === 1
