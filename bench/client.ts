@@ -193,13 +193,15 @@ export class LoadConn {
         for (const p of this.#out) size += p.length;
         const buf = new Uint8Array(size);
         let off = 0;
-        for (const p of this.#out) {
-          buf.set(p, off);
-          off += p.length;
-        }
+        // Answers first: they answer PDUs already received, so an unbind or unbind_resp queued
+        // meanwhile never overtakes them (the peer may close right after it).
         for (let i = 0; i < answers.length; i++, off += DELIVER_RESP.length) {
           buf.set(DELIVER_RESP, off);
           setSeq(buf, off, answers[i]);
+        }
+        for (const p of this.#out) {
+          buf.set(p, off);
+          off += p.length;
         }
         for (let i = 0; i < seqs.length; i++, off += tpl.length) {
           buf.set(tpl, off);

@@ -29,8 +29,6 @@ export function setSeq(b: Uint8Array, off: number, seq: number) {
   b[off + 15] = seq;
 }
 
-const latin1 = new TextDecoder("latin1");
-
 /** The C-octet string at `off` (e.g. a submit_sm_resp's message_id). */
 export function cstringAt(frame: Uint8Array, off: number): string {
   let s = "";
@@ -80,7 +78,8 @@ function idOfText(frame: Uint8Array): string {
     const p = decode(frame);
     const id = tlvString(p.tlvs, Tag.receipted_message_id);
     if (id !== undefined) return id;
-    const text = latin1.decode(p.body.short_message as Uint8Array);
+    const sm = p.body.short_message as Uint8Array;
+    const text = cstringAt(Uint8Array.of(...sm, 0), 0);
     return /^id:(\S+)/.exec(text)?.[1] ?? text;
   } catch {
     return "(undecodable)";

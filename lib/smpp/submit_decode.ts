@@ -57,8 +57,11 @@ const ORDER = [
   "sm_default_msg_id",
   "short_message",
 ];
-if (LAYOUT.map((f) => f.name).join() !== ORDER.join()) {
-  throw new TypeError("submit_sm layout changed: update submit_decode.ts");
+if (
+  LAYOUT.map((f) => f.name).join() !== ORDER.join() ||
+  commandById(CommandId.deliver_sm)!.body !== LAYOUT
+) {
+  throw new TypeError("submit_sm or deliver_sm layout changed: update submit_decode.ts");
 }
 
 function cstr(r: Reader, s: CstrSpec): string {
