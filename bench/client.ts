@@ -3,7 +3,7 @@
  * transceiver unless told otherwise), keeps `window` submit_sm outstanding (a new one per response; every send caused
  * by one socket read goes out in one write), answers deliver_sm, and records per-PDU latency.
  */
-import { readFramesFrom } from "../lib/smpp/frames.ts";
+import { readFrameBatches } from "../lib/smpp/frames.ts";
 import { encode, type PduInit, peekHeader } from "../lib/smpp/codec.ts";
 import { CommandId } from "../lib/smpp/commands.ts";
 import { cstringAt, DELIVER_RESP, receiptedId, setSeq, submitTemplate } from "./wire.ts";
@@ -224,9 +224,9 @@ export class LoadConn {
     const conn = this.#conn;
     // Everything sent while handling one read is flushed just before the next read; each frame
     // is a view of the reused read buffer, handled before the next read.
-    const frames = readFramesFrom((p) => conn.read(p), { onIdle: () => this.#flush() });
+    const batches = readFrameBatches((p) => conn.read(p), { onIdle: () => this.#flush() });
     try {
-      for await (const frame of frames) this.#onFrame(frame);
+      for await (const frames of batches) for (const frame of frames) this.#onFrame(frame);
     } catch (e) {
       if (!this.#closed) this.#done.reject(e);
     }

@@ -8,7 +8,7 @@ import type { Meters } from "../core/meters.ts";
 import { PDU_IN, PDU_OUT } from "../core/pdu_counts.ts";
 import type { Conn } from "../transport/conn.ts";
 import { SmppError } from "../smpp/errors.ts";
-import { FrameError, readFramesFrom } from "../smpp/frames.ts";
+import { FrameError, readFrameBatches } from "../smpp/frames.ts";
 import { OutstandingRequests } from "./outstanding.ts";
 import { CoalescingWriter } from "./writer.ts";
 import {
@@ -223,25 +223,29 @@ export class Session {
     );
     this.#timer = setInterval(() => this.#tick(), tick);
     try {
-      // Each frame is a view of the read buffer, handled (decoded) before the next read.
-      const frames = readFramesFrom((p) => this.#conn.read(p), {
+      // The PDUs of one read, each a view of the read buffer, handled before the next read.
+      const batches = readFrameBatches((p) => this.#conn.read(p), {
         maxLength: o.maxPduLength,
         onPartial: (n) => this.#partialSince = n === 0 ? 0 : this.#partialSince || Date.now(),
         onIdle: () => this.#out.uncork(),
       });
-      for await (const frame of frames) {
-        // Output caused by the PDUs of one read (responses, receipts freed by deliver_sm_resp)
-        // leaves in one write once they are all handled.
-        this.#out.cork();
+      read: for await (const frames of batches) {
         this.#lastRx = Date.now();
-        this.#onFrame(frame);
-        if (this.#closing) break;
-        // Backpressure: no next frame (and so no next read) while the peer leaves output unread.
-        const drained = this.#out.ready();
-        if (drained) {
-          this.#out.uncork();
-          await this.#paused(drained);
-          if (this.#closing) break;
+        for (const frame of frames) {
+          // Output caused by the PDUs of one read (responses, receipts freed by deliver_sm_resp)
+          // leaves in one write once they are all handled.
+          this.#out.cork();
+          this.#onFrame(frame);
+          if (this.#closing) break read;
+          // Backpressure: no next frame (and so no next read) while the peer leaves output unread.
+          const drained = this.#out.ready();
+          if (drained) {
+            this.#out.uncork();
+            await this.#paused(drained);
+            if (this.#closing) break read;
+            // The rest of this read counts as received now, as it is handled now.
+            this.#lastRx = Date.now();
+          }
         }
       }
     } catch (e) {

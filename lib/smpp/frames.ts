@@ -73,6 +73,19 @@ export async function* readFramesFrom(
   read: (p: Uint8Array) => Promise<number | null>,
   opts: FrameOptions = {},
 ): AsyncGenerator<Uint8Array> {
+  for await (const frames of readFrameBatches(read, opts)) yield* frames;
+}
+
+/**
+ * {@link readFramesFrom} a read at a time: yields the whole PDUs of each read together (never an
+ * empty batch), so a session handles them in one synchronous loop instead of one async step per
+ * PDU. The frames are views valid until the next batch is asked for. A bad command_length throws
+ * FrameError once the PDUs before it have been yielded.
+ */
+export async function* readFrameBatches(
+  read: (p: Uint8Array) => Promise<number | null>,
+  opts: FrameOptions = {},
+): AsyncGenerator<Uint8Array[]> {
   const max = opts.maxLength ?? MAX_PDU_LENGTH;
   let buf = new Uint8Array(FIRST_BUFFER);
   let start = 0;
@@ -84,19 +97,24 @@ export async function* readFramesFrom(
     end += n;
     const filled = end === buf.length;
     let need = 0;
+    let bad: FrameError | null = null;
+    const batch: Uint8Array[] = [];
     while (end - start >= 4) {
       const len = u32(buf, start);
       if (len < 16 || len > max) {
         const seq = end - start >= 16 ? u32(buf, start + 12) : 0;
-        throw new FrameError(`command_length ${len} outside 16..${max}`, seq);
+        bad = new FrameError(`command_length ${len} outside 16..${max}`, seq);
+        break;
       }
       if (end - start < len) {
         need = len;
         break;
       }
-      yield buf.subarray(start, start + len);
+      batch.push(buf.subarray(start, start + len));
       start += len;
     }
+    if (batch.length > 0) yield batch;
+    if (bad) throw bad;
     // Keep the incomplete PDU at the front, in a buffer big enough for it and the next read.
     const rest = end - start;
     const size = Math.max(need, filled ? Math.min(buf.length * 2, MAX_BUFFER) : 0, buf.length);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "../../lib/smpp/bytes.ts";
-import { FrameError, readFrames, readFramesFrom } from "../../lib/smpp/frames.ts";
+import { FrameError, readFrameBatches, readFrames, readFramesFrom } from "../../lib/smpp/frames.ts";
 import { encode } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
 
@@ -115,4 +115,22 @@ Deno.test("readFramesFrom() throws FrameError for command_length over the cap", 
     assert.equal(e.seq, 5);
     return true;
   });
+});
+
+Deno.test("readFrameBatches() yields the whole PDUs of each read together, then a bad length's error", async () => {
+  const bad = Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5);
+  const batches: number[][] = [];
+  const reads = reader([
+    concatBytes([pdus[0], pdus[1], pdus[2].subarray(0, 4)]),
+    pdus[2].subarray(4),
+    concatBytes([pdus[0], bad]),
+  ]);
+  await assert.rejects(async () => {
+    for await (const frames of readFrameBatches(reads, { maxLength: 4096 })) {
+      batches.push(frames.map((f) => f[15]));
+    }
+  }, FrameError);
+  // Sequence numbers per batch: two whole PDUs, the one completed by the second read, then the
+  // PDU before the bad header.
+  assert.deepEqual(batches, [[1, 2], [3], [1]]);
 });

@@ -16,7 +16,7 @@ import {
 } from "../../smpp/codec.ts";
 import { commandById, type CommandDef, isResponse } from "../../smpp/commands.ts";
 import { SmppError } from "../../smpp/errors.ts";
-import { readFramesFrom } from "../../smpp/frames.ts";
+import { readFrameBatches } from "../../smpp/frames.ts";
 import { Status } from "../../smpp/status.ts";
 import { CoalescingWriter } from "../../session/writer.ts";
 import type { Conn } from "../../transport/conn.ts";
@@ -234,10 +234,12 @@ export class EsmeLink {
 
   async #read() {
     try {
-      for await (const frame of readFramesFrom((p) => this.#conn.read(p))) {
+      for await (const frames of readFrameBatches((p) => this.#conn.read(p))) {
         this.#lastRx = this.#now();
-        this.#onFrame(frame);
-        if (this.#isClosed) return;
+        for (const frame of frames) {
+          this.#onFrame(frame);
+          if (this.#isClosed) return;
+        }
       }
       this.close(new LinkClosed("the upstream closed the connection"));
     } catch (e) {
