@@ -20,6 +20,7 @@ import {
   type Header,
   HEADER_SIZE,
   nullValue,
+  pduObject,
   peekHeader,
   Reader,
   readField,
@@ -115,16 +116,8 @@ function decodeWith(frame: Uint8Array, fast: boolean): Pdu {
     // Error responses may come without a body (spec) or with a partial one (many SMSCs).
     body[f.name] = lenient && r.off >= end ? nullValue(f) : readField(r, f);
   }
-  const tlvs = cmd.tlvs ? readTlvs(r) : [];
   // The table drove the fields, so the body has the shape BodyOf<cmd.name> describes.
-  return {
-    command: cmd.name,
-    commandId: h.commandId,
-    status: h.status,
-    seq: h.seq,
-    body,
-    tlvs,
-  } as Pdu;
+  return pduObject(cmd, h, body, cmd.tlvs ? readTlvs(r) : []) as Pdu;
 }
 
 function fieldSize(f: Field, v: FieldValue | undefined): number {
@@ -288,14 +281,7 @@ export function encode(p: PduInit): Uint8Array {
 export function headerOnly(cmd: CommandDef, h: Header): Pdu {
   const body: Body = {};
   for (const f of cmd.body) body[f.name] = nullValue(f);
-  return {
-    command: cmd.name,
-    commandId: cmd.id,
-    status: h.status,
-    seq: h.seq,
-    body,
-    tlvs: [],
-  } as Pdu;
+  return pduObject(cmd, h, body, []) as Pdu;
 }
 
 /**

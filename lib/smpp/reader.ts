@@ -3,7 +3,7 @@
  * Shared by the table-driven decoder (codec.ts) and the submit_sm fast path (submit_decode.ts).
  */
 import { SmppError } from "./errors.ts";
-import type { DestAddress, Field, UnsuccessSme } from "./commands.ts";
+import type { CommandDef, DestAddress, Field, UnsuccessSme } from "./commands.ts";
 import { Status } from "./status.ts";
 import { type Tlv, tlvFixedSize } from "./tlvs.ts";
 
@@ -201,4 +201,9 @@ export function readTlvs(r: Reader): Tlv[] {
     throw new SmppError(Status.ESME_RINVOPTPARSTREAM, `${r.end - r.off} stray octets after TLVs`);
   }
   return tlvs;
+}
+
+/** A decoded PDU as an object: its command, header fields, body and TLVs (one shape for all). */
+export function pduObject<B>(cmd: CommandDef, h: Header, body: B, tlvs: Tlv[]) {
+  return { command: cmd.name, commandId: h.commandId, status: h.status, seq: h.seq, body, tlvs };
 }

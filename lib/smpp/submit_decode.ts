@@ -6,8 +6,7 @@
  * random frames: the same PDU, or the same SmppError.
  */
 import { commandById, type CommandDef, CommandId, type Field } from "./commands.ts";
-import { type Header, Reader, readTlvs } from "./reader.ts";
-import type { Tlv } from "./tlvs.ts";
+import { type Header, pduObject, Reader, readTlvs } from "./reader.ts";
 
 /** A C-Octet String field's limits, as the command table gives them. */
 interface CstrSpec {
@@ -91,15 +90,7 @@ export function decodeSubmitBody(frame: Uint8Array, h: Header, cmd: CommandDef) 
     sm_default_msg_id: r.u8(),
     short_message: r.sm(),
   };
-  const tlvs: Tlv[] = readTlvs(r);
-  return {
-    command: cmd.name,
-    commandId: h.commandId,
-    status: h.status,
-    seq: h.seq,
-    body,
-    tlvs,
-  };
+  return pduObject(cmd, h, body, readTlvs(r));
 }
 
 /** Whether {@link decodeSubmitBody} reads this command (submit_sm, deliver_sm). */
