@@ -55,6 +55,7 @@ export {
   type SimulatorRule,
 } from "./delivery/simulator.ts";
 export { type Fence, type OutboxPage, type RouteJob, Store } from "./store/store.ts";
+export { StoreMutations } from "./store/mutations.ts";
 export { AccountAdmin, type AccountView, AdminError } from "./accounts/admin.ts";
 export type { SessionStats } from "./session/session.ts";
 export type {

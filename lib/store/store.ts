@@ -1,160 +1,24 @@
-/** Every Deno KV key the gateway uses, in one place, with the reads and writes built on them. */
+/**
+ * Reads over one Deno KV handle: accounts, messages, states, outbox pages, jobs and checkpoints.
+ * The keys are in keys.ts, the mutations (`Store.stateOp(…)` and the like) in mutations.ts.
+ */
 import { concatBytes } from "../smpp/bytes.ts";
-import {
-  compareIds,
-  decodeMessagePage,
-  findInMessagePage,
-  messageKey,
-  messagePageKey,
-  type StoredMessage,
-} from "./pages.ts";
+import { compareIds, decodeMessagePage, findInMessagePage, type StoredMessage } from "./pages.ts";
 import { userText } from "../text/mod.ts";
-import type { KeyedMutation, Mutation } from "./committer.ts";
-import {
-  decodeMessage,
-  decodeReceiptPage,
-  decodeState,
-  decodeStateRun,
-  encodeMessage,
-  encodeReceiptPage,
-  encodeState,
-  encodeStateRun,
-  INLINE_BODY,
-  PAGE_BYTES,
-  PAGE_RECEIPTS,
-  receiptSize,
-} from "./layouts.ts";
+import { decodeMessage, decodeReceiptPage, decodeState, decodeStateRun } from "./layouts.ts";
 import type {
   AccountRecord,
   JobRecord,
   JoinedRecord,
   MessageRecord,
   PartRef,
-  ReceiptRecord,
   StateRecord,
 } from "./records.ts";
+import { Keys } from "./keys.ts";
+import { type OutboxPage, type RouteJob, StoreMutations } from "./mutations.ts";
 
-/** Receipts of one account stored together under one outbox key. */
-export interface OutboxPage {
-  /** The account the receipts go to. */
-  account: string;
-  /** The page's key part: its first receipt's message id (a resend: id and attempt). */
-  id: string;
-  /** The receipts, in the order they were queued. */
-  receipts: ReceiptRecord[];
-}
-
-/** A route's progress on a job that failed before (kept until the job settles). */
-export interface RouteJob {
-  /** The route's name. */
-  route: string;
-  /** Attempts made. */
-  attempts: number;
-  /** When to try again (ms since the epoch). */
-  nextAt: number;
-}
-
-/**
- * What identifies an outbox entry (and names a page it starts): the message id, apart for an
- * intermediate notification (a message may have one waiting beside its final receipt).
- */
-export function outboxKey(r: ReceiptRecord): string {
-  return r.intermediate ? `${r.messageId}:i` : r.messageId;
-}
-
-/** KV keys. */
-export const Keys = {
-  account: (systemId: string): Deno.KvKey => ["account", systemId],
-  accounts: (): Deno.KvKey => ["account"],
-  /** An account removed through the admin API: binds as it get 0x0D, not 0x0F. */
-  removedAccount: (systemId: string): Deno.KvKey => ["account_removed", systemId],
-  /** A message stored on its own (releases before message pages; tests). */
-  message: (id: string): Deno.KvKey => messageKey(id),
-  /** The messages of one atomic write from `first` on (see pages.ts). */
-  messagePage: (first: string): Deno.KvKey => messagePageKey(first),
-  messagePages: (): Deno.KvKey => ["mpage"],
-  /** A message replaced (replace_sm, replace_if_present_flag) before it reached its route. */
-  replaced: (id: string): Deno.KvKey => ["msgrep", id],
-  /** Set once any message was replaced: until then reads need not look for replacements. */
-  anyReplaced: (): Deno.KvKey => ["meta", "replaced"],
-  /** The message an 8-character id (of a 3.3 bind) stands for. */
-  shortId: (n: number): Deno.KvKey => ["sid", n],
-  /** The short-id counter's highest value handed out (a KV `max`, so none is handed out twice). */
-  shortIdFloor: (): Deno.KvKey => ["meta", "sid"],
-  /** The ids of a submit_multi's destinations, by the multi's id (its first destination's). */
-  multi: (id: string): Deno.KvKey => ["multi", id],
-  bodyChunk: (id: string, i: number): Deno.KvKey => ["msgbody", id, i],
-  bodyChunks: (id: string): Deno.KvKey => ["msgbody", id],
-  state: (id: string): Deno.KvKey => ["state", id],
-  /** One state for the messages from `first` to the run's last id, settled together. */
-  stateRun: (first: string): Deno.KvKey => ["srun", first],
-  stateRuns: (): Deno.KvKey => ["srun"],
-  /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
-  job: (route: string, id: string): Deno.KvKey => ["job", route, id],
-  jobs: (route: string): Deno.KvKey => ["job", route],
-  /** A route's progress on a job it failed before: attempts and when to try again. */
-  routeJob: (id: string): Deno.KvKey => ["rjob", id],
-  /** A message handed over and waiting for its receipt, by when it expires (the expiry sweep). */
-  enroute: (expiresAt: number, id: string): Deno.KvKey => ["enroute", expiresAt, id],
-  enroutes: (): Deno.KvKey => ["enroute"],
-  /** Our message id for a provider's id (a message handed over, waiting for its receipt). */
-  providerId: (route: string, providerId: string): Deno.KvKey => ["pmap", route, providerId],
-  /** Every message below this id has a state: where the resume scan starts. */
-  checkpoint: (route: string): Deno.KvKey => ["ckpt", route],
-  /** An outbox page: receipts of one account, removed together once all are acknowledged. */
-  receiptPage: (account: string, page: string): Deno.KvKey => ["dlr", account, page],
-  receipts: (account: string): Deno.KvKey => ["dlr", account],
-  allReceipts: (): Deno.KvKey => ["dlr"],
-  /** A part waiting to be joined: by account, group, seq and id (duplicates kept apart). */
-  pendingPart: (account: string, group: string, seq: number, id: string): Deno.KvKey => [
-    "cpart",
-    account,
-    group,
-    seq,
-    id,
-  ],
-  pendingParts: (account: string, group: string): Deno.KvKey => ["cpart", account, group],
-  allPendingParts: (): Deno.KvKey => ["cpart"],
-  checkpoints: (): Deno.KvKey => ["ckpt"],
-  joined: (account: string, id: string): Deno.KvKey => ["joined", account, id],
-  /** Which joined message a part belongs to. */
-  partOf: (id: string): Deno.KvKey => ["partof", id],
-  quota: (account: string, day: string): Deno.KvKey => ["quota", account, day],
-  idFloor: (node: number): Deno.KvKey => ["ids", node],
-  /** The store lease, refreshed by the owner. */
-  lease: (): Deno.KvKey => ["lease"],
-  /** The store's owner; its versionstamp is the fencing token every atomic write checks. */
-  owner: (): Deno.KvKey => ["owner"],
-  /** Which process claimed a node id. */
-  node: (node: number): Deno.KvKey => ["node", node],
-  /** SHA-256 digest of the admin API token (when it was generated, not configured). */
-  adminToken: (): Deno.KvKey => ["meta", "admin_token"],
-  /** The store marker: which program made the store, at which schema version. */
-  schema: (): Deno.KvKey => ["meta", "schema"],
-  /** When the health check last wrote through the committer (ms since the epoch). */
-  health: (): Deno.KvKey => ["meta", "health"],
-} as const;
-
-/**
- * Key prefixes of finished history, kept for `retentionDays` (set as the entries' `expireIn`):
- * messages with their body chunks, states, and the concatenation mappings.
- */
-export const RETAINED: ReadonlySet<string> = new Set([
-  "msg",
-  "mpage",
-  "msgrep",
-  "sid",
-  "multi",
-  "msgbody",
-  "state",
-  "srun",
-  "joined",
-  "partof",
-  "pmap",
-]);
-
-/** Octets per body chunk entry. */
-const BODY_CHUNK = INLINE_BODY;
+export { Keys, RETAINED } from "./keys.ts";
+export { outboxKey, type OutboxPage, type RouteJob } from "./mutations.ts";
 
 /** The ownership check every atomic write carries: the owner entry as this process wrote it. */
 export interface Fence {
@@ -165,7 +29,7 @@ export interface Fence {
 }
 
 /**
- * Reads and mutation builders over one Deno KV handle.
+ * Reads over one Deno KV handle, and (inherited, static) the mutation builders of mutations.ts.
  *
  * @example
  * ```ts
@@ -175,15 +39,16 @@ export interface Fence {
  * console.log(await store.account("acme")); // null: no such account yet
  * kv.close();
  * ```
- */
-export class Store {
+ */ export class Store extends StoreMutations {
   /** Set once this process owns the store: every atomic write checks it. */
   fence: Fence | undefined;
   /** Whether any message was ever replaced (undefined until read from KV). */
   #anyReplaced: boolean | undefined;
 
   /** A store over `kv`; the caller keeps ownership of the handle. */
-  constructor(readonly kv: Deno.Kv) {}
+  constructor(readonly kv: Deno.Kv) {
+    super();
+  }
 
   /** An atomic operation that commits only while this process owns the store. */
   atomic(): Deno.AtomicOperation {
@@ -515,56 +380,6 @@ export class Store {
     return n;
   }
 
-  /**
-   * Mutations that accept a message: the record (a large body in chunk entries), and for a part,
-   * its entry in the join queue. The stored message without a state is the route's job.
-   */
-  static acceptOps(m: MessageRecord, opts: { partTtlMs?: number } = {}): Mutation[] {
-    const ops: Mutation[] = [{ type: "message", message: m }];
-    if (m.body.length > INLINE_BODY) {
-      for (let i = 0; i * BODY_CHUNK < m.body.length; i++) {
-        ops.push({
-          type: "set",
-          key: Keys.bodyChunk(m.id, i),
-          value: m.body.subarray(i * BODY_CHUNK, (i + 1) * BODY_CHUNK),
-        });
-      }
-    }
-    if (m.concat) {
-      const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
-      if (m.publicId !== undefined) part.publicId = m.publicId;
-      ops.push({
-        type: "set",
-        key: Keys.pendingPart(m.account, m.concat.group, m.concat.seq, m.id),
-        value: part,
-        expireIn: opts.partTtlMs,
-      });
-    }
-    return ops;
-  }
-
-  /** Mutations that store a message's replacement (its own id; the body inline). */
-  static replacedOps(m: MessageRecord): KeyedMutation[] {
-    if (m.body.length > INLINE_BODY) throw new RangeError("a replacement's body must be inline");
-    return [
-      { type: "set", key: Keys.replaced(m.id), value: encodeMessage(m) },
-      { type: "set", key: Keys.anyReplaced(), value: true },
-    ];
-  }
-
-  /**
-   * Mutation that maps a 3.3 bind's 8-character id `n` to message `id` (the counter's floor is
-   * written once per atomic: see {@link Store.shortIdFloorOp}).
-   */
-  static shortIdOp(n: number, id: string): KeyedMutation {
-    return { type: "set", key: Keys.shortId(n), value: id };
-  }
-
-  /** Mutation that moves the short-id counter's floor up to `n` (a KV `max`). */
-  static shortIdFloorOp(n: number): KeyedMutation {
-    return { type: "max", key: Keys.shortIdFloor(), value: BigInt(n) };
-  }
-
   /** The message an 8-character id stands for, or null. */
   async byShortId(n: number): Promise<string | null> {
     return (await this.kv.get<string>(Keys.shortId(n))).value;
@@ -575,107 +390,8 @@ export class Store {
     return Number((await this.kv.get<Deno.KvU64>(Keys.shortIdFloor())).value?.value ?? 0n);
   }
 
-  /** Mutation that lists the messages of a submit_multi under its id. */
-  static multiOp(id: string, ids: readonly string[]): KeyedMutation {
-    return { type: "set", key: Keys.multi(id), value: ids };
-  }
-
   /** The messages of a submit_multi with this id, or null when it is not one. */
   async multi(id: string): Promise<string[] | null> {
     return (await this.kv.get<string[]>(Keys.multi(id))).value;
-  }
-
-  /** Mutations that record a joined message and clear its join queue. */
-  static joinedOps(j: JoinedRecord, pending: PartRef[]): Mutation[] {
-    const ops: Mutation[] = [{ type: "set", key: Keys.joined(j.account, j.id), value: j }];
-    for (const p of pending) {
-      ops.push({ type: "delete", key: Keys.pendingPart(j.account, j.group, p.seq, p.id) });
-      ops.push({ type: "set", key: Keys.partOf(p.id), value: { account: j.account, id: j.id } });
-    }
-    return ops;
-  }
-
-  /** Mutation that stores an explicit job (a joined message for a "whole" route). */
-  static jobOp(job: JobRecord): KeyedMutation {
-    return { type: "set", key: Keys.job(job.route, job.id), value: job };
-  }
-
-  /**
-   * Mutation that moves a route's checkpoint forward (a KV `max` of the id as a number, so an
-   * atomic that commits late, or a run with nothing pending, never moves it back).
-   */
-  static checkpointOp(route: string, id: string): KeyedMutation {
-    return { type: "max", key: Keys.checkpoint(route), value: id ? BigInt(id) : 0n };
-  }
-
-  /** Mutation that stores a route's progress on a job (removed when the job settles). */
-  static routeJobOp(id: string, job: RouteJob): KeyedMutation {
-    return { type: "set", key: Keys.routeJob(id), value: job };
-  }
-
-  /** Mutation that removes a route's progress record. */
-  static routeJobDoneOp(id: string): KeyedMutation {
-    return { type: "delete", key: Keys.routeJob(id) };
-  }
-
-  /** Mutation that maps a provider's id of `route` to our message id. */
-  static providerIdOp(route: string, providerId: string, id: string): KeyedMutation {
-    return { type: "set", key: Keys.providerId(route, providerId), value: id };
-  }
-
-  /** Mutation that gives one message its final state. */
-  static stateOp(id: string, state: StateRecord): KeyedMutation {
-    return { type: "set", key: Keys.state(id), value: encodeState(state) };
-  }
-
-  /** Mutation that removes an explicit job (a joined message) once settled. */
-  static jobDoneOp(job: JobRecord): KeyedMutation {
-    return { type: "delete", key: Keys.job(job.route, job.id) };
-  }
-
-  /**
-   * Mutation that gives every message of a run (ids handed out one after the other, see
-   * PendingIds.runs) the same state: one record for them all.
-   */
-  static stateRunOp(first: string, last: string, state: StateRecord): KeyedMutation {
-    return { type: "set", key: Keys.stateRun(first), value: encodeStateRun({ ...state, last }) };
-  }
-
-  /** Receipts (of any accounts) split into outbox pages, by account, in order. */
-  static pages(receipts: readonly ReceiptRecord[]): OutboxPage[] {
-    const open = new Map<string, { page: OutboxPage; bytes: number }>();
-    const out: OutboxPage[] = [];
-    for (const r of receipts) {
-      const size = receiptSize(r);
-      let cur = open.get(r.account);
-      if (!cur || cur.page.receipts.length >= PAGE_RECEIPTS || cur.bytes + size > PAGE_BYTES) {
-        // An intermediate notification's page must not share its key with the final receipt's.
-        cur = { page: { account: r.account, id: outboxKey(r), receipts: [] }, bytes: 0 };
-        open.set(r.account, cur);
-        out.push(cur.page);
-      }
-      cur.page.receipts.push(r);
-      cur.bytes += size;
-    }
-    return out;
-  }
-
-  /** Mutation that stores an outbox page. */
-  static pageOp(p: OutboxPage): KeyedMutation & { value: Uint8Array } {
-    return {
-      type: "set",
-      key: Keys.receiptPage(p.account, p.id),
-      value: encodeReceiptPage(p.receipts),
-    };
-  }
-
-  /** Mutation that removes an outbox page (every receipt in it acknowledged or moved). */
-  static pageDoneOp(account: string, id: string): KeyedMutation {
-    return { type: "delete", key: Keys.receiptPage(account, id) };
-  }
-
-  /** Mutation that records a day's quota use. */
-  static quotaOp(account: string, day: string, used: number): KeyedMutation {
-    return { type: "set", key: Keys.quota(account, day), value: used, expireIn: 3 * 86_400_000 };
   }
 }
