@@ -4,13 +4,20 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { INTERFACE_VERSION } from "../core/defaults.ts";
-import type { Meters } from "../core/meters.ts";
 import { PDU_IN, PDU_OUT } from "../core/pdu_counts.ts";
 import type { Conn } from "../transport/conn.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { FrameError, readFrameBatches } from "../smpp/frames.ts";
 import { OutstandingRequests } from "./outstanding.ts";
 import { CoalescingWriter } from "./writer.ts";
+import { dueTimer } from "./timers.ts";
+import type {
+  BindDecision,
+  Reply,
+  SessionMeters,
+  SessionOptions,
+  SessionStats,
+} from "./contract.ts";
 import {
   decode,
   encode,
@@ -30,7 +37,7 @@ import {
   isResponse,
 } from "../smpp/commands.ts";
 import { Status } from "../smpp/status.ts";
-import { intTlv, Tag, type Tlv } from "../smpp/tlvs.ts";
+import { intTlv, Tag } from "../smpp/tlvs.ts";
 import { BIND_STATE, canReceive, isAllowed, refusal, type SessionState } from "../smpp/states.ts";
 import {
   logBound,
@@ -43,25 +50,13 @@ import {
 
 const log = getLogger(["smppgw", "session"]);
 
-/** A response produced by the handler; the session adds command and sequence number. */
-export interface Reply {
-  status: number;
-  /** With a non-zero status: send body and TLVs anyway (a failed transaction's data_sm_resp). */
-  errorBody?: boolean;
-  body?: PduInit["body"];
-  tlvs?: readonly Tlv[];
-}
-
-/** The business side of a session, implemented by the gateway. */
-/** What the bind policy decided; the session applies it to itself. */
-export interface BindDecision {
-  /** The bind_*_resp status; anything but 0 refuses the bind and closes the connection. */
-  status: number;
-  /** The system_id the session is bound as (with status 0). */
-  account?: string;
-  /** The account's request window, when it has its own. */
-  window?: number;
-}
+export type {
+  BindDecision,
+  Reply,
+  SessionMeters,
+  SessionOptions,
+  SessionStats,
+} from "./contract.ts";
 
 /** The business side of a session (internal to the gateway). */
 export interface SessionHandler {
@@ -75,38 +70,6 @@ export interface SessionHandler {
   closed(s: Session): void;
 }
 
-/** Timers and limits of a session. Times in milliseconds; 0 turns a timer off. */
-export interface SessionOptions {
-  /** system_id the gateway presents in bind responses. */
-  systemId: string;
-  /** A bound session receiving nothing this long gets an enquire_link (closed if unanswered). */
-  enquireLinkMs: number;
-  /** How long the gateway waits for a response to its own request. */
-  responseTimeoutMs: number;
-  /** A connection not bound within this time is closed. */
-  bindTimeoutMs: number;
-  /** A bound session receiving nothing this long is unbound. */
-  inactivityMs: number;
-  /** Unanswered ESME requests processed at once; more get ESME_RTHROTTLED. */
-  window: number;
-  /** Unanswered deliver_sm the gateway keeps outstanding on this session. */
-  deliverWindow: number;
-  /** A PDU started must be complete within this time, so a byte-by-byte sender cannot hold a session. */
-  pduTimeoutMs: number;
-  /** Largest command_length accepted (octets). */
-  maxPduLength?: number;
-  /** Unsent output at which the session stops reading until it has drained to half. */
-  maxOutputBytes: number;
-  /**
-   * A session whose output makes no progress (no write completes) for this long is closed: the
-   * peer does not read. 0 turns it off.
-   */
-  drainTimeoutMs: number;
-}
-
-/** Where a session counts its PDUs and its window throttling (the gateway's {@link Meters}). */
-export type SessionMeters = Pick<Meters, "pdus" | "throttled">;
-
 /** A closing session gives its last output at most this long (or drainTimeoutMs if less). */
 export const CLOSE_DRAIN_MS = 5000;
 
@@ -116,18 +79,6 @@ let nextSessionId = 1;
 const SUBMITS: ReadonlySet<string> = new Set(["submit_sm", "data_sm", "submit_multi"]);
 /** Requests whose response body is only a message_id. */
 const ID_ONLY: ReadonlySet<number> = new Set([CommandId.submit_sm, CommandId.data_sm]);
-
-/** What a session did so far. */
-export interface SessionStats {
-  /** When the bind succeeded (ms since the epoch; 0 before). */
-  boundAt: number;
-  /** Messages accepted (submit_sm, data_sm, submit_multi answered OK). */
-  submitted: number;
-  /** deliver_sm / data_sm the gateway sent (receipts and inbound messages, resends included). */
-  delivered: number;
-  /** PDUs received (requests and responses). */
-  pdus: number;
-}
 
 /** A session; `run()` serves it until the connection ends. */
 export class Session {
@@ -581,60 +532,54 @@ export class Session {
     const o = this.#opts;
     this.#requests.expire(now);
     if (this.#closing) return;
-    if (o.drainTimeoutMs > 0 && this.#out.stalledMs(now) >= o.drainTimeoutMs) {
-      log.info("session {id} from {remote}: {bytes} bytes unread for {ms} ms; closing", {
-        id: this.id,
-        remote: this.remote,
-        bytes: this.#out.pending,
-        ms: o.drainTimeoutMs,
-      });
-      this.close();
-      return;
-    }
-    if (
-      o.pduTimeoutMs > 0 && this.#partialSince > 0 && this.#pausedAt === 0 &&
-      now - this.#partialSince >= o.pduTimeoutMs
-    ) {
-      log.info("session {id} from {remote}: a PDU took over {ms} ms to arrive; closing", {
-        id: this.id,
-        remote: this.remote,
-        ms: o.pduTimeoutMs,
-      });
-      this.close();
-      return;
-    }
-    if (
-      this.state === "OPEN" && !this.#bindPending && o.bindTimeoutMs > 0 &&
-      now - this.#openedAt >= o.bindTimeoutMs
-    ) {
-      log.debug("session {id} from {remote}: no bind within {ms} ms; closing", {
-        id: this.id,
-        remote: this.remote,
-        ms: o.bindTimeoutMs,
-      });
-      this.close();
-      return;
-    }
-    const bound = this.state === "BOUND_TX" || this.state === "BOUND_RX" ||
-      this.state === "BOUND_TRX";
-    if (!bound) return;
-    if (o.inactivityMs > 0 && now - this.#lastRx >= o.inactivityMs) {
-      log.info("session {id}: inactive for {ms} ms; unbinding", {
-        id: this.id,
-        ms: o.inactivityMs,
-      });
-      this.unbind();
-      return;
-    }
-    if (o.enquireLinkMs > 0 && !this.#enquirePending && now - this.#lastRx >= o.enquireLinkMs) {
-      this.#enquirePending = true;
-      this.#request({ command: "enquire_link" }).then(
-        () => this.#enquirePending = false,
-        () => {
-          log.info("session {id}: enquire_link unanswered; closing", { id: this.id });
-          this.close();
-        },
-      );
+    const action = dueTimer(o, {
+      now,
+      openedAt: this.#openedAt,
+      lastRx: this.#lastRx,
+      partialSince: this.#partialSince,
+      stalledMs: this.#out.stalledMs(now),
+      paused: this.#pausedAt !== 0,
+      awaitingBind: this.state === "OPEN" && !this.#bindPending,
+      bound: this.state === "BOUND_TX" || this.state === "BOUND_RX" || this.state === "BOUND_TRX",
+      enquirePending: this.#enquirePending,
+    });
+    const facts = { id: this.id, remote: this.remote };
+    switch (action) {
+      case "drain":
+        log.info("session {id} from {remote}: {bytes} bytes unread for {ms} ms; closing", {
+          ...facts,
+          bytes: this.#out.pending,
+          ms: o.drainTimeoutMs,
+        });
+        this.close();
+        return;
+      case "pdu":
+        log.info("session {id} from {remote}: a PDU took over {ms} ms to arrive; closing", {
+          ...facts,
+          ms: o.pduTimeoutMs,
+        });
+        this.close();
+        return;
+      case "bind":
+        log.debug("session {id} from {remote}: no bind within {ms} ms; closing", {
+          ...facts,
+          ms: o.bindTimeoutMs,
+        });
+        this.close();
+        return;
+      case "inactive":
+        log.info("session {id}: inactive for {ms} ms; unbinding", { ...facts, ms: o.inactivityMs });
+        this.unbind();
+        return;
+      case "enquire":
+        this.#enquirePending = true;
+        this.#request({ command: "enquire_link" }).then(
+          () => this.#enquirePending = false,
+          () => {
+            log.info("session {id}: enquire_link unanswered; closing", { id: this.id });
+            this.close();
+          },
+        );
     }
   }
 
