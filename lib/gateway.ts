@@ -32,7 +32,8 @@ import {
   SYSTEM_ID,
   UNBIND_WAIT_MS,
 } from "./core/defaults.ts";
-import { Session, type SessionHandler, type SessionOptions } from "./session/session.ts";
+import { Session, type SessionHandler } from "./session/session.ts";
+import type { SessionOptions } from "./session/contract.ts";
 import { Status } from "./smpp/status.ts";
 import type { GroupCommitter } from "./store/committer.ts";
 import { type Health, probeStore } from "./store/health.ts";

@@ -57,7 +57,7 @@ export {
 export { type Fence, type OutboxPage, type RouteJob, Store } from "./store/store.ts";
 export { StoreMutations } from "./store/mutations.ts";
 export { AccountAdmin, type AccountView, AdminError } from "./accounts/admin.ts";
-export type { SessionStats } from "./session/session.ts";
+export type { SessionStats } from "./session/contract.ts";
 export type {
   RouteBase,
   RouteType,
@@ -90,7 +90,8 @@ export type { SyncResult } from "./accounts/accounts.ts";
 export type { LockoutOptions } from "./accounts/limits.ts";
 export type { ReceiptCounters } from "./delivery/dispatcher.ts";
 export type { OutboxLevel } from "./delivery/outbox.ts";
-export type { Session, SessionOptions } from "./session/session.ts";
+export type { Session } from "./session/session.ts";
+export type { SessionOptions } from "./session/contract.ts";
 export { type CounterName, COUNTERS, type Counters } from "./core/counters.ts";
 export { type AccountTally, Meters } from "./core/meters.ts";
 export { Histogram } from "./core/histogram.ts";

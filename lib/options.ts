@@ -4,7 +4,7 @@ import type { LockoutOptions } from "./accounts/limits.ts";
 import type { Route } from "./delivery/route.ts";
 import type { RoutingEntry } from "./delivery/router.ts";
 import type { InboundRule } from "./delivery/inbound.ts";
-import type { SessionOptions } from "./session/session.ts";
+import type { SessionOptions } from "./session/contract.ts";
 
 /** Gateway settings; everything but `kv` has a default. */
 export interface GatewayOptions {

@@ -9,7 +9,7 @@ import type { BindFailureReason, BindType } from "../core/metrics.ts";
 import type { Meters } from "../core/meters.ts";
 import type { BindCommand } from "../smpp/commands.ts";
 import { Status } from "../smpp/status.ts";
-import type { BindDecision } from "../session/session.ts";
+import type { BindDecision } from "../session/contract.ts";
 import { type RegisteredSession, SessionRegistry } from "../session/registry.ts";
 import type { AccountRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";

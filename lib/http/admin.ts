@@ -14,7 +14,7 @@ import {
   outboxViews,
   recentMessages,
 } from "../delivery/views.ts";
-import type { SessionStats } from "../session/session.ts";
+import type { SessionStats } from "../session/contract.ts";
 import type { SessionState } from "../smpp/states.ts";
 import type { Store } from "../store/store.ts";
 import type { Route } from "../delivery/route.ts";

@@ -4,7 +4,7 @@
  * Only messages not yet handed to a route can be cancelled: they become DELETED and are never
  * sent. Nothing to cancel → ESME_RCANCELFAIL (0x11).
  */
-import type { Reply } from "../session/session.ts";
+import type { Reply } from "../session/contract.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import type { MessageRecord } from "../store/records.ts";

@@ -7,7 +7,7 @@ import { getLogger } from "@logtape/logtape";
 import type { Admission } from "../accounts/admission.ts";
 import type { Counters } from "../core/counters.ts";
 import type { Meters } from "../core/meters.ts";
-import type { Reply } from "../session/session.ts";
+import type { Reply } from "../session/contract.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { Status } from "../smpp/status.ts";

@@ -2,7 +2,7 @@
 import type { Pdu } from "../smpp/codec.ts";
 import { Status } from "../smpp/status.ts";
 import { MessageState } from "../store/records.ts";
-import type { Reply } from "../session/session.ts";
+import type { Reply } from "../session/contract.ts";
 import type { Store } from "../store/store.ts";
 import { resolveId } from "./short_ids.ts";
 

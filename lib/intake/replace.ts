@@ -5,7 +5,7 @@
  * or a part of a concatenated message cannot be replaced: ESME_RREPLACEFAIL (0x13).
  */
 import { MAX_SCHEDULED } from "../core/defaults.ts";
-import type { Reply } from "../session/session.ts";
+import type { Reply } from "../session/contract.ts";
 import type { Pdu } from "../smpp/codec.ts";
 import { SmppError } from "../smpp/errors.ts";
 import { Status } from "../smpp/status.ts";

@@ -3,7 +3,7 @@
  * outcome (the final state, or the hand-over to a provider) or a timeout, instead of answering at
  * once after the commit.
  */
-import type { Reply } from "../session/session.ts";
+import type { Reply } from "../session/contract.ts";
 import { Status } from "../smpp/status.ts";
 import { intTlv, Tag } from "../smpp/tlvs.ts";
 import type { Stat } from "../store/records.ts";

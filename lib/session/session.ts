@@ -50,14 +50,6 @@ import {
 
 const log = getLogger(["smppgw", "session"]);
 
-export type {
-  BindDecision,
-  Reply,
-  SessionMeters,
-  SessionOptions,
-  SessionStats,
-} from "./contract.ts";
-
 /** The business side of a session (internal to the gateway). */
 export interface SessionHandler {
   /** Authenticates and registers a bind; resolves the decision. */

@@ -6,13 +6,8 @@ import assert from "node:assert/strict";
 import { concatBytes } from "../../lib/smpp/bytes.ts";
 import { encode, type Pdu } from "../../lib/smpp/codec.ts";
 import { Status } from "../../lib/smpp/status.ts";
-import {
-  type BindDecision,
-  type Reply,
-  Session,
-  type SessionHandler,
-  type SessionOptions,
-} from "../../lib/session/session.ts";
+import { Session, type SessionHandler } from "../../lib/session/session.ts";
+import type { BindDecision, Reply, SessionOptions } from "../../lib/session/contract.ts";
 import { memoryConnPair } from "../support/memory_conn.ts";
 import { PduPeer } from "../support/pdu_peer.ts";
 import { within } from "../support/wait.ts";
