@@ -179,8 +179,8 @@ export class Gateway {
     const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
     this.#joiner = new Joiner(this.store, committer, {
       timeoutMs: concatTimeoutMs,
-      jobFor: (j) => delivery.jobFor(j),
-      onJoined: (j, job) => delivery.joined(j, job),
+      jobsFor: (j) => delivery.jobsFor(j),
+      onJoined: (j, jobs) => delivery.joined(j, jobs),
       onLateDuplicate: (j, part) => delivery.lateDuplicate(j, part),
       // Joined messages wait for the routes to start (a job written earlier would be resumed too).
       held: true,

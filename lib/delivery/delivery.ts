@@ -14,6 +14,7 @@ import type { GroupCommitter, Mutation } from "../store/committer.ts";
 import {
   type JobRecord,
   type JoinedRecord,
+  type MessageRecord,
   MessageState,
   type PartRef,
   type ReceiptRecord,
@@ -200,6 +201,7 @@ export class Delivery {
     for await (const stored of this.#p.store.jobs(route.name)) {
       const job = await this.#hosts.resumed(stored);
       if (job.joinedParts) this.#joinedJobs.set(job.id, job);
+      if (job.released) this.#hosts.release(job.id);
       if (job.scheduleAt !== undefined && job.scheduleAt > Date.now()) this.schedule(route, job);
       else yield job;
     }
@@ -295,21 +297,58 @@ export class Delivery {
     this.#dispatcher.pump(account);
   }
 
-  /** The job joined message `j` becomes for its route: one job for a "whole" route, else null. */
-  async jobFor(j: JoinedRecord): Promise<JobRecord | null> {
-    const first = j.parts.find((p) => p !== null);
-    const m = first ? await this.#p.store.message(first.id) : null;
-    // The job stands for the joined message: its text is read from the parts, not the first body.
-    return m && this.#p.router.byName(m.route)?.mode === "whole" ? joinedJob(m, j) : null;
+  /**
+   * The jobs joined message `j` becomes, stored with the joined record. A "whole" route gets one
+   * job for it when all its parts waited for the join. When its route sends parts now (its
+   * `concat` changed since the parts came, or it was removed and another route matches), or some
+   * parts went on their own already, the parts that waited are released: each its own job, and
+   * `j.released` is set. None when the parts did not wait, or when no route takes them (see
+   * {@link joined}).
+   */
+  async jobsFor(j: JoinedRecord): Promise<JobRecord[]> {
+    const { store, router } = this.#p;
+    const parts: MessageRecord[] = [];
+    for (const p of [...j.parts, ...(j.duplicates ?? [])]) {
+      const m = p ? await store.message(p.id) : null;
+      if (m) parts.push(m);
+    }
+    const waited = parts.filter((m) => m.joinLater);
+    if (waited.length === 0) return [];
+    const first = waited[0];
+    const route = router.byName(first.route) ?? router.pick(first.account, first.dest.addr);
+    if (!route) return [];
+    if (route.mode === "whole" && waited.length === parts.length) {
+      // The job stands for the joined message: its text is read from the parts.
+      return [{ ...joinedJob(first, j), route: route.name }];
+    }
+    j.released = true;
+    return waited.map((m) => ({ ...m, route: route.name, released: true }));
   }
 
-  /** A joined message and its job are stored (see {@link jobFor}): its route gets the job. */
-  joined(_j: JoinedRecord, job: JobRecord | null): void {
-    const route = job ? this.#p.router.byName(job.route) : undefined;
-    if (job && route) {
-      this.#joinedJobs.set(job.id, job);
+  /**
+   * A joined message and its jobs are stored (see {@link jobsFor}): their route gets them. Parts
+   * that waited for a route that is gone, with none matching now, are settled UNDELIV.
+   */
+  async joined(j: JoinedRecord, jobs: JobRecord[]): Promise<void> {
+    const { router, store } = this.#p;
+    for (const job of jobs) {
+      const route = router.byName(job.route);
+      if (!route) continue;
+      if (job.joinedParts) this.#joinedJobs.set(job.id, job);
+      if (job.released) this.#hosts.release(job.id);
       this.#hand(route, job);
     }
+    if (jobs.length > 0) return;
+    const orphans: Outcome[] = [];
+    for (const p of [...j.parts, ...(j.duplicates ?? [])]) {
+      const m = p ? await store.message(p.id) : null;
+      if (m?.joinLater && !router.byName(m.route) && !router.pick(m.account, m.dest.addr)) {
+        orphans.push({ job: { ...m, released: true }, stat: "UNDELIV", err: "000" });
+      }
+    }
+    if (orphans.length === 0) return;
+    log.warn("joined message {id}: no route takes its parts any more: UNDELIV", { id: j.id });
+    await this.#settle(orphans);
   }
 
   /**

@@ -24,9 +24,17 @@ export function joinedJob(first: MessageRecord, j: JoinedRecord): JobRecord {
   return { ...first, id: j.id, body: new Uint8Array(0), joinedParts: parts };
 }
 
-/** The joined job a part belongs to (after its hand-over: for its receipt), or null. */
+/**
+ * The job a part's outcome settles (after its hand-over: for its receipt, or its expiry): its
+ * joined message's, or the part's own when the parts were released to go on their own. Null when
+ * the part belongs to no joined message.
+ */
 export async function joinedJobOf(store: Store, partId: string): Promise<JobRecord | null> {
   const j = await store.joinedRecordOf(partId);
+  if (j?.released) {
+    const m = await store.message(partId);
+    return m && { ...m, released: true };
+  }
   const first = j?.parts.find((p) => p !== null);
   const m = first ? await store.message(first.id) : null;
   return j && m ? joinedJob(m, j) : null;

@@ -58,6 +58,8 @@ export class RouteHosts {
   readonly #revs = new Map<string, number>();
   /** Ids a cancel or replace is storing right now: no route may take them meanwhile. */
   readonly #changing = new Set<string>();
+  /** Released parts (see JobRecord.released) not yet handed over or settled. */
+  readonly #released = new Set<string>();
 
   constructor(parts: RouteHostParts) {
     this.#p = parts;
@@ -83,6 +85,7 @@ export class RouteHosts {
    */
   #open(job: JobRecord): boolean {
     if (job.joinedParts !== undefined) return true;
+    if (job.released) return this.#released.has(job.id);
     if (!this.#p.pending.has(job.id)) return false;
     if (this.#changing.size > 0 && this.#changing.has(job.id)) return false;
     return this.#revs.size === 0 || (this.#revs.get(job.id) ?? 0) === (job.rev ?? 0);
@@ -121,9 +124,15 @@ export class RouteHosts {
     return rev;
   }
 
+  /** A released part (see JobRecord.released) goes to its route: open until handed over or settled. */
+  release(id: string): void {
+    this.#released.add(id);
+  }
+
   /** Message `id` settled or was handed over: nothing of it is kept. */
   forget(id: string): void {
     this.#busy.delete(id);
+    if (this.#released.size > 0) this.#released.delete(id);
     if (this.#revs.size > 0) this.#revs.delete(id);
   }
 
@@ -189,12 +198,14 @@ export class RouteHosts {
     if (job.joinedParts) return await this.#joinedHandedOver(route, job, providerId);
     const p = this.#p;
     const ops: KeyedMutation[] = [Store.providerIdOp(route, providerId, job.id)];
-    const open = p.pending.has(job.id);
+    const open = job.released ? this.#released.has(job.id) : p.pending.has(job.id);
     if (open) {
       ops.push(Store.stateOp(job.id, ENROUTE));
       ops.push({ type: "set", key: Keys.enroute(expiresAt(job), job.id), value: route });
       const done = this.doneOp(job.id);
       if (done) ops.push(done);
+      // A released part's job record goes: its receipt finds it through its joined record.
+      if (job.released) ops.push(Store.jobDoneOp(job));
     }
     const write = p.committer.write(ops);
     this.#handing.set(job.id, write.then(() => {}, () => {}));

@@ -42,7 +42,8 @@ export function settlement(
   // The usual job is one message: no parts list is made for it.
   if (job.joinedParts === undefined) {
     if (receipted) receipts.push(receiptOf(job, job.id, job.preview, job.publicId, stat, err, now));
-    return { job, state, ids: [job.id], jobDone: null, receipts };
+    const jobDone = job.released ? Store.jobDoneOp(job) : null;
+    return { job, state, ids: [job.id], jobDone, receipts };
   }
   const ids: string[] = [];
   for (const p of job.joinedParts) {

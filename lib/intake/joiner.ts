@@ -28,12 +28,13 @@ export interface JoinerOptions {
   /** How long to wait for missing parts. */
   timeoutMs: number;
   /**
-   * The job a joined message becomes for its route (a "whole" route), or null: written in the
-   * same atomic write as the joined record, so a crash leaves both or neither.
+   * The jobs a joined message becomes for its route (one for a "whole" route, or its parts that
+   * waited, released; it may set `j.released`): written in the same atomic write as the joined
+   * record, so a crash leaves both or neither.
    */
-  jobFor?: (j: JoinedRecord) => Promise<JobRecord | null>;
-  /** Called once a joined record (and its job) is stored (complete, or given up on). */
-  onJoined?: (j: JoinedRecord, job: JobRecord | null) => void | Promise<void>;
+  jobsFor?: (j: JoinedRecord) => Promise<JobRecord[]>;
+  /** Called once a joined record (and its jobs) is stored (complete, or given up on). */
+  onJoined?: (j: JoinedRecord, jobs: JobRecord[]) => void | Promise<void>;
   /**
    * A part sent again after its message was joined (a client resending after a lost response):
    * it is stored as one of the message's duplicates (`j` as stored now); the caller settles it
@@ -189,10 +190,10 @@ export class Joiner {
       );
     }
     try {
-      const job = (await this.#opts.jobFor?.(j)) ?? null;
+      const jobs = (await this.#opts.jobsFor?.(j)) ?? [];
       await this.#committer.write([
         ...Store.joinedOps(j, p.received),
-        ...(job ? [Store.jobOp(job)] : []),
+        ...jobs.map((job) => Store.jobOp(job)),
       ]);
       // A part of it sent again soon is a duplicate, not the start of another message.
       this.#joined.set(key, {
@@ -200,7 +201,7 @@ export class Joiner {
         seqs: new Set(p.bySeq.keys()),
         until: Date.now() + 2 * this.#opts.timeoutMs,
       });
-      await this.#opts.onJoined?.(j, job);
+      await this.#opts.onJoined?.(j, jobs);
     } catch (e) {
       log.error("storing joined message {id} failed: {error}", { id, error: String(e) });
     }

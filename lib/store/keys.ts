@@ -28,7 +28,7 @@ export const Keys = {
   /** One state for the messages from `first` to the run's last id, settled together. */
   stateRun: (first: string): Deno.KvKey => ["srun", first],
   stateRuns: (): Deno.KvKey => ["srun"],
-  /** Explicit jobs (joined messages for "whole" routes); a plain message is its own job. */
+  /** Explicit jobs (joined messages for "whole" routes, released parts); else a message is its job. */
   job: (route: string, id: string): Deno.KvKey => ["job", route, id],
   jobs: (route: string): Deno.KvKey => ["job", route],
   /** A route's progress on a job it failed before: attempts and when to try again. */

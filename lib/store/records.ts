@@ -204,6 +204,12 @@ export type JobRecord = MessageRecord & {
   attempts?: number;
   /** When the route should try again (ms since the epoch; with `attempts`). */
   nextAt?: number;
+  /**
+   * A part that waited to be joined, sent on its own: its route sends parts now (its `concat`
+   * changed since the part came, or another route took over). Stored as an explicit job until it
+   * is handed over or settled.
+   */
+  released?: true;
 };
 
 /** One part of a joined message. */
@@ -234,6 +240,11 @@ export interface JoinedRecord {
   complete: boolean;
   /** Parts sent again for a number already held: settled with the message, not part of its text. */
   duplicates?: PartRef[];
+  /**
+   * The parts that waited went to their route each on its own (see JobRecord.released): each
+   * has its own outcome, not the joined message's.
+   */
+  released?: true;
   /** When the joined record was written (ms since the epoch). */
   createdAt: number;
 }

@@ -168,3 +168,105 @@ Deno.test("parts keep joining across a restart", async () => {
     await Deno.remove(path);
   }
 });
+
+async function receiptIds(c: TestClient, n: number): Promise<string[]> {
+  const got = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    got.add(tlvString((await c.next(5000)).tlvs, Tag.receipted_message_id)!);
+  }
+  return [...got].sort();
+}
+
+/** Parts 1 and 2 of 3 (reference `ref`) submitted to a "whole" route; the gateway closed. */
+async function waitingParts(path: string, ref: number): Promise<string[]> {
+  await using gw = await testGateway({ kv: path, simulator: { delayMs: 0, mode: "whole" } });
+  const c = await bound(gw.addr.port);
+  try {
+    return [await part(c, 8, ref, 1), await part(c, 8, ref, 2)];
+  } finally {
+    c.close();
+  }
+}
+
+Deno.test("parts that waited to be joined go on their own once their route sends parts (after a restart)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const ids = await waitingParts(path, 31);
+    // The route now sends parts: the third part goes at once, the two that waited once joined.
+    await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
+    const c = await bound(gw.addr.port);
+    try {
+      ids.push(await part(c, 8, 31, 3));
+      assert.deepEqual(await receiptIds(c, 3), [...ids].sort());
+      assert.equal(gw.gateway.counters.settled, 3, "each part settled on its own");
+      const { joined } = await waitJoined(gw.gateway, ids[0]);
+      assert.equal(joined.released, true);
+      assert.deepEqual(await Array.fromAsync(gw.kv.list({ prefix: ["job"] })), []);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("released parts are stored as jobs: a restart before they are sent sends them", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const ids = await waitingParts(path, 32);
+    {
+      // Parts mode, the third part never comes: given up on after the timeout, the two are
+      // released to a route that holds them (a long simulator delay) when the gateway stops.
+      const gw = await testGateway({
+        kv: path,
+        concatTimeoutMs: 100,
+        simulator: { delayMs: 60_000 },
+      });
+      const { joined } = await waitJoined(gw.gateway, ids[0]);
+      assert.equal(joined.released, true);
+      assert.equal((await Array.fromAsync(gw.kv.list({ prefix: ["job"] }))).length, 2);
+      await gw.close();
+    }
+    await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
+    const c = await bound(gw.addr.port);
+    try {
+      assert.deepEqual(await receiptIds(c, 2), [...ids].sort());
+      await waitUntil(() => gw.gateway.counters.settled === 2, 5000, "2 settled");
+      await waitUntil(
+        async () => (await Array.fromAsync(gw.kv.list({ prefix: ["job"] }))).length === 0,
+        5000,
+        "released jobs removed",
+      );
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("a message some of whose parts went on their own is not sent whole: the rest go on their own too", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const ids: string[] = [];
+    {
+      await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
+      const c = await bound(gw.addr.port);
+      ids.push(await part(c, 8, 33, 1));
+      await receiptIds(c, 1);
+      c.close();
+    }
+    await using gw = await testGateway({ kv: path, simulator: { delayMs: 0, mode: "whole" } });
+    const c = await bound(gw.addr.port);
+    try {
+      ids.push(await part(c, 8, 33, 2), await part(c, 8, 33, 3));
+      assert.deepEqual(await receiptIds(c, 2), ids.slice(1).sort());
+      assert.equal(gw.gateway.counters.settled, 2, "parts 2 and 3 on their own, part 1 not again");
+      assert.equal((await waitJoined(gw.gateway, ids[0])).joined.released, true);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
