@@ -181,7 +181,8 @@ export class Gateway {
       timeoutMs: concatTimeoutMs,
       jobsFor: (j) => delivery.jobsFor(j),
       onJoined: (j, jobs) => delivery.joined(j, jobs),
-      onLateDuplicate: (j, part) => delivery.lateDuplicate(j, part),
+      releasedJob: (m) => delivery.releasedJob(m),
+      onLateDuplicate: (j, part, job) => delivery.lateDuplicate(j, part, job),
       // Joined messages wait for the routes to start (a job written earlier would be resumed too).
       held: true,
       counters: this.counters,

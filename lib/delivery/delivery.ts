@@ -22,7 +22,7 @@ import {
   STAT_STATES,
   type StateRecord,
 } from "../store/records.ts";
-import { Store } from "../store/store.ts";
+import { Keys, Store } from "../store/store.ts";
 import { renderReceiptTextBytes } from "../text/mod.ts";
 import { type ReceiptCounters, ReceiptDispatcher, type Receiver } from "./dispatcher.ts";
 import { inboundAccount, type InboundRule, moRecords } from "./inbound.ts";
@@ -176,6 +176,8 @@ export class Delivery {
       log.warn("{n} unsettled messages match no route any more: UNDELIV", { n: orphans.length });
       await this.#settle(orphans);
     }
+    // Before the routes start: they resume the explicit jobs stored under their names.
+    await this.#rehomeJobs();
     await Promise.all(router.routes.map(async (route) => {
       const jobs = resumed.get(route)!;
       resumed.delete(route);
@@ -197,13 +199,64 @@ export class Delivery {
   async *#resume(route: Route, jobs: JobRecord[]): AsyncGenerator<JobRecord> {
     yield* jobs;
     jobs.length = 0;
-    // Explicit jobs (joined messages): with their stored retry progress, at their schedule.
+    // Explicit jobs (joined messages, released parts): with their stored retry progress, at
+    // their schedule.
     for await (const stored of this.#p.store.jobs(route.name)) {
-      const job = await this.#hosts.resumed(stored);
+      const whole = await this.#withBody(stored);
+      if (!whole) continue;
+      const job = await this.#hosts.resumed(whole);
       if (job.joinedParts) this.#joinedJobs.set(job.id, job);
       if (job.released) this.#hosts.release(job.id);
       if (job.scheduleAt !== undefined && job.scheduleAt > Date.now()) this.schedule(route, job);
       else yield job;
+    }
+  }
+
+  /** A stored released part with its body again (stored without it); null when it is gone. */
+  async #withBody(job: JobRecord): Promise<JobRecord | null> {
+    if (!job.released) return job;
+    const m = await this.#p.store.message(job.id);
+    return m && { ...m, route: job.route, released: true };
+  }
+
+  /**
+   * Explicit jobs stored for routes no longer configured: each record moves to the route that
+   * matches it now, which resumes it with its own (a joined message whose new route sends parts
+   * has its parts released instead), or is settled UNDELIV when none does.
+   */
+  async #rehomeJobs(): Promise<void> {
+    const { router, store, committer } = this.#p;
+    const orphans: Outcome[] = [];
+    for await (const e of store.kv.list<JobRecord>({ prefix: ["job"] }, { batchSize: 500 })) {
+      if (router.byName(e.key[1] as string)) continue;
+      const stored = await this.#withBody(e.value);
+      if (!stored) continue;
+      const route = router.pick(stored.account, stored.dest.addr);
+      if (!route) {
+        orphans.push({ job: stored, stat: "UNDELIV", err: "000" });
+        continue;
+      }
+      const ops: Mutation[] = [{ type: "delete", key: e.key }];
+      if (stored.joinedParts && route.mode !== "whole") {
+        // The parts of a joined message go on their own to a route that sends parts.
+        for (const p of stored.joinedParts) {
+          const m = await store.message(p.id);
+          if (m) ops.push(Store.jobOp({ ...m, route: route.name, released: true }));
+        }
+        const j = await store.joinedRecordOf(stored.joinedParts[0].id);
+        if (j) {
+          ops.push({
+            type: "set",
+            key: Keys.joined(j.account, j.id),
+            value: { ...j, released: true },
+          });
+        }
+      } else ops.push(Store.jobOp({ ...stored, route: route.name }));
+      await committer.write(ops);
+    }
+    if (orphans.length > 0) {
+      log.warn("{n} stored jobs match no route any more: UNDELIV", { n: orphans.length });
+      await this.#settle(orphans);
     }
   }
 
@@ -316,13 +369,42 @@ export class Delivery {
     if (waited.length === 0) return [];
     const first = waited[0];
     const route = router.byName(first.route) ?? router.pick(first.account, first.dest.addr);
-    if (!route) return [];
-    if (route.mode === "whole" && waited.length === parts.length) {
+    if (route?.mode === "whole" && waited.length === parts.length) {
       // The job stands for the joined message: its text is read from the parts.
       return [{ ...joinedJob(first, j), route: route.name }];
     }
     j.released = true;
-    return waited.map((m) => ({ ...m, route: route.name, released: true }));
+    return waited.flatMap((m) => this.releasedJob(m) ?? []);
+  }
+
+  /**
+   * The job of part `m` going on its own to the route that takes it now (its own, else the one
+   * matching it), or null when none does (see JobRecord.released).
+   */
+  releasedJob(m: MessageRecord): JobRecord | null {
+    const { router } = this.#p;
+    const route = router.byName(m.route) ?? router.pick(m.account, m.dest.addr);
+    return route ? { ...m, route: route.name, released: true } : null;
+  }
+
+  /**
+   * Released parts (see JobRecord.released) go to their routes; those no route takes now (a
+   * `route` that is not configured) are settled UNDELIV.
+   */
+  #goAlone(jobs: JobRecord[]): Promise<void> | undefined {
+    const orphans: Outcome[] = [];
+    for (const job of jobs) {
+      const route = job.released ? this.#p.router.byName(job.route) : undefined;
+      if (!route) {
+        orphans.push({ job: { ...job, released: true }, stat: "UNDELIV", err: "000" });
+        continue;
+      }
+      this.#hosts.release(job.id);
+      this.#hand(route, job);
+    }
+    if (orphans.length === 0) return;
+    log.warn("{n} parts going on their own match no route: UNDELIV", { n: orphans.length });
+    return this.#settle(orphans);
   }
 
   /**
@@ -331,33 +413,38 @@ export class Delivery {
    */
   async joined(j: JoinedRecord, jobs: JobRecord[]): Promise<void> {
     const { router, store } = this.#p;
-    for (const job of jobs) {
-      const route = router.byName(job.route);
-      if (!route) continue;
-      if (job.joinedParts) this.#joinedJobs.set(job.id, job);
-      if (job.released) this.#hosts.release(job.id);
-      this.#hand(route, job);
+    const joinedJob = jobs.find((job) => job.joinedParts);
+    const route = joinedJob && router.byName(joinedJob.route);
+    if (joinedJob && route) {
+      this.#joinedJobs.set(joinedJob.id, joinedJob);
+      this.#hand(route, joinedJob);
+      return;
     }
-    if (jobs.length > 0) return;
-    const orphans: Outcome[] = [];
+    if (!j.released) return;
+    // Released: parts no route takes got no job; they are settled UNDELIV with the others' hand-on.
+    const alone = new Map(jobs.map((job) => [job.id, job]));
     for (const p of [...j.parts, ...(j.duplicates ?? [])]) {
-      const m = p ? await store.message(p.id) : null;
-      if (m?.joinLater && !router.byName(m.route) && !router.pick(m.account, m.dest.addr)) {
-        orphans.push({ job: { ...m, released: true }, stat: "UNDELIV", err: "000" });
-      }
+      if (!p || alone.has(p.id)) continue;
+      const m = await store.message(p.id);
+      if (m?.joinLater) alone.set(m.id, { ...m, released: true });
     }
-    if (orphans.length === 0) return;
-    log.warn("joined message {id}: no route takes its parts any more: UNDELIV", { id: j.id });
-    await this.#settle(orphans);
+    await this.#goAlone([...alone.values()]);
   }
 
   /**
    * A part of joined message `j` sent again after the join (stored among its duplicates): it gets
    * the message's outcome. Settled already: the same state now; handed over: ENROUTE, and the
-   * receipt settles it with the others; still waiting for its route: it rides with the job.
+   * receipt settles it with the others; still waiting for its route: it rides with the job. When
+   * the message's parts were released, it goes on its own too (`job`, stored with it; UNDELIV
+   * when no route takes it).
    */
-  async lateDuplicate(j: JoinedRecord, part: PartRef): Promise<void> {
+  async lateDuplicate(j: JoinedRecord, part: PartRef, job: JobRecord | null = null): Promise<void> {
     const { store, committer } = this.#p;
+    if (j.released) {
+      const m = job ?? await store.message(part.id);
+      if (m) this.#goAlone([m]);
+      return;
+    }
     const first = j.parts.find((p) => p !== null);
     if (!first) return;
     const state = await store.state(first.id);
@@ -371,10 +458,10 @@ export class Delivery {
       await committer.write([Store.stateOp(part.id, state)]);
       return;
     }
-    const job = this.#joinedJobs.get(j.id);
-    if (job?.joinedParts) {
-      job.joinedParts.push(part);
-      await committer.write([Store.jobOp(job)]);
+    const joinedJob = this.#joinedJobs.get(j.id);
+    if (joinedJob?.joinedParts) {
+      joinedJob.joinedParts.push(part);
+      await committer.write([Store.jobOp(joinedJob)]);
     }
   }
 

@@ -265,11 +265,12 @@ export class RouteHosts {
       const ours = msg && (msg.route === route || !this.#p.hasRoute(msg.route));
       if (!msg || !ours) return "unknown";
       // A part handed over inside its joined message: the receipt settles all of them.
-      const job = msg.joinLater ? await joinedJobOf(store, id) : msg;
+      const job: JobRecord | null = msg.joinLater ? await joinedJobOf(store, id) : msg;
       if (!job) return "unknown";
       const state = await store.state(id);
       if (state && state.state !== MessageState.ENROUTE) return "repeat";
-      if (msg.joinLater && !state) return "unknown"; // its joined message was not handed over
+      // A part inside a joined message not handed over yet (a released part is its own message).
+      if (msg.joinLater && !state && !job.released) return "unknown";
       await this.#p.settle([{ job, stat: r.stat, err: r.err }]);
       await this.#p.committer.write([{ type: "delete", key: Keys.enroute(expiresAt(msg), id) }]);
       return "settled";

@@ -36,11 +36,21 @@ export interface JoinerOptions {
   /** Called once a joined record (and its jobs) is stored (complete, or given up on). */
   onJoined?: (j: JoinedRecord, jobs: JobRecord[]) => void | Promise<void>;
   /**
-   * A part sent again after its message was joined (a client resending after a lost response):
-   * it is stored as one of the message's duplicates (`j` as stored now); the caller settles it
-   * with the message.
+   * The job of a part going on its own to the route that takes it now, or null when none does
+   * (see JobRecord.released): for a part sent again after its message's parts were released.
    */
-  onLateDuplicate?: (j: JoinedRecord, part: PartRef) => void | Promise<void>;
+  releasedJob?: (m: MessageRecord) => JobRecord | null;
+  /**
+   * A part sent again after its message was joined (a client resending after a lost response):
+   * it is stored as one of the message's duplicates (`j` as stored now), with its own job when
+   * the message's parts were released (`job`, null when no route takes it); the caller settles
+   * it with the message, or hands the job on.
+   */
+  onLateDuplicate?: (
+    j: JoinedRecord,
+    part: PartRef,
+    job: JobRecord | null,
+  ) => void | Promise<void>;
   /**
    * Joined messages are finished only after {@link Joiner.release} (the gateway releases once its
    * routes have started: a job written earlier would also be resumed, and so sent twice).
@@ -146,12 +156,15 @@ export class Joiner {
       id: m.id,
     });
     const next: JoinedRecord = { ...j, duplicates: [...(j.duplicates ?? []), part] };
+    // The message's parts went on their own: so does this one (its job in the same write).
+    const job = j.released ? this.#opts.releasedJob?.(m) ?? null : null;
     await this.#committer.write([
       { type: "set", key: Keys.joined(m.account, id), value: next },
       { type: "delete", key: Keys.pendingPart(m.account, c.group, c.seq, m.id) },
       { type: "set", key: Keys.partOf(m.id), value: { account: m.account, id } },
+      ...(job ? [Store.jobOp(job)] : []),
     ]);
-    await this.#opts.onLateDuplicate?.(next, part);
+    await this.#opts.onLateDuplicate?.(next, part, job);
   }
 
   /** Lets joined messages be finished (see {@link JoinerOptions.held}). */

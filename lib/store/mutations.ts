@@ -54,6 +54,8 @@ export function outboxKey(r: ReceiptRecord): string {
 /** Octets per body chunk entry. */
 const BODY_CHUNK = INLINE_BODY;
 
+const NO_BODY = new Uint8Array(0);
+
 /** Mutation builders; {@link Store} has them as its static methods (`Store.stateOp(…)`). */
 export class StoreMutations {
   /**
@@ -121,9 +123,13 @@ export class StoreMutations {
     return ops;
   }
 
-  /** Mutation that stores an explicit job (a joined message for a "whole" route). */
+  /**
+   * Mutation that stores an explicit job (a joined message for a "whole" route, or a released
+   * part: without its body, which may be large and is read from the message when resumed).
+   */
   static jobOp(job: JobRecord): KeyedMutation {
-    return { type: "set", key: Keys.job(job.route, job.id), value: job };
+    const value = job.released ? { ...job, body: NO_BODY } : job;
+    return { type: "set", key: Keys.job(job.route, job.id), value };
   }
 
   /**

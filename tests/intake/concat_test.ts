@@ -5,6 +5,7 @@ import { buildUdh, gsmEncode } from "../../lib/text/mod.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "../support/client.ts";
 import type { Gateway } from "../../lib/gateway.ts";
 import { waitUntil } from "../support/wait.ts";
+import { simulatorRoute } from "../../lib/delivery/simulator.ts";
 
 type Kind = 8 | 16 | "sar";
 const TEXTS = ["First part, ", "second part, ", "third part."];
@@ -263,6 +264,121 @@ Deno.test("a message some of whose parts went on their own is not sent whole: th
       assert.deepEqual(await receiptIds(c, 2), ids.slice(1).sort());
       assert.equal(gw.gateway.counters.settled, 2, "parts 2 and 3 on their own, part 1 not again");
       assert.equal((await waitJoined(gw.gateway, ids[0])).joined.released, true);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("a part sent again after its message's parts were released goes on its own too", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const ids: string[] = [];
+    {
+      // Parts mode and a slow route: part 1 goes alone and is still unsettled at the restart.
+      await using gw = await testGateway({ kv: path, simulator: { delayMs: 60_000 } });
+      const c = await bound(gw.addr.port);
+      ids.push(await part(c, 8, 44, 1));
+      c.close();
+    }
+    await using gw = await testGateway({ kv: path, simulator: { delayMs: 0, mode: "whole" } });
+    const c = await bound(gw.addr.port);
+    try {
+      ids.push(await part(c, 8, 44, 2), await part(c, 8, 44, 3));
+      assert.equal((await waitJoined(gw.gateway, ids[0])).joined.released, true);
+      // The client sends part 3 again (its response was lost).
+      ids.push(await part(c, 8, 44, 3));
+      assert.deepEqual(await receiptIds(c, 4), [...ids].sort());
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+/** Part `seq` of 2 (SAR, reference `ref`) carrying `n` octets in message_payload. */
+async function payloadPart(c: TestClient, ref: number, seq: number, n: number): Promise<string> {
+  const r = await c.request({
+    command: "submit_sm",
+    body: { source_addr: "Acme", destination_addr: "447700900123", registered_delivery: 1 },
+    tlvs: [
+      { tag: Tag.message_payload, value: new Uint8Array(n).fill(0x41) },
+      intTlv(Tag.sar_msg_ref_num, ref, 2),
+      intTlv(Tag.sar_total_segments, 2),
+      intTlv(Tag.sar_segment_seqnum, seq),
+    ],
+  });
+  assert.equal(r.status, 0);
+  return r.body.message_id as string;
+}
+
+Deno.test("a released part with a 64 KB body is released (its job is stored without the body)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const ids: string[] = [];
+    {
+      await using gw = await testGateway({ kv: path, simulator: { delayMs: 0, mode: "whole" } });
+      const c = await bound(gw.addr.port);
+      ids.push(await payloadPart(c, 55, 1, 65_400));
+      c.close();
+    }
+    await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
+    const c = await bound(gw.addr.port);
+    try {
+      ids.push(await payloadPart(c, 55, 2, 100));
+      assert.deepEqual(await receiptIds(c, 2), [...ids].sort());
+    } finally {
+      c.close();
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("jobs stored for a route removed at a restart go to the route that matches them now", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const only = (name: string, o: { delayMs: number; mode?: "whole" }) => ({
+    kv: path,
+    routes: [{ route: simulatorRoute({ name, ...o }) }],
+  });
+  try {
+    // Route "a" joins; held by a long delay, the joined message's job is stored when it stops.
+    const whole: string[] = [];
+    const released: string[] = [];
+    {
+      await using gw = await testGateway({ ...only("a", { delayMs: 60_000, mode: "whole" }) });
+      const c = await bound(gw.addr.port);
+      for (const seq of [1, 2, 3]) whole.push(await part(c, 8, 66, seq));
+      released.push(await part(c, 8, 67, 1), await part(c, 8, 67, 2));
+      await waitUntil(
+        async () => (await gw.gateway.store.joinedOf(whole[0])) !== null,
+        5000,
+        "joined",
+      );
+      c.close();
+    }
+    {
+      // "a" sends parts now: message 67's two waiting parts are released (stored as jobs).
+      await using gw = await testGateway({
+        ...only("a", { delayMs: 60_000 }),
+        concatTimeoutMs: 100,
+      });
+      await waitJoined(gw.gateway, released[0]);
+    }
+    // "a" is gone; "b" sends parts: the joined job's parts and the released parts go to "b".
+    await using gw = await testGateway(only("b", { delayMs: 0 }));
+    const c = await bound(gw.addr.port);
+    try {
+      assert.deepEqual(await receiptIds(c, 5), [...whole, ...released].sort());
+      assert.equal((await gw.gateway.store.joinedOf(whole[0]))!.joined.released, true);
+      await waitUntil(
+        async () => (await Array.fromAsync(gw.kv.list({ prefix: ["job"] }))).length === 0,
+        5000,
+        "no job left",
+      );
     } finally {
       c.close();
     }
