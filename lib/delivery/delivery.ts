@@ -360,9 +360,18 @@ export class Delivery {
    */
   async jobsFor(j: JoinedRecord): Promise<JobRecord[]> {
     const { store, router } = this.#p;
+    const refs = [...j.parts, ...(j.duplicates ?? [])].filter((p) => p !== null);
+    // The usual cases: on a route that sends parts none waited (nothing to read); on a "whole"
+    // route all did (the first part is the job's base).
+    if (refs.every((p) => p.waited === false)) return [];
+    if (refs.every((p) => p.waited === true)) {
+      const m = await store.message(refs[0].id);
+      const route = m && (router.byName(m.route) ?? router.pick(m.account, m.dest.addr));
+      if (m && route?.mode === "whole") return [{ ...joinedJob(m, j), route: route.name }];
+    }
     const parts: MessageRecord[] = [];
-    for (const p of [...j.parts, ...(j.duplicates ?? [])]) {
-      const m = p ? await store.message(p.id) : null;
+    for (const p of refs) {
+      const m = await store.message(p.id);
       if (m) parts.push(m);
     }
     const waited = parts.filter((m) => m.joinLater);

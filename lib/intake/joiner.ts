@@ -119,6 +119,7 @@ export class Joiner {
       id: m.id,
       seq: c.seq,
       preview: m.preview,
+      waited: m.joinLater === true,
       ...(m.publicId !== undefined ? { publicId: m.publicId } : {}),
     });
     if (p.bySeq.size >= p.total) await this.#finish(key, p, true);

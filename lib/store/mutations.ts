@@ -74,7 +74,12 @@ export class StoreMutations {
       }
     }
     if (m.concat) {
-      const part: PartRef = { id: m.id, seq: m.concat.seq, preview: m.preview };
+      const part: PartRef = {
+        id: m.id,
+        seq: m.concat.seq,
+        preview: m.preview,
+        waited: m.joinLater === true,
+      };
       if (m.publicId !== undefined) part.publicId = m.publicId;
       ops.push({
         type: "set",

@@ -222,6 +222,11 @@ export interface PartRef {
   preview: string;
   /** The id the ESME knows the part by, when not `id` (see MessageRecord.publicId). */
   publicId?: string;
+  /**
+   * Whether the part waited for the join (MessageRecord.joinLater) rather than going to its route
+   * at once; absent in parts stored before it was recorded (then the message is read).
+   */
+  waited?: boolean;
 }
 
 /** A concatenated message joined from its parts (or given up on after the timeout). */
