@@ -179,10 +179,10 @@ export class Gateway {
     const concatTimeoutMs = o.concatTimeoutMs ?? CONCAT_TIMEOUT_MS;
     this.#joiner = new Joiner(this.store, committer, {
       timeoutMs: concatTimeoutMs,
-      jobsFor: (j) => delivery.jobsFor(j),
-      onJoined: (j, jobs) => delivery.joined(j, jobs),
-      releasedJob: (m) => delivery.releasedJob(m),
-      onLateDuplicate: (j, part, job) => delivery.lateDuplicate(j, part, job),
+      jobsFor: (j) => delivery.concat.jobsFor(j),
+      onJoined: (j, jobs) => delivery.concat.joined(j, jobs),
+      releasedJob: (m) => delivery.concat.releasedJob(m),
+      onLateDuplicate: (j, part, job) => delivery.concat.lateDuplicate(j, part, job),
       // Joined messages wait for the routes to start (a job written earlier would be resumed too).
       held: true,
       counters: this.counters,
