@@ -28,6 +28,8 @@ export class PendingIds {
   /** Ids dropped from the front of `#order` so far (positions count from the first id added). */
   #dropped = 0;
   #head = 0;
+  /** Where the last id was found (see #find). */
+  #hint = 0;
   #size = 0;
   #last = "";
   /**
@@ -82,17 +84,24 @@ export class PendingIds {
     this.#fate[i] = fate;
   }
 
-  /** Index of `id` in `#order` (ids are added in increasing order: a binary search), or -1. */
+  /**
+   * Index of `id` in `#order`, or -1. Ids are looked up mostly in the order they were added (a
+   * route takes them, then they settle): the one found last, or the next, is tried first; else a
+   * binary search (ids are added in increasing order).
+   */
   #find(id: string): number {
     const order = this.#order;
     if (!this.#sorted) return order.indexOf(id, this.#head);
+    const hint = this.#hint;
+    if (order[hint] === id && hint >= this.#head) return hint;
+    if (order[hint + 1] === id && hint + 1 >= this.#head) return this.#hint = hint + 1;
     let lo = this.#head;
     let hi = order.length - 1;
     // Ids of one length compare as numbers; a shorter id (an older clock) sorts first.
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const c = compareIds(order[mid], id);
-      if (c === 0) return mid;
+      if (c === 0) return this.#hint = mid;
       if (c < 0) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -113,6 +122,7 @@ export class PendingIds {
       this.#order = this.#order.slice(this.#head);
       this.#fate = this.#fate.slice(this.#head);
       this.#dropped += this.#head;
+      this.#hint = Math.max(0, this.#hint - this.#head);
       this.#head = 0;
     }
     if (!this.#sorted) return this.#lowestPending() ?? this.#last;

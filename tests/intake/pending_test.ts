@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PendingIds } from "../../lib/intake/pending.ts";
+import { Rng } from "../support/rng.ts";
 import type { MessageRecord } from "../../lib/store/records.ts";
 import { Keys, Store } from "../../lib/store/store.ts";
 
@@ -113,4 +114,40 @@ Deno.test("PendingIds copes with ids out of order: deletes them, checkpoints the
   p.delete("1011");
   assert.equal(p.size, 0);
   assert.equal(p.checkpoint(), "1011", "the highest id once every id is settled");
+});
+
+Deno.test("PendingIds.has() and checkpoint() follow a model through random adds, lookups and settles", () => {
+  const rng = new Rng(0x9e4d);
+  const p = new PendingIds();
+  const open = new Set<string>();
+  const all: string[] = [];
+  let next = 1764370000000000000n;
+  for (let step = 0; step < 30_000; step++) {
+    const op = rng.int(0, 9);
+    if (op < 4 || all.length === 0) {
+      const id = String(next += BigInt(rng.int(1, 3)));
+      p.add(id);
+      open.add(id);
+      all.push(id);
+      continue;
+    }
+    // Lookups mostly among the last ids added, some anywhere.
+    const id = all[Math.max(0, all.length - 1 - rng.int(0, rng.chance(0.8) ? 50 : all.length))];
+    if (op < 6) assert.equal(p.has(id), open.has(id), `has ${id} at step ${step}`);
+    else if (op < 8) {
+      rng.chance(0.1) ? p.refuse(id) : p.delete(id);
+      open.delete(id);
+    } else if (op === 8) {
+      // The oldest open one settles (routes settle mostly in order): the checkpoint moves on.
+      const oldest = all.find((x) => open.has(x));
+      if (oldest) {
+        p.delete(oldest);
+        open.delete(oldest);
+      }
+    } else {
+      const low = all.find((x) => open.has(x)) ?? all.at(-1);
+      assert.equal(p.checkpoint(), low, `checkpoint at step ${step}`);
+    }
+    assert.equal(p.size, open.size);
+  }
 });
