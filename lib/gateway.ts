@@ -14,6 +14,7 @@ import type { Route } from "./delivery/route.ts";
 import { Router } from "./delivery/router.ts";
 import { simulatorRoute } from "./delivery/simulator.ts";
 import { IdGenerator } from "./intake/ids.ts";
+import { AtomicExtras } from "./intake/atomic_extras.ts";
 import { Intake } from "./intake/intake.ts";
 import { Transactions } from "./intake/transactions.ts";
 import { Joiner } from "./intake/joiner.ts";
@@ -39,7 +40,7 @@ import type { GroupCommitter } from "./store/committer.ts";
 import { type Health, probeStore } from "./store/health.ts";
 import type { LeaseError, StoreLease } from "./store/lease.ts";
 import { ownStore } from "./store/owned.ts";
-import { Keys, Store } from "./store/store.ts";
+import { Store } from "./store/store.ts";
 import { Acceptor } from "./transport/acceptor.ts";
 import type { Conn, Listener } from "./transport/conn.ts";
 
@@ -73,6 +74,7 @@ export class Gateway {
   readonly #lost = Promise.withResolvers<LeaseError>();
   #lease: StoreLease | undefined;
   #committer: GroupCommitter | undefined;
+  #extras: AtomicExtras | undefined;
   #intake: Intake | undefined;
   #delivery: Delivery | undefined;
   #joiner: Joiner | undefined;
@@ -138,20 +140,22 @@ export class Gateway {
   async start(): Promise<void> {
     const o = this.#opts;
     const node = o.nodeId ?? 0;
+    const extras = this.#extras = new AtomicExtras({
+      node,
+      ids: () => this.#ids,
+      pending: this.#pending,
+      routes: () => this.#router.routes.map((r) => r.name),
+      shortIds: () => this.#shortIds,
+    });
     const owned = await ownStore(this.store, {
       node,
       leaseMs: o.leaseMs,
       retentionDays: o.retentionDays,
       counters: this.counters,
       meters: this.meters,
-      // Every atomic moves the id floor and the route checkpoint along with what it commits.
-      extra: () => [
-        { type: "max", key: Keys.idFloor(node), value: BigInt(this.#ids?.highWater ?? 0) },
-        ...this.#router.routes.map((r) => Store.checkpointOp(r.name, this.#pending.checkpoint())),
-        // Once a 3.3 bind got an 8-character id (one mutation more than counted: within the
-        // committer's margin under the KV limit).
-        ...(this.#shortIds?.issued ? [Store.shortIdFloorOp(this.#shortIds.highWater)] : []),
-      ],
+      // Atomics move the id floor and the route checkpoints along with what they commit.
+      extra: () => extras.mutations(),
+      committed: (extra) => extras.committed(extra),
     });
     const { lease, committer, idFloor: floor } = owned;
     this.#lease = lease;
@@ -316,6 +320,7 @@ export class Gateway {
     const committer = this.#committer;
     if (committer && !this.#lease?.isLost) {
       // One last atomic of just the id floor and the checkpoint, so the next start scans least.
+      this.#extras?.checkpointNext();
       await committer.write([]).catch((e) =>
         log.warn("writing the final checkpoint failed: {error}", { error: String(e) })
       );

@@ -26,6 +26,8 @@ export interface CommitterOptions {
   maxInFlight?: number;
   /** Mutations added to every atomic (e.g. the id high-water mark), computed at commit time. */
   extra?: () => KeyedMutation[];
+  /** Called with the `extra` mutations of each atomic that committed. */
+  committed?: (extra: readonly KeyedMutation[]) => void;
   /** Starts each atomic (e.g. with the store's ownership check); `kv.atomic()` by default. */
   atomic?: () => Deno.AtomicOperation;
   /** Called when an atomic failed its checks (the store's owner changed). */
@@ -92,6 +94,7 @@ export class GroupCommitter {
   readonly #maxBytes: number;
   readonly #maxInFlight: number;
   readonly #extra: () => KeyedMutation[];
+  readonly #committed: (extra: readonly KeyedMutation[]) => void;
   readonly #atomic: () => Deno.AtomicOperation;
   readonly #onCheckFailed: () => void;
   readonly #expireIn: (key: Deno.KvKey) => number | undefined;
@@ -109,6 +112,7 @@ export class GroupCommitter {
     this.#maxBytes = opts.maxBytes ?? 600_000;
     this.#maxInFlight = opts.maxInFlight ?? 4;
     this.#extra = opts.extra ?? (() => []);
+    this.#committed = opts.committed ?? (() => {});
     this.#atomic = opts.atomic ?? (() => kv.atomic());
     this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
     this.#expireIn = opts.expireIn ?? (() => undefined);
@@ -193,7 +197,8 @@ export class GroupCommitter {
         for (const m of g.mutations) m.type === "message" ? messages.push(m.message) : apply(m);
       }
       for (const m of this.#pageOps(messages)) apply(m);
-      for (const m of this.#extra()) apply(m);
+      const extra = this.#extra();
+      for (const m of extra) apply(m);
       const started = performance.now();
       const res = await op.commit();
       if (!res.ok) {
@@ -201,6 +206,7 @@ export class GroupCommitter {
         throw new Error("atomic commit failed its ownership check");
       }
       this.#c.kvCommits++;
+      this.#committed(extra);
       this.#c.kvMutations += mutations;
       this.#c.kvBytes += bytes;
       if (this.#meters) {

@@ -22,6 +22,8 @@ export interface OwnOptions {
   meters?: CommitMeters;
   /** Mutations every atomic carries (computed at commit time), e.g. the id floor. */
   extra: () => KeyedMutation[];
+  /** Called with the `extra` mutations of each atomic that committed. */
+  committed?: (extra: readonly KeyedMutation[]) => void;
 }
 
 /** A store this process owns. */
@@ -56,6 +58,7 @@ export async function ownStore(store: Store, o: OwnOptions): Promise<OwnedStore>
     onCheckFailed: () => void lease.verify().catch((e) => log.error("{e}", { e: String(e) })),
     expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
     extra: o.extra,
+    committed: o.committed,
   });
   return { lease, committer, idFloor };
 }
