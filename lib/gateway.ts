@@ -156,6 +156,7 @@ export class Gateway {
       // Atomics move the id floor and the route checkpoints along with what they commit.
       extra: () => extras.mutations(),
       committed: (extra) => extras.committed(extra),
+      extraCount: extras.most,
     });
     const { lease, committer, idFloor: floor } = owned;
     this.#lease = lease;
@@ -320,6 +321,7 @@ export class Gateway {
     const committer = this.#committer;
     if (committer && !this.#lease?.isLost) {
       // One last atomic of just the id floor and the checkpoint, so the next start scans least.
+      await committer.flush();
       this.#extras?.checkpointNext();
       await committer.write([]).catch((e) =>
         log.warn("writing the final checkpoint failed: {error}", { error: String(e) })

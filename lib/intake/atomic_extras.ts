@@ -50,16 +50,26 @@ export class AtomicExtras {
     this.#floorKey = Keys.idFloor(parts.node);
   }
 
+  /** Most extra mutations one atomic carries (for the committer's size limits). */
+  get most(): number {
+    return 2 + this.#p.routes().length;
+  }
+
   /** The extra mutations of the atomic being built now. */
   mutations(): KeyedMutation[] {
     const out: KeyedMutation[] = [];
     const newest = this.#p.ids()?.highWater ?? 0;
     if (newest > this.#stored - ID_RESERVE_MS / 2) {
-      if (newest > this.#reserved - ID_RESERVE_MS / 2) this.#reserved = newest + ID_RESERVE_MS;
+      // Ahead of the clock (ids borrowed past a floor after a restart), no further ahead.
+      const now = this.#now();
+      if (newest > this.#reserved - ID_RESERVE_MS / 2) {
+        this.#reserved = Math.max(newest, now + ID_RESERVE_MS);
+      }
       out.push({ type: "max", key: this.#floorKey, value: BigInt(this.#reserved) });
     }
     const now = this.#now();
-    if (now - this.#checkpointAt >= CHECKPOINT_EVERY_MS) {
+    // A clock stepped back makes them due at once, not after the step.
+    if (now - this.#checkpointAt >= CHECKPOINT_EVERY_MS || now < this.#checkpointAt) {
       this.#checkpointAt = now;
       const at = this.#p.pending.checkpoint();
       for (const name of this.#p.routes()) out.push(Store.checkpointOp(name, at));

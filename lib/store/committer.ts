@@ -28,6 +28,8 @@ export interface CommitterOptions {
   extra?: () => KeyedMutation[];
   /** Called with the `extra` mutations of each atomic that committed. */
   committed?: (extra: readonly KeyedMutation[]) => void;
+  /** Most mutations `extra` returns (else counted from its first call). */
+  extraCount?: number;
   /** Starts each atomic (e.g. with the store's ownership check); `kv.atomic()` by default. */
   atomic?: () => Deno.AtomicOperation;
   /** Called when an atomic failed its checks (the store's owner changed). */
@@ -113,6 +115,7 @@ export class GroupCommitter {
     this.#maxInFlight = opts.maxInFlight ?? 4;
     this.#extra = opts.extra ?? (() => []);
     this.#committed = opts.committed ?? (() => {});
+    this.#extraCount = opts.extraCount;
     this.#atomic = opts.atomic ?? (() => kv.atomic());
     this.#onCheckFailed = opts.onCheckFailed ?? (() => {});
     this.#expireIn = opts.expireIn ?? (() => undefined);

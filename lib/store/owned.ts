@@ -24,6 +24,8 @@ export interface OwnOptions {
   extra: () => KeyedMutation[];
   /** Called with the `extra` mutations of each atomic that committed. */
   committed?: (extra: readonly KeyedMutation[]) => void;
+  /** Most mutations `extra` returns. */
+  extraCount?: number;
 }
 
 /** A store this process owns. */
@@ -59,6 +61,7 @@ export async function ownStore(store: Store, o: OwnOptions): Promise<OwnedStore>
     expireIn: (key) => (RETAINED.has(key[0] as string) ? retentionMs : undefined),
     extra: o.extra,
     committed: o.committed,
+    extraCount: o.extraCount,
   });
   return { lease, committer, idFloor };
 }

@@ -77,3 +77,31 @@ Deno.test("AtomicExtras writes the routes' checkpoints at most every interval, a
   extras.checkpointNext();
   assert.equal(checkpoints(extras.mutations()), 2);
 });
+
+Deno.test("AtomicExtras reserves no further ahead while ids run ahead of the clock (after a restart)", () => {
+  const now = { ms: 1_764_400_000_000 };
+  // The stored floor is 10 s ahead of the clock: ids start past it.
+  const ids = new IdGenerator(3, now.ms + 10_000, () => now.ms);
+  const extras = new AtomicExtras({
+    node: 3,
+    ids: () => ids,
+    pending: new PendingIds(),
+    routes: () => [],
+    shortIds: () => undefined,
+    now: () => now.ms,
+  });
+  ids.next();
+  assert.equal(
+    floorOf(extras.mutations()),
+    BigInt(ids.highWater),
+    "the newest id, not 2 s past it",
+  );
+});
+
+Deno.test("AtomicExtras writes checkpoints at once after the clock stepped back", () => {
+  const now = { ms: 1_764_400_000_000 };
+  const { extras } = fixture(now);
+  assert.equal(checkpoints(extras.mutations()), 2);
+  now.ms -= 3_600_000;
+  assert.equal(checkpoints(extras.mutations()), 2);
+});
