@@ -5,6 +5,7 @@ import { buildUdh, gsmEncode } from "../../lib/text/mod.ts";
 import { ACCOUNT, TestClient, testGateway, within } from "../support/client.ts";
 import type { Gateway } from "../../lib/gateway.ts";
 import { waitUntil } from "../support/wait.ts";
+import { withTempKv } from "../support/kv_file.ts";
 import { simulatorRoute } from "../../lib/delivery/simulator.ts";
 
 type Kind = 8 | 16 | "sar";
@@ -144,8 +145,7 @@ Deno.test("a route in whole mode gets the joined message once; each part still g
 });
 
 Deno.test("parts keep joining across a restart", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     let first;
     {
       const gw = await testGateway({ kv: path });
@@ -165,9 +165,7 @@ Deno.test("parts keep joining across a restart", async () => {
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 async function receiptIds(c: TestClient, n: number): Promise<string[]> {
@@ -190,8 +188,7 @@ async function waitingParts(path: string, ref: number): Promise<string[]> {
 }
 
 Deno.test("parts that waited to be joined go on their own once their route sends parts (after a restart)", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     const ids = await waitingParts(path, 31);
     // The route now sends parts: the third part goes at once, the two that waited once joined.
     await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
@@ -206,14 +203,11 @@ Deno.test("parts that waited to be joined go on their own once their route sends
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("released parts are stored as jobs: a restart before they are sent sends them", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     const ids = await waitingParts(path, 32);
     {
       // Parts mode, the third part never comes: given up on after the timeout, the two are
@@ -241,14 +235,11 @@ Deno.test("released parts are stored as jobs: a restart before they are sent sen
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("a message some of whose parts went on their own is not sent whole: the rest go on their own too", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     const ids: string[] = [];
     {
       await using gw = await testGateway({ kv: path, simulator: { delayMs: 0 } });
@@ -267,14 +258,11 @@ Deno.test("a message some of whose parts went on their own is not sent whole: th
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("a part sent again after its message's parts were released goes on its own too", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     const ids: string[] = [];
     {
       // Parts mode and a slow route: part 1 goes alone and is still unsettled at the restart.
@@ -294,9 +282,7 @@ Deno.test("a part sent again after its message's parts were released goes on its
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 /** Part `seq` of 2 (SAR, reference `ref`) carrying `n` octets in message_payload. */
@@ -316,8 +302,7 @@ async function payloadPart(c: TestClient, ref: number, seq: number, n: number): 
 }
 
 Deno.test("a released part with a 64 KB body is released (its job is stored without the body)", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  try {
+  await withTempKv(async (path) => {
     const ids: string[] = [];
     {
       await using gw = await testGateway({ kv: path, simulator: { delayMs: 0, mode: "whole" } });
@@ -333,18 +318,15 @@ Deno.test("a released part with a 64 KB body is released (its job is stored with
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("jobs stored for a route removed at a restart go to the route that matches them now", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".kv" });
-  const only = (name: string, o: { delayMs: number; mode?: "whole" }) => ({
-    kv: path,
-    routes: [{ route: simulatorRoute({ name, ...o }) }],
-  });
-  try {
+  await withTempKv(async (path) => {
+    const only = (name: string, o: { delayMs: number; mode?: "whole" }) => ({
+      kv: path,
+      routes: [{ route: simulatorRoute({ name, ...o }) }],
+    });
     // Route "a" joins; held by a long delay, the joined message's job is stored when it stops.
     const whole: string[] = [];
     const released: string[] = [];
@@ -382,7 +364,5 @@ Deno.test("jobs stored for a route removed at a restart go to the route that mat
     } finally {
       c.close();
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });

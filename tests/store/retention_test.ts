@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
+import { withTempKv } from "../support/kv_file.ts";
 import { waitUntil } from "../support/wait.ts";
-
-async function withTempKv(f: (path: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "smppgw-retention-" });
-  try {
-    await f(`${dir}/gw.kv`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function checkpoint(path: string): Promise<bigint> {
   const kv = await Deno.openKv(path);

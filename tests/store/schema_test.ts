@@ -3,15 +3,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SCHEMA_VERSION, StoreError } from "../../lib/store/schema.ts";
 import { ACCOUNT, TestClient, testGateway } from "../support/client.ts";
-
-async function withTempKv(f: (path: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "smppgw-schema-" });
-  try {
-    await f(`${dir}/gw.kv`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempKv } from "../support/kv_file.ts";
 
 async function keys(path: string): Promise<string[]> {
   const kv = await Deno.openKv(path);
